@@ -1,0 +1,63 @@
+# dualtrack: everything a fresh clone needs is installed by these targets.
+# `make demo` and `make test` are the two commands a newcomer runs.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SOLC_VERSION := $(shell sed -n 's/.*"solc": "\([0-9.]*\)".*/\1/p' package.json)
+NETWORK := base:local:foundry
+
+# Project-local compiler dir and tools on PATH for ape, forge and slither.
+export SOLCX_BINARY_PATH := $(CURDIR)/.solcx
+export PATH := $(CURDIR)/$(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
+# Ape's analytics/update checks need the internet: keep them quiet.
+export APE_DISABLE_TELEMETRY := 1
+
+PY_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+SOLC_BIN := .solcx/solc-v$(SOLC_VERSION)
+DEVNODE := $(BIN)/python -m dualtrack.devnode
+
+.PHONY: help install compile test demo lint bench fuzz abi clean
+
+help: ## List the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(PY_STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	@# `npm ci` refuses this lock: the Foundry wrappers list optional per-platform
+	@# binaries that are not published for every platform. `npm install` honours
+	@# the committed lock (exact versions, integrity hashes) and leaves it unchanged.
+	npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(SOLC_BIN): $(PY_STAMP) $(NODE_STAMP) tools/solc-shim.js tools/ensure_solc.py
+	$(BIN)/python tools/ensure_solc.py $(SOLC_VERSION) .solcx
+	touch -h $@
+
+install: $(PY_STAMP) $(NODE_STAMP) $(SOLC_BIN) ## Install Python, npm and compiler dependencies (once)
+
+compile: install ## Compile the contracts with Ape
+	$(BIN)/ape compile
+
+test: compile ## Run the pytest suite through `ape test` on a fresh local OP-stack node
+	$(DEVNODE) $(BIN)/ape test --network $(NETWORK) --disable-isolation $(TEST_ARGS)
+
+demo: compile ## Deploy everything to a fresh local Base-like node and print a summary (KEEP_NODE=1 keeps it)
+	$(DEVNODE) $(BIN)/ape run deploy --network $(NETWORK)
+
+lint: install ## ruff and mypy on the Python package
+	$(BIN)/ruff check dualtrack scripts tests tools
+	$(BIN)/ruff format --check dualtrack scripts tests tools
+	$(BIN)/mypy
+
+clean: ## Remove build outputs (keeps installs)
+	rm -rf .build contracts/.cache out cache

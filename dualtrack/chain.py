@@ -1,0 +1,208 @@
+"""A thin, fast web3.py layer over a local dev node.
+
+Transactions are sent from the node's unlocked accounts with
+``eth_sendTransaction``, so the node assigns nonces: there is no client-side
+nonce cache to go stale (the "nonce too low" flake of tight Ape loops).
+Reverts are decoded into :class:`Reverted` with the custom error's name and
+arguments, looked up across every known ABI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from eth_abi.abi import decode as abi_decode
+from eth_utils.abi import function_signature_to_4byte_selector
+from eth_utils.address import to_checksum_address
+from web3 import Web3
+from web3.contract import Contract
+from web3.contract.contract import ContractFunction
+from web3.exceptions import ContractCustomError, ContractLogicError, ContractPanicError
+from web3.logs import DISCARD
+from web3.types import TxReceipt
+
+from dualtrack.artifacts import Artifact, local_artifact
+
+DEV_MNEMONIC = "test test test test test test test test test test test junk"
+ERROR_STRING_SELECTOR = bytes.fromhex("08c379a0")
+PANIC_SELECTOR = bytes.fromhex("4e487b71")
+
+
+class Reverted(Exception):  # noqa: N818 - reads naturally: `except Reverted`
+    """A call or transaction reverted; ``name``/``args`` decode the custom error."""
+
+    def __init__(self, name: str, args: tuple[Any, ...], data: bytes) -> None:
+        self.name = name
+        self.args_ = args
+        self.data = data
+        super().__init__(f"{name}{args!r}" if name else f"revert 0x{data.hex()}")
+
+
+@dataclass(frozen=True)
+class ErrorSpec:
+    name: str
+    types: tuple[str, ...]
+
+
+def _abi_type(param: dict[str, Any]) -> str:
+    kind = str(param["type"])
+    if kind.startswith("tuple"):
+        inner = ",".join(_abi_type(c) for c in param["components"])
+        return f"({inner}){kind[5:]}"
+    return kind
+
+
+@dataclass
+class ErrorDecoder:
+    """Maps 4-byte selectors to custom errors from any number of ABIs."""
+
+    specs: dict[bytes, ErrorSpec] = field(default_factory=dict)
+
+    def register(self, abi: Iterable[dict[str, Any]]) -> None:
+        for item in abi:
+            if item.get("type") != "error":
+                continue
+            types = tuple(_abi_type(p) for p in item.get("inputs", []))
+            selector = function_signature_to_4byte_selector(f"{item['name']}({','.join(types)})")
+            self.specs[selector] = ErrorSpec(item["name"], types)
+
+    def decode(self, data: bytes) -> Reverted:
+        selector, payload = data[:4], data[4:]
+        if selector == ERROR_STRING_SELECTOR:
+            return Reverted("Error", tuple(abi_decode(["string"], payload)), data)
+        if selector == PANIC_SELECTOR:
+            return Reverted("Panic", tuple(abi_decode(["uint256"], payload)), data)
+        spec = self.specs.get(selector)
+        if spec is None:
+            return Reverted("", (), data)
+        values = abi_decode(list(spec.types), payload)
+        normalized = tuple(
+            to_checksum_address(v) if t == "address" else v for t, v in zip(spec.types, values, strict=True)
+        )
+        return Reverted(spec.name, normalized, data)
+
+
+def _revert_data(error: Exception) -> bytes:
+    data = getattr(error, "data", None)
+    if isinstance(data, dict):
+        data = data.get("data")
+    if isinstance(data, str) and data.startswith("0x"):
+        return bytes.fromhex(data[2:])
+    if isinstance(data, bytes):
+        return data
+    return b""
+
+
+class Chain:
+    """Deploys and drives contracts on a dev node from its unlocked accounts."""
+
+    def __init__(self, w3: Web3) -> None:
+        self.w3 = w3
+        self.errors = ErrorDecoder()
+        self.accounts: list[str] = [to_checksum_address(a) for a in w3.eth.accounts]
+
+    # ------------------------------------------------------------------ deploy
+
+    def deploy(self, artifact: Artifact | str, *args: Any, sender: str, value: int = 0) -> Contract:
+        """Deploy ``artifact`` (or a local contract by name) and return a bound contract."""
+        art = local_artifact(artifact) if isinstance(artifact, str) else artifact
+        self.errors.register(art.abi)
+        factory = self.w3.eth.contract(abi=art.abi, bytecode=art.bytecode)
+        try:
+            tx_hash = factory.constructor(*args).transact({"from": sender, "value": value})
+        except (ContractCustomError, ContractLogicError, ContractPanicError) as error:
+            raise self.errors.decode(_revert_data(error)) from error
+        receipt = self.w3.eth.get_transaction_receipt(tx_hash)
+        if receipt["status"] != 1 or receipt["contractAddress"] is None:
+            raise Reverted("", (), b"")
+        return self.w3.eth.contract(address=receipt["contractAddress"], abi=art.abi)
+
+    def at(self, artifact: Artifact | str, address: str) -> Contract:
+        """Bind an ABI to an address already deployed."""
+        art = local_artifact(artifact) if isinstance(artifact, str) else artifact
+        self.errors.register(art.abi)
+        return self.w3.eth.contract(address=to_checksum_address(address), abi=art.abi)
+
+    # ---------------------------------------------------------------- transact
+
+    def send(self, call: ContractFunction, sender: str, *, value: int = 0, gas: int | None = None) -> TxReceipt:
+        """Send a transaction; raise :class:`Reverted` with the decoded error if it reverts."""
+        tx: dict[str, Any] = {"from": sender, "value": value}
+        if gas is not None:
+            tx["gas"] = gas
+        try:
+            tx_hash = call.transact(tx)  # type: ignore[arg-type]
+        except (ContractCustomError, ContractLogicError, ContractPanicError) as error:
+            raise self.errors.decode(_revert_data(error)) from error
+        receipt = self.w3.eth.get_transaction_receipt(tx_hash)
+        if receipt["status"] != 1:
+            raise Reverted("", (), b"")
+        return receipt
+
+    def call(self, call: ContractFunction, sender: str | None = None) -> Any:
+        """Run a view (or simulate a transaction) and decode custom-error reverts."""
+        try:
+            return call.call({"from": sender} if sender else {})
+        except (ContractCustomError, ContractLogicError, ContractPanicError) as error:
+            raise self.errors.decode(_revert_data(error)) from error
+
+    @contextmanager
+    def reverts(self, name: str, *args: Any) -> Iterator[Reverted]:
+        """Context manager asserting the block reverts with custom error ``name`` (and ``args`` if given)."""
+        captured = Reverted("", (), b"")
+        try:
+            yield captured
+        except Reverted as error:
+            if error.name != name:
+                raise AssertionError(f"expected revert {name}{args!r}, got {error}") from error
+            if args and tuple(error.args_) != tuple(args):
+                raise AssertionError(f"expected revert {name}{args!r}, got {error}") from error
+            captured.name, captured.args_, captured.data = error.name, error.args_, error.data
+            return
+        raise AssertionError(f"expected revert {name}{args!r}, but the call succeeded")
+
+    def events(self, receipt: TxReceipt, contract: Contract, event_name: str) -> list[dict[str, Any]]:
+        """Decode the ``event_name`` logs that ``contract`` emitted in ``receipt``."""
+        event = contract.events[event_name]()
+        logs = [log for log in receipt["logs"] if log["address"] == contract.address]
+        return [dict(e["args"]) for e in event.process_receipt({**receipt, "logs": logs}, errors=DISCARD)]
+
+    # -------------------------------------------------------------- node state
+
+    def snapshot(self) -> str:
+        return str(self.w3.provider.make_request("evm_snapshot", [])["result"])  # type: ignore[arg-type]
+
+    def revert_to(self, snapshot_id: str) -> None:
+        result = self.w3.provider.make_request("evm_revert", [snapshot_id])  # type: ignore[arg-type]
+        if not result.get("result"):
+            raise RuntimeError(f"evm_revert({snapshot_id}) failed: {result}")
+
+    def timestamp(self) -> int:
+        return int(self.w3.eth.get_block("latest")["timestamp"])
+
+    def set_next_timestamp(self, timestamp: int) -> None:
+        self.w3.provider.make_request("evm_setNextBlockTimestamp", [timestamp])  # type: ignore[arg-type]
+
+    def mine(self, timestamp: int | None = None) -> None:
+        if timestamp is not None:
+            self.set_next_timestamp(timestamp)
+        self.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+
+    def new_account(self, funding_wei: int = 10**20) -> str:
+        """Create a funded, unlocked account (for fuzzing with many actors)."""
+        account = self.w3.eth.account.create()
+        address = to_checksum_address(account.address)
+        self.w3.provider.make_request("anvil_setBalance", [address, hex(funding_wei)])  # type: ignore[arg-type]
+        self.w3.provider.make_request("anvil_impersonateAccount", [address])  # type: ignore[arg-type]
+        return address
+
+
+def dev_private_keys(count: int) -> Sequence[str]:
+    """Private keys of the node's default accounts (the public Foundry test mnemonic)."""
+    from eth_account import Account
+
+    Account.enable_unaudited_hdwallet_features()
+    return [Account.from_mnemonic(DEV_MNEMONIC, account_path=f"m/44'/60'/0'/0/{i}").key.hex() for i in range(count)]

@@ -1,0 +1,103 @@
+"""Deploy dualtrack's contracts with Ape and describe the result.
+
+Used by ``scripts/deploy.py`` (``ape run deploy``) for local demos and for
+Base Sepolia. The set of contracts grows with each issue; each addition is a
+step in :func:`deploy_all` and a row in the summary.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from rich.console import Console
+from rich.table import Table
+
+T = TypeVar("T")
+
+NONCE_RETRIES = 3
+
+
+@dataclass
+class DeployedContract:
+    """One row of the deployment summary."""
+
+    name: str
+    address: str
+    role: str
+    gas_used: int | None = None
+
+
+@dataclass
+class Deployment:
+    """Everything one run of :func:`deploy_all` produced."""
+
+    network: str
+    chain_id: int
+    deployer: str
+    contracts: list[DeployedContract] = field(default_factory=list)
+
+    def add(self, name: str, contract: Any, role: str) -> None:
+        gas: int | None = None
+        txn_hash = getattr(contract, "txn_hash", None)
+        if txn_hash is not None:
+            from ape import chain
+
+            gas = int(chain.provider.get_receipt(txn_hash).gas_used)
+        self.contracts.append(DeployedContract(name, str(contract.address), role, gas))
+
+    def address_of(self, name: str) -> str:
+        return next(c.address for c in self.contracts if c.name == name)
+
+    def write(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(asdict(self), indent=2) + "\n")
+
+    def table(self) -> Table:
+        table = Table(title=f"dualtrack on {self.network} (chain id {self.chain_id})", show_lines=False)
+        table.add_column("contract", style="bold cyan")
+        table.add_column("address", style="green", no_wrap=True)
+        table.add_column("deploy gas", justify="right")
+        table.add_column("role")
+        for c in self.contracts:
+            table.add_row(c.name, c.address, f"{c.gas_used:,}" if c.gas_used else "-", c.role)
+        return table
+
+
+def with_nonce_retry(action: Callable[[], T]) -> T:
+    """Retry an Ape transaction that failed with a stale nonce.
+
+    Under load Ape can read the account nonce before the node has indexed the
+    previous transaction ("nonce too low"); the transaction was never
+    accepted, so sending it again is safe.
+    """
+    for attempt in range(NONCE_RETRIES):
+        try:
+            return action()
+        except Exception as error:
+            if "nonce too low" not in str(error).lower() or attempt == NONCE_RETRIES - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def deploy_all(deployer: Any, project: Any, network: str, chain_id: int, stablecoin: str | None = None) -> Deployment:
+    """Deploy the protocol with an Ape account; reuse ``stablecoin`` if given (e.g. USDC on Base Sepolia)."""
+    deployment = Deployment(network=network, chain_id=chain_id, deployer=str(deployer.address))
+
+    if stablecoin is None:
+        usdc = with_nonce_retry(lambda: deployer.deploy(project.MockStablecoin, "USD Coin (mock)", "USDC", deployer))
+        deployment.add("MockStablecoin", usdc, "6-decimal USD for dividends and margin")
+    else:
+        deployment.contracts.append(DeployedContract("Stablecoin", stablecoin, "existing 6-decimal USD token"))
+
+    return deployment
+
+
+def print_summary(deployment: Deployment, console: Console | None = None) -> None:
+    # Wide enough for full addresses when output is piped (CI logs, `make demo | tee`).
+    (console or Console(width=160)).print(deployment.table())
