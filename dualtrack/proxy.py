@@ -1,0 +1,58 @@
+"""Deploy dualtrack's upgradeable contracts behind SuiteProxy / SuiteAuthority from Python."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eth_utils.crypto import keccak
+from web3.contract import Contract
+
+from dualtrack.artifacts import local_artifact
+from dualtrack.chain import Chain
+
+SUITE_CONTRACTS = (
+    "EquityToken",
+    "IdentityRegistry",
+    "IdentityRegistryStorage",
+    "ClaimTopicsRegistry",
+    "TrustedIssuersRegistry",
+    "ModularCompliance",
+)
+
+
+def role_id(contract_name: str) -> bytes:
+    """The SuiteRoles id of a suite contract (``keccak256("dualtrack.role.<Name>")``)."""
+    return keccak(text=f"dualtrack.role.{contract_name}")
+
+
+def deploy_authority(evm: Chain, owner: str, version: str = "1.0.0") -> Contract:
+    """Deploy a SuiteAuthority owned by ``owner``."""
+    return evm.deploy("SuiteAuthority", version, owner, sender=owner)
+
+
+def deploy_proxied(
+    evm: Chain,
+    authority: Contract,
+    contract_name: str,
+    init_args: tuple[Any, ...],
+    *,
+    sender: str,
+    initializer: str = "initialize",
+) -> Contract:
+    """Deploy ``contract_name`` behind a SuiteProxy and initialize it in the same transaction.
+
+    The implementation is deployed and registered on ``authority`` the first time a role is used;
+    ``sender`` must own the authority then. Returns the implementation's ABI bound to the proxy.
+    """
+    role = role_id(contract_name)
+    implementation = authority.functions.implementation(role)
+    try:
+        implementation.call()
+    except Exception:  # unknown role: the authority reverts with SuiteAuthorityUnknownRole
+        impl = evm.deploy(contract_name, sender=sender)
+        evm.send(authority.functions.setImplementation(role, impl.address), sender)
+    art = local_artifact(contract_name)
+    template = evm.w3.eth.contract(abi=art.abi)
+    init_data = template.encode_abi(initializer, args=list(init_args)) if initializer else b""
+    proxy = evm.deploy("SuiteProxy", authority.address, role, init_data, sender=sender)
+    return evm.at(art, proxy.address)

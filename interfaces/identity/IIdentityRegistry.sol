@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IIdentity} from "./IIdentity.sol";
+import {IIdentityRegistryStorage} from "./IIdentityRegistryStorage.sol";
+import {IClaimTopicsRegistry} from "./IClaimTopicsRegistry.sol";
+import {ITrustedIssuersRegistry} from "./ITrustedIssuersRegistry.sol";
+
+/// @title IIdentityRegistry - who may hold a token (ERC-3643)
+/// @notice `isVerified(wallet)`: the wallet has an identity and, for every required topic, some
+///         issuer trusted for that topic has a claim on the identity that it says is valid. The
+///         claim's issuer field must equal the trusted issuer being checked (ERC-3643 issue #101).
+///         An issuer whose `isClaimValid` reverts counts as "not valid", so another trusted issuer
+///         can still verify the holder.
+interface IIdentityRegistry {
+    /// @notice The claim topics registry was set.
+    event ClaimTopicsRegistrySet(address indexed claimTopicsRegistry);
+    /// @notice The identity storage was set.
+    event IdentityStorageSet(address indexed identityStorage);
+    /// @notice The trusted issuers registry was set.
+    event TrustedIssuersRegistrySet(address indexed trustedIssuersRegistry);
+    /// @notice `investorAddress` was registered with `identity`.
+    event IdentityRegistered(address indexed investorAddress, IIdentity indexed identity);
+    /// @notice `investorAddress` was removed.
+    event IdentityRemoved(address indexed investorAddress, IIdentity indexed identity);
+    /// @notice A wallet's identity was replaced.
+    event IdentityUpdated(IIdentity indexed oldIdentity, IIdentity indexed newIdentity);
+    /// @notice A wallet's country was changed.
+    event CountryUpdated(address indexed investorAddress, uint16 indexed country);
+
+    /// @notice The caller is not an agent of the registry.
+    error IdentityRegistryNotAgent(address caller);
+    /// @notice Zero address given where a contract is required.
+    error IdentityRegistryZeroAddress();
+    /// @notice Batch arrays differ in length.
+    error IdentityRegistryLengthMismatch(uint256 wallets, uint256 others);
+
+    /// @notice Register `userAddress` with `identity` and `country` (agent only).
+    function registerIdentity(address userAddress, IIdentity identity, uint16 country) external;
+    /// @notice Remove `userAddress` (agent only).
+    function deleteIdentity(address userAddress) external;
+    /// @notice Point at another identity storage (owner only).
+    function setIdentityRegistryStorage(address identityRegistryStorage) external;
+    /// @notice Point at another claim topics registry (owner only).
+    function setClaimTopicsRegistry(address claimTopicsRegistry) external;
+    /// @notice Point at another trusted issuers registry (owner only).
+    function setTrustedIssuersRegistry(address trustedIssuersRegistry) external;
+    /// @notice Change the country of `userAddress` (agent only).
+    function updateCountry(address userAddress, uint16 country) external;
+    /// @notice Change the identity of `userAddress` (agent only).
+    function updateIdentity(address userAddress, IIdentity identity) external;
+    /// @notice Register many wallets (agent only); arrays must have equal lengths.
+    function batchRegisterIdentity(
+        address[] calldata userAddresses,
+        IIdentity[] calldata identities,
+        uint16[] calldata countries
+    ) external;
+    /// @notice Whether `wallet` has an identity.
+    function contains(address wallet) external view returns (bool);
+    /// @notice Whether `userAddress` is verified (see the contract notice).
+    function isVerified(address userAddress) external view returns (bool);
+    /// @notice The identity of `userAddress`.
+    function identity(address userAddress) external view returns (IIdentity);
+    /// @notice The ISO-3166 numeric country of `userAddress`.
+    function investorCountry(address userAddress) external view returns (uint16);
+    /// @notice The identity storage.
+    function identityStorage() external view returns (IIdentityRegistryStorage);
+    /// @notice The trusted issuers registry.
+    function issuersRegistry() external view returns (ITrustedIssuersRegistry);
+    /// @notice The claim topics registry.
+    function topicsRegistry() external view returns (IClaimTopicsRegistry);
+
+    /// @notice The sender's and receiver's identities and countries, and whether the receiver is
+    ///         verified, in one call (dualtrack extension used by the token's transfer path).
+    function transferParties(address from, address to)
+        external
+        view
+        returns (address fromIdentity, uint16 fromCountry, address toIdentity, uint16 toCountry, bool toVerified);
+}
