@@ -54,6 +54,9 @@ test: compile ## Run the pytest suite through `ape test` on a fresh local OP-sta
 demo: compile ## Deploy everything to a fresh local Base-like node and print a summary (KEEP_NODE=1 keeps it)
 	$(DEVNODE) $(BIN)/ape run deploy --network $(NETWORK)
 
+abi: install ## Export interfaces/abi/*.json from interfaces/**/*.sol
+	$(BIN)/python tools/export_abis.py
+
 lint: install ## ruff and mypy on the Python package
 	$(BIN)/ruff check dualtrack scripts tests tools
 	$(BIN)/ruff format --check dualtrack scripts tests tools
