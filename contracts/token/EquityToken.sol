@@ -204,7 +204,7 @@ contract EquityToken is IEquityToken, Initializable, OwnableUpgradeable, EIP712U
     }
 
     /// @inheritdoc IERC3643
-    function version() external pure returns (string memory) {
+    function version() external pure virtual returns (string memory) {
         return VERSION;
     }
 
