@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {Ownable2StepUpgradeable} from "@openzeppelin/contracts-upgradeable/access/Ownable2StepUpgradeable.sol";
+import {OwnableUpgradeable} from "@openzeppelin/contracts-upgradeable/access/OwnableUpgradeable.sol";
 import {IClaimIssuer} from "../interfaces/identity/IClaimIssuer.sol";
 import {IClaimTopicsRegistry} from "../interfaces/identity/IClaimTopicsRegistry.sol";
 import {IIdentity} from "../interfaces/identity/IIdentity.sol";
@@ -26,7 +26,7 @@ import {ITrustedIssuersRegistry} from "../interfaces/identity/ITrustedIssuersReg
 ///         above the cache caps of 15 topics x 50 issuers) it reads the registries live. Unsubscribing
 ///         syncs the registry one last time, which switches it to live reads, so the policy it applies
 ///         is always the registries' current one.
-contract IdentityRegistry is IIdentityRegistry, Ownable2StepUpgradeable {
+contract IdentityRegistry is IIdentityRegistry, OwnableUpgradeable {
     /// @dev Cache caps, equal to the registries' documented caps (15 topics, 50 issuers).
     uint256 private constant MAX_CACHED_TOPICS = 15;
     uint256 private constant MAX_CACHED_ISSUERS = 50;
@@ -35,12 +35,17 @@ contract IdentityRegistry is IIdentityRegistry, Ownable2StepUpgradeable {
     uint256 private constant GET_CLAIM_SELECTOR = 0xc9100bcb;
     uint256 private constant IS_CLAIM_VALID_SELECTOR = 0xc0969a6e;
 
-    /// @dev The issuers trusted for one required topic; the first issuer shares a slot with the count,
-    ///      so a topic with one trusted issuer costs two storage reads.
+    /// @dev `CachedTopic.inlineTopic` value meaning "the topic does not fit: read `CachedTopic.topic`".
+    uint88 private constant TOPIC_NOT_INLINE = type(uint88).max;
+
+    /// @dev The issuers trusted for one required topic. The first slot packs the first issuer, the
+    ///      issuer count and the topic itself when it fits in 88 bits (every topic in use does), so a
+    ///      topic with one trusted issuer costs a single storage read.
     struct CachedTopic {
-        uint256 topic;
         IClaimIssuer firstIssuer;
         uint8 issuerCount;
+        uint88 inlineTopic;
+        uint256 topic; // only when inlineTopic == TOPIC_NOT_INLINE
         IClaimIssuer[MAX_CACHED_ISSUERS - 1] moreIssuers;
     }
 
@@ -194,6 +199,9 @@ contract IdentityRegistry is IIdentityRegistry, Ownable2StepUpgradeable {
     // ---- Views ----
 
     /// @inheritdoc IIdentityRegistry
+    /// @dev The token's transfer path: one read of the configuration slot, one storage call for both
+    ///      wallets (one for mint and burn, where the zero wallet is skipped: it is never stored), then
+    ///      verification of `to` from the cached policy.
     function transferParties(address from, address to)
         external
         view
@@ -201,25 +209,32 @@ contract IdentityRegistry is IIdentityRegistry, Ownable2StepUpgradeable {
     {
         Layout storage $ = _layout();
         IIdentityRegistryStorage store = $.identityStorage;
-        // The storage never holds the zero wallet (mint and burn pass it): skip the call.
-        if (from != address(0)) {
-            IIdentity id;
-            (id, fromCountry) = store.storedInvestor(from);
-            fromIdentity = address(id);
-        }
-        if (to != address(0)) {
-            IIdentity id;
+        bool cached = $.policyCached;
+        uint256 topicCount = $.cachedTopicCount;
+        IIdentity id;
+        if (from == address(0)) {
+            if (to == address(0)) return (address(0), 0, address(0), 0, false);
             (id, toCountry) = store.storedInvestor(to);
-            toIdentity = address(id);
-            toVerified = toIdentity != address(0) && _verified($, toIdentity);
+        } else if (to == address(0)) {
+            (id, fromCountry) = store.storedInvestor(from);
+            return (address(id), fromCountry, address(0), 0, false);
+        } else {
+            IIdentity fromId;
+            (fromId, fromCountry, id, toCountry) = store.storedInvestors(from, to);
+            fromIdentity = address(fromId);
         }
+        toIdentity = address(id);
+        toVerified = toIdentity != address(0) && _verified($, toIdentity, cached, topicCount);
     }
 
     /// @inheritdoc IIdentityRegistry
     function isVerified(address userAddress) external view returns (bool) {
         Layout storage $ = _layout();
-        address id = address($.identityStorage.storedIdentity(userAddress));
-        return id != address(0) && _verified($, id);
+        IIdentityRegistryStorage store = $.identityStorage;
+        bool cached = $.policyCached;
+        uint256 topicCount = $.cachedTopicCount;
+        address id = address(store.storedIdentity(userAddress));
+        return id != address(0) && _verified($, id, cached, topicCount);
     }
 
     /// @inheritdoc IIdentityRegistry
@@ -265,18 +280,19 @@ contract IdentityRegistry is IIdentityRegistry, Ownable2StepUpgradeable {
     // ---- Verification ----
 
     /// @dev Whether `id` (non-zero) satisfies every required topic, from the cache or live.
-    function _verified(Layout storage $, address id) private view returns (bool) {
-        return $.policyCached ? _verifiedCached($, id) : _verifiedLive($, id);
+    function _verified(Layout storage $, address id, bool cached, uint256 topicCount) private view returns (bool) {
+        return cached ? _verifiedCached($, id, topicCount) : _verifiedLive($, id);
     }
 
-    function _verifiedCached(Layout storage $, address id) private view returns (bool) {
-        uint256 topicCount = $.cachedTopicCount;
+    function _verifiedCached(Layout storage $, address id, uint256 topicCount) private view returns (bool) {
         for (uint256 i; i < topicCount; ++i) {
             CachedTopic storage entry = $.cachedTopics[i];
-            uint256 topic = entry.topic;
-            uint256 issuerCount = entry.issuerCount;
+            // one read: first issuer, issuer count and (inline) topic share the slot
+            (address firstIssuer, uint256 issuerCount, uint88 inlineTopic) =
+                (address(entry.firstIssuer), entry.issuerCount, entry.inlineTopic);
             if (issuerCount == 0) return false;
-            if (_hasValidClaim(id, address(entry.firstIssuer), topic)) continue;
+            uint256 topic = inlineTopic == TOPIC_NOT_INLINE ? entry.topic : inlineTopic;
+            if (_hasValidClaim(id, firstIssuer, topic)) continue;
             bool found;
             for (uint256 j = 1; j < issuerCount; ++j) {
                 if (_hasValidClaim(id, address(entry.moreIssuers[j - 1]), topic)) {
@@ -415,10 +431,17 @@ contract IdentityRegistry is IIdentityRegistry, Ownable2StepUpgradeable {
             uint256 issuerCount = issuers.length;
             if (issuerCount > MAX_CACHED_ISSUERS) return (false, 0);
             CachedTopic storage entry = $.cachedTopics[i];
-            entry.topic = topics[i];
+            uint256 topic = topics[i];
             entry.firstIssuer = issuerCount == 0 ? IClaimIssuer(address(0)) : issuers[0];
             // issuerCount <= MAX_CACHED_ISSUERS (50) fits uint8
             entry.issuerCount = uint8(issuerCount);
+            if (topic < TOPIC_NOT_INLINE) {
+                // topic < 2**88 - 1 fits uint88
+                entry.inlineTopic = uint88(topic);
+            } else {
+                entry.inlineTopic = TOPIC_NOT_INLINE;
+                entry.topic = topic;
+            }
             for (uint256 j = 1; j < issuerCount; ++j) {
                 entry.moreIssuers[j - 1] = issuers[j];
             }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {Ownable2StepUpgradeable} from "@openzeppelin/contracts-upgradeable/access/Ownable2StepUpgradeable.sol";
+import {OwnableUpgradeable} from "@openzeppelin/contracts-upgradeable/access/OwnableUpgradeable.sol";
 import {IIdentity} from "../interfaces/identity/IIdentity.sol";
 import {IIdentityRegistryStorage} from "../interfaces/identity/IIdentityRegistryStorage.sol";
 
@@ -9,7 +9,7 @@ import {IIdentityRegistryStorage} from "../interfaces/identity/IIdentityRegistry
 /// @notice Each wallet's identity and ISO-3166 numeric country share one storage slot, so the transfer
 ///         path reads both with one SLOAD (`storedInvestor`). Only bound identity registries write; the
 ///         owner binds at most 300 of them (unbinding is O(1) through an index map).
-contract IdentityRegistryStorage is IIdentityRegistryStorage, Ownable2StepUpgradeable {
+contract IdentityRegistryStorage is IIdentityRegistryStorage, OwnableUpgradeable {
     /// @dev Documented cap on bound identity registries.
     uint256 private constant MAX_BOUND_REGISTRIES = 300;
 
@@ -139,6 +139,18 @@ contract IdentityRegistryStorage is IIdentityRegistryStorage, Ownable2StepUpgrad
     function storedInvestor(address userAddress) external view returns (IIdentity identity, uint16 country) {
         Investor memory investor = _layout().investors[userAddress];
         return (investor.identity, investor.country);
+    }
+
+    /// @inheritdoc IIdentityRegistryStorage
+    function storedInvestors(address first, address second)
+        external
+        view
+        returns (IIdentity firstIdentity, uint16 firstCountry, IIdentity secondIdentity, uint16 secondCountry)
+    {
+        Layout storage $ = _layout();
+        Investor memory a = $.investors[first];
+        Investor memory b = $.investors[second];
+        return (a.identity, a.country, b.identity, b.country);
     }
 
     function _layout() private pure returns (Layout storage $) {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {Ownable2StepUpgradeable} from "@openzeppelin/contracts-upgradeable/access/Ownable2StepUpgradeable.sol";
+import {OwnableUpgradeable} from "@openzeppelin/contracts-upgradeable/access/OwnableUpgradeable.sol";
 import {IPolicyPublisher, IPolicySubscriber} from "../interfaces/identity/IPolicyPublisher.sol";
 
 /// @title PolicyPublisher - the subscriber list of a policy registry and the push of every change
@@ -10,7 +10,7 @@ import {IPolicyPublisher, IPolicySubscriber} from "../interfaces/identity/IPolic
 ///         policy change and reverts the change if any subscriber fails to re-sync, so no cache is
 ///         ever stale. Permissionless subscription would let anyone make policy changes expensive or
 ///         revert them, hence owner only.
-abstract contract PolicyPublisher is IPolicyPublisher, Ownable2StepUpgradeable {
+abstract contract PolicyPublisher is IPolicyPublisher, OwnableUpgradeable {
     /// @dev Documented cap on subscribers.
     uint256 private constant MAX_POLICY_SUBSCRIBERS = 32;
 

@@ -27,8 +27,8 @@ ZERO = "0x" + "00" * 20
 ISSUER_REVERTS, ISSUER_RETURNS_TWO, ISSUER_RETURNS_SHORT, ISSUER_ACCEPTS_ALL = 0, 1, 2, 3
 
 # transferParties gas ceilings (regression guards; exact figures are printed by the gas test).
-MAX_TRANSFER_PARTIES_GAS_CACHED = 75_000
-MAX_TRANSFER_PARTIES_GAS_LIVE = 95_000
+MAX_TRANSFER_PARTIES_GAS_CACHED = 82_000
+MAX_TRANSFER_PARTIES_GAS_LIVE = 112_000
 
 
 @pytest.fixture(params=["cached", "live"])
@@ -495,6 +495,29 @@ def test_is_verified__two_topics_both_held__true(
     assert _verified(regs, alice) is False  # AML missing
     add_claim(evm, alice_identity, alice, second_issuer.address, second_signer, AML)
     assert _verified(regs, alice) is True
+
+
+@pytest.mark.parametrize("wide_topic", [2**88 - 2, 2**88 - 1, 2**256 - 1], ids=["inline-max", "sentinel", "max"])
+def test_is_verified__topic_beyond_inline_width__checked_like_any_topic(
+    evm: Chain,
+    regs: RegistrySet,
+    issuer: str,
+    policy_mode: str,
+    bob: str,
+    kyc_issuer: Contract,
+    kyc_signer: str,
+    register: Callable[..., None],
+    wide_topic: int,
+) -> None:
+    # the cache stores topics below 2**88 - 1 inline with their first issuer, wider ones in their own slot
+    evm.send(regs.claim_topics.functions.addClaimTopic(wide_topic), issuer)
+    trust_issuer(evm, regs, issuer, kyc_issuer.address, [KYC, wide_topic])
+    identity = deploy_identity(evm, bob)
+    add_claim(evm, identity, bob, kyc_issuer.address, kyc_signer, KYC)
+    register(bob, identity.address)
+    assert _verified(regs, bob) is False
+    add_claim(evm, identity, bob, kyc_issuer.address, kyc_signer, wide_topic)
+    assert _verified(regs, bob) is True
 
 
 def test_is_verified__reverting_issuer_before_valid_issuer__true(
