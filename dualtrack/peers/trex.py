@@ -126,7 +126,8 @@ class TrexSuite:
         (an unlocked or impersonated account): it holds the identity's MANAGEMENT key and adds the claims.
         """
         wallet = to_checksum_address(wallet)
-        identity = self.onchainid.identity_of(wallet) or self.onchainid.create_identity(wallet)
+        existing = self.onchainid.identity_of(wallet)
+        identity = existing if existing is not None else self.onchainid.create_identity(wallet)
         for topic in topics:
             if not self.claim_issuer.has_valid_claim(identity, topic):
                 self.claim_issuer.issue(identity, wallet, topic, data)
