@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from web3.contract import Contract
 
-from dualtrack.artifacts import Artifact, local_artifact, npm_artifact
+from dualtrack.artifacts import local_artifact
 from dualtrack.chain import Chain
 from dualtrack.claims import (
     ECDSA_KEY_TYPE,
@@ -20,26 +20,22 @@ from dualtrack.claims import (
     with_raw_v,
 )
 from dualtrack.identity import deploy_identity
+from dualtrack.peers.onchainid import onchainid_artifact
 
-ONCHAINID = "@onchain-id/solidity"
 TOPIC = ClaimTopic.KYC
 MANAGEMENT, ACTION, CLAIM = KeyPurpose.MANAGEMENT, KeyPurpose.ACTION, KeyPurpose.CLAIM
-
-
-def _oid_artifact(name: str) -> Artifact:
-    return npm_artifact(ONCHAINID, f"artifacts/contracts/{name}.sol/{name}.json")
 
 
 @pytest.fixture(scope="session")
 def oid_identity(evm: Chain, alice: str) -> Contract:
     """ONCHAINID's Identity for alice (not a library instance)."""
-    return evm.deploy(_oid_artifact("Identity"), alice, False, sender=alice)
+    return evm.deploy(onchainid_artifact("Identity"), alice, False, sender=alice)
 
 
 @pytest.fixture(scope="session")
 def oid_issuer(evm: Chain, issuer: str, signer: str) -> Contract:
     """ONCHAINID's ClaimIssuer managed by ``issuer``, with ``signer`` holding a CLAIM key."""
-    contract = evm.deploy(_oid_artifact("ClaimIssuer"), issuer, sender=issuer)
+    contract = evm.deploy(onchainid_artifact("ClaimIssuer"), issuer, sender=issuer)
     evm.send(contract.functions.addKey(key_hash(signer), CLAIM, ECDSA_KEY_TYPE), issuer)
     return contract
 
@@ -232,7 +228,7 @@ def test_execute__management_key_calling_identity__identical_events(
 def test_gas__deploy_and_get_claim__cheaper_than_onchainid(
     evm: Chain, claim_issuer: Contract, signer_key: str, alice: str
 ) -> None:
-    ours, theirs = local_artifact("Identity"), _oid_artifact("Identity")
+    ours, theirs = local_artifact("Identity"), onchainid_artifact("Identity")
     deploy_gas = [
         evm.w3.eth.contract(abi=ours.abi, bytecode=ours.bytecode).constructor(alice).estimate_gas({"from": alice}),
         evm.w3.eth.contract(abi=theirs.abi, bytecode=theirs.bytecode)
