@@ -1,87 +1,62 @@
-"""Registry fixtures: a SuiteAuthority, a cached registry set, ONCHAINID issuers and identities.
-
-Everything is deployed once per session (before the per-test snapshot) and behind SuiteProxy.
-Accounts 6..9 of the dev node sign claims: 6 and 7 for the trusted issuers, 8 for an attacker's
-issuer.
-"""
+"""Fixtures for the identity tests: a claim signer, identities, issuers and stub issuers."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
 
 import pytest
-from eth_account import Account
+from eth_utils.address import to_checksum_address
 from web3.contract import Contract
 
 from dualtrack.chain import Chain, dev_private_keys
-from dualtrack.claims import ClaimTopic
-from dualtrack.proxy import deploy_authority
-from dualtrack.registry import RegistrySet, add_claim, deploy_claim_issuer, deploy_identity, deploy_registry_set
+from dualtrack.identity import deploy_claim_issuer, deploy_identity, signer_address
 
-KYC = int(ClaimTopic.KYC)
-
-
-@pytest.fixture(scope="session")
-def keys() -> Sequence[str]:
-    return dev_private_keys(10)
+# Stub "issuers" made of raw EVM bytecode: each answers every call with one fixed 32-byte word.
+# init code: PUSH10 <runtime> PUSH1 0 MSTORE PUSH1 10 PUSH1 22 RETURN
+# runtime:   PUSH1 <word> PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN
+StubFactory = Callable[[int], str]
 
 
-@pytest.fixture(scope="session")
-def kyc_signer(keys: Sequence[str]) -> str:
-    return keys[6]
-
-
-@pytest.fixture(scope="session")
-def second_signer(keys: Sequence[str]) -> str:
-    return keys[7]
+def _deploy_stub(evm: Chain, word: int, sender: str) -> str:
+    """Deploy a contract whose every call returns ``word`` (0..255) as one 32-byte word."""
+    runtime = bytes([0x60, word, 0x60, 0x00, 0x52, 0x60, 0x20, 0x60, 0x00, 0xF3])
+    init = bytes([0x69]) + runtime + bytes.fromhex("600052600a6016f3")
+    tx_hash = evm.w3.eth.send_transaction({"from": sender, "data": init})  # type: ignore[typeddict-item]
+    receipt = evm.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=30, poll_latency=0.01)
+    address = receipt["contractAddress"]
+    assert address is not None and receipt["status"] == 1
+    return to_checksum_address(address)
 
 
 @pytest.fixture(scope="session")
-def attacker_signer(keys: Sequence[str]) -> str:
-    return keys[8]
+def signer_key() -> str:
+    """The private key the claim issuer signs claims with (anvil account 7, not a named actor)."""
+    return dev_private_keys(8)[7]
 
 
 @pytest.fixture(scope="session")
-def attacker(attacker_signer: str) -> str:
-    return str(Account.from_key(attacker_signer).address)
+def signer(signer_key: str) -> str:
+    return signer_address(signer_key)
 
 
 @pytest.fixture(scope="session")
-def authority(evm: Chain, issuer: str) -> Contract:
-    return deploy_authority(evm, issuer)
+def claim_issuer(evm: Chain, issuer: str, signer: str) -> Contract:
+    """dualtrack ClaimIssuer managed by ``issuer``; ``signer`` holds a CLAIM key."""
+    return deploy_claim_issuer(evm, issuer, signer)
 
 
 @pytest.fixture(scope="session")
-def regs(evm: Chain, authority: Contract, issuer: str, agent: str) -> RegistrySet:
-    """A cached registry set requiring KYC, with `agent` as identity registry agent."""
-    return deploy_registry_set(evm, authority, issuer, agents=[agent], claim_topics=[KYC])
+def alice_identity(evm: Chain, alice: str) -> Contract:
+    return deploy_identity(evm, alice)
 
 
 @pytest.fixture(scope="session")
-def kyc_issuer(evm: Chain, issuer: str, kyc_signer: str) -> Contract:
-    """An ONCHAINID claim issuer (managed by `issuer`, signing with account 6), not trusted yet."""
-    return deploy_claim_issuer(evm, issuer, kyc_signer)
+def stub_issuer(evm: Chain, issuer: str) -> StubFactory:
+    """Deploys a stub "issuer" whose every call returns the given word (1 = "valid")."""
+    return lambda word: _deploy_stub(evm, word, issuer)
 
 
 @pytest.fixture(scope="session")
-def second_issuer(evm: Chain, issuer: str, second_signer: str) -> Contract:
-    return deploy_claim_issuer(evm, issuer, second_signer)
-
-
-@pytest.fixture(scope="session")
-def attacker_issuer(evm: Chain, attacker: str, attacker_signer: str) -> Contract:
-    return deploy_claim_issuer(evm, attacker, attacker_signer)
-
-
-@pytest.fixture(scope="session")
-def alice_identity(evm: Chain, alice: str, kyc_issuer: Contract, kyc_signer: str) -> Contract:
-    """Alice's ONCHAINID identity holding a KYC claim of `kyc_issuer`."""
-    identity = deploy_identity(evm, alice)
-    add_claim(evm, identity, alice, kyc_issuer.address, kyc_signer, KYC)
-    return identity
-
-
-@pytest.fixture(scope="session")
-def bob_identity(evm: Chain, bob: str) -> Contract:
-    """Bob's ONCHAINID identity, without claims."""
-    return deploy_identity(evm, bob)
+def yes_issuer(stub_issuer: StubFactory) -> str:
+    """A stub issuer accepting every claim (for claims whose validity is not the point)."""
+    return stub_issuer(1)

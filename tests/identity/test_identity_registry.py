@@ -16,14 +16,13 @@ from hypothesis import strategies as st
 from web3.contract import Contract
 
 from dualtrack.chain import Chain
-from dualtrack.claims import ClaimTopic, make_claim
+from dualtrack.claims import make_claim
+from dualtrack.peers.onchainid import ClaimIssuerPeer
 from dualtrack.proxy import deploy_proxied
-from dualtrack.registry import RegistrySet, add_claim, deploy_identity, deploy_registry_set, trust_issuer
+from dualtrack.registry import RegistrySet, deploy_registry_set, trust_issuer
+from tests.identity.registry_fixtures import *  # noqa: F403 - the registry fixtures
+from tests.identity.registry_fixtures import AML, FR, KYC, US, ZERO, add_claim, deploy_oid_identity
 
-KYC = int(ClaimTopic.KYC)
-AML = int(ClaimTopic.AML)
-US, FR = 840, 250
-ZERO = "0x" + "00" * 20
 ISSUER_REVERTS, ISSUER_RETURNS_TWO, ISSUER_RETURNS_SHORT, ISSUER_ACCEPTS_ALL = 0, 1, 2, 3
 
 # transferParties gas ceilings (regression guards; exact figures are printed by the gas test).
@@ -115,13 +114,13 @@ def test_add_agent__zero__reverts_zero_address(evm: Chain, regs: RegistrySet, is
 
 
 def test_remove_agent__by_owner__revokes_and_emits(
-    evm: Chain, regs: RegistrySet, issuer: str, agent: str, alice: str, alice_identity: Contract
+    evm: Chain, regs: RegistrySet, issuer: str, agent: str, alice: str, alice_oid: Contract
 ) -> None:
     receipt = evm.send(regs.identity_registry.functions.removeAgent(agent), issuer)
     assert evm.events(receipt, regs.identity_registry, "AgentRemoved") == [{"agent": agent}]
     assert regs.identity_registry.functions.isAgent(agent).call() is False
     with evm.reverts("IdentityRegistryNotAgent", agent):
-        evm.send(regs.identity_registry.functions.registerIdentity(alice, alice_identity.address, US), agent)
+        evm.send(regs.identity_registry.functions.registerIdentity(alice, alice_oid.address, US), agent)
 
 
 def test_remove_agent__not_agent__reverts_unknown_agent(evm: Chain, regs: RegistrySet, issuer: str, bob: str) -> None:
@@ -172,31 +171,31 @@ def test_agent_path__by_non_agent__reverts_not_agent(
 
 
 def test_register_identity__by_agent__stores_and_emits(
-    evm: Chain, regs: RegistrySet, agent: str, alice: str, alice_identity: Contract
+    evm: Chain, regs: RegistrySet, agent: str, alice: str, alice_oid: Contract
 ) -> None:
-    receipt = evm.send(regs.identity_registry.functions.registerIdentity(alice, alice_identity.address, US), agent)
+    receipt = evm.send(regs.identity_registry.functions.registerIdentity(alice, alice_oid.address, US), agent)
     assert evm.events(receipt, regs.identity_registry, "IdentityRegistered") == [
-        {"investorAddress": alice, "identity": alice_identity.address}
+        {"investorAddress": alice, "identity": alice_oid.address}
     ]
     assert evm.events(receipt, regs.identity_storage, "IdentityStored") == [
-        {"investorAddress": alice, "identity": alice_identity.address}
+        {"investorAddress": alice, "identity": alice_oid.address}
     ]
     assert regs.identity_registry.functions.contains(alice).call() is True
-    assert regs.identity_registry.functions.identity(alice).call() == alice_identity.address
+    assert regs.identity_registry.functions.identity(alice).call() == alice_oid.address
     assert regs.identity_registry.functions.investorCountry(alice).call() == US
 
 
 def test_register_identity__already_registered__reverts_already_stored(
-    evm: Chain, regs: RegistrySet, agent: str, alice: str, alice_identity: Contract, register: Callable[..., None]
+    evm: Chain, regs: RegistrySet, agent: str, alice: str, alice_oid: Contract, register: Callable[..., None]
 ) -> None:
-    register(alice, alice_identity.address)
+    register(alice, alice_oid.address)
     with evm.reverts("IdentityRegistryStorageAlreadyStored", alice):
-        register(alice, alice_identity.address, FR)
+        register(alice, alice_oid.address, FR)
     assert regs.identity_registry.functions.investorCountry(alice).call() == US
 
 
 def test_register_identity__registry_not_bound__reverts_not_bound(
-    evm: Chain, authority: Contract, regs: RegistrySet, issuer: str, agent: str, alice: str, alice_identity: Contract
+    evm: Chain, authority: Contract, regs: RegistrySet, issuer: str, agent: str, alice: str, alice_oid: Contract
 ) -> None:
     unbound = deploy_proxied(
         evm,
@@ -207,19 +206,19 @@ def test_register_identity__registry_not_bound__reverts_not_bound(
     )
     evm.send(unbound.functions.addAgent(agent), issuer)
     with evm.reverts("IdentityRegistryStorageNotBound", unbound.address):
-        evm.send(unbound.functions.registerIdentity(alice, alice_identity.address, US), agent)
+        evm.send(unbound.functions.registerIdentity(alice, alice_oid.address, US), agent)
 
 
 def test_batch_register_identity__equal_lengths__registers_all_and_emits(
-    evm: Chain, regs: RegistrySet, agent: str, alice: str, bob: str, alice_identity: Contract, bob_identity: Contract
+    evm: Chain, regs: RegistrySet, agent: str, alice: str, bob: str, alice_oid: Contract, bob_oid: Contract
 ) -> None:
     call = regs.identity_registry.functions.batchRegisterIdentity(
-        [alice, bob], [alice_identity.address, bob_identity.address], [US, FR]
+        [alice, bob], [alice_oid.address, bob_oid.address], [US, FR]
     )
     receipt = evm.send(call, agent)
     assert evm.events(receipt, regs.identity_registry, "IdentityRegistered") == [
-        {"investorAddress": alice, "identity": alice_identity.address},
-        {"investorAddress": bob, "identity": bob_identity.address},
+        {"investorAddress": alice, "identity": alice_oid.address},
+        {"investorAddress": bob, "identity": bob_oid.address},
     ]
     assert regs.identity_registry.functions.investorCountry(bob).call() == FR
 
@@ -231,13 +230,13 @@ def test_batch_register_identity__length_mismatch__reverts_and_registers_nothing
     agent: str,
     alice: str,
     bob: str,
-    alice_identity: Contract,
+    alice_oid: Contract,
     identities: int,
     countries: int,
     other: int,
 ) -> None:
     call = regs.identity_registry.functions.batchRegisterIdentity(
-        [alice, bob], [alice_identity.address] * identities, [US] * countries
+        [alice, bob], [alice_oid.address] * identities, [US] * countries
     )
     with evm.reverts("IdentityRegistryLengthMismatch", 2, other):
         evm.send(call, agent)
@@ -249,44 +248,44 @@ def test_update_identity__by_agent__replaces_and_emits_old_and_new(
     regs: RegistrySet,
     agent: str,
     alice: str,
-    alice_identity: Contract,
-    bob_identity: Contract,
+    alice_oid: Contract,
+    bob_oid: Contract,
     register: Callable[..., None],
 ) -> None:
-    register(alice, alice_identity.address)
-    receipt = evm.send(regs.identity_registry.functions.updateIdentity(alice, bob_identity.address), agent)
+    register(alice, alice_oid.address)
+    receipt = evm.send(regs.identity_registry.functions.updateIdentity(alice, bob_oid.address), agent)
     assert evm.events(receipt, regs.identity_registry, "IdentityUpdated") == [
-        {"oldIdentity": alice_identity.address, "newIdentity": bob_identity.address}
+        {"oldIdentity": alice_oid.address, "newIdentity": bob_oid.address}
     ]
     assert evm.events(receipt, regs.identity_storage, "IdentityModified") == [
-        {"oldIdentity": alice_identity.address, "newIdentity": bob_identity.address}
+        {"oldIdentity": alice_oid.address, "newIdentity": bob_oid.address}
     ]
-    assert regs.identity_registry.functions.identity(alice).call() == bob_identity.address
+    assert regs.identity_registry.functions.identity(alice).call() == bob_oid.address
 
 
 def test_update_identity__unregistered__reverts_not_stored(
-    evm: Chain, regs: RegistrySet, agent: str, alice: str, alice_identity: Contract
+    evm: Chain, regs: RegistrySet, agent: str, alice: str, alice_oid: Contract
 ) -> None:
     with evm.reverts("IdentityRegistryStorageNotStored", alice):
-        evm.send(regs.identity_registry.functions.updateIdentity(alice, alice_identity.address), agent)
+        evm.send(regs.identity_registry.functions.updateIdentity(alice, alice_oid.address), agent)
 
 
 def test_update_country__by_agent__changes_and_emits(
-    evm: Chain, regs: RegistrySet, agent: str, alice: str, alice_identity: Contract, register: Callable[..., None]
+    evm: Chain, regs: RegistrySet, agent: str, alice: str, alice_oid: Contract, register: Callable[..., None]
 ) -> None:
-    register(alice, alice_identity.address)
+    register(alice, alice_oid.address)
     receipt = evm.send(regs.identity_registry.functions.updateCountry(alice, FR), agent)
     assert evm.events(receipt, regs.identity_registry, "CountryUpdated") == [{"investorAddress": alice, "country": FR}]
     assert regs.identity_registry.functions.investorCountry(alice).call() == FR
 
 
 def test_delete_identity__by_agent__removes_and_emits(
-    evm: Chain, regs: RegistrySet, agent: str, alice: str, alice_identity: Contract, register: Callable[..., None]
+    evm: Chain, regs: RegistrySet, agent: str, alice: str, alice_oid: Contract, register: Callable[..., None]
 ) -> None:
-    register(alice, alice_identity.address)
+    register(alice, alice_oid.address)
     receipt = evm.send(regs.identity_registry.functions.deleteIdentity(alice), agent)
     assert evm.events(receipt, regs.identity_registry, "IdentityRemoved") == [
-        {"investorAddress": alice, "identity": alice_identity.address}
+        {"investorAddress": alice, "identity": alice_oid.address}
     ]
     assert regs.identity_registry.functions.contains(alice).call() is False
     assert regs.identity_registry.functions.investorCountry(alice).call() == 0
@@ -357,18 +356,18 @@ def test_is_verified__no_required_topics__true(
     issuer: str,
     policy_mode: str,
     bob: str,
-    bob_identity: Contract,
+    bob_oid: Contract,
     register: Callable[..., None],
 ) -> None:
     evm.send(regs.claim_topics.functions.removeClaimTopic(KYC), issuer)
-    register(bob, bob_identity.address)
+    register(bob, bob_oid.address)
     assert _verified(regs, bob) is True
 
 
 def test_is_verified__no_trusted_issuer_for_topic__false(
-    regs: RegistrySet, policy_mode: str, alice: str, alice_identity: Contract, register: Callable[..., None]
+    regs: RegistrySet, policy_mode: str, alice: str, alice_oid: Contract, register: Callable[..., None]
 ) -> None:
-    register(alice, alice_identity.address)
+    register(alice, alice_oid.address)
     assert _verified(regs, alice) is False
 
 
@@ -378,12 +377,12 @@ def test_is_verified__valid_claim_of_trusted_issuer__true(
     issuer: str,
     policy_mode: str,
     alice: str,
-    alice_identity: Contract,
-    kyc_issuer: Contract,
+    alice_oid: Contract,
+    kyc_issuer: ClaimIssuerPeer,
     register: Callable[..., None],
 ) -> None:
     trust_issuer(evm, regs, issuer, kyc_issuer.address, [KYC])
-    register(alice, alice_identity.address)
+    register(alice, alice_oid.address)
     assert _verified(regs, alice) is True
 
 
@@ -393,17 +392,15 @@ def test_is_verified__claim_with_data__re_encodes_signature_and_data(
     issuer: str,
     policy_mode: str,
     bob: str,
-    bob_identity: Contract,
-    kyc_issuer: Contract,
+    bob_oid: Contract,
+    kyc_issuer: ClaimIssuerPeer,
     kyc_signer: str,
     register: Callable[..., None],
 ) -> None:
     # 45 bytes of data: neither signature (65) nor data is a multiple of 32, so padding is exercised
-    add_claim(
-        evm, bob_identity, bob, kyc_issuer.address, kyc_signer, KYC, b"accredited:US:2026-01-01:tier-2" + b"\x07" * 14
-    )
+    add_claim(evm, bob_oid, bob, kyc_issuer.address, kyc_signer, KYC, b"accredited:US:2026-01-01:tier-2" + b"\x07" * 14)
     trust_issuer(evm, regs, issuer, kyc_issuer.address, [KYC])
-    register(bob, bob_identity.address)
+    register(bob, bob_oid.address)
     assert _verified(regs, bob) is True
 
 
@@ -413,16 +410,16 @@ def test_is_verified__claim_revoked__false_at_once(
     issuer: str,
     policy_mode: str,
     alice: str,
-    alice_identity: Contract,
-    kyc_issuer: Contract,
+    alice_oid: Contract,
+    kyc_issuer: ClaimIssuerPeer,
     kyc_signer: str,
     register: Callable[..., None],
 ) -> None:
     trust_issuer(evm, regs, issuer, kyc_issuer.address, [KYC])
-    register(alice, alice_identity.address)
+    register(alice, alice_oid.address)
     assert _verified(regs, alice) is True
-    signature = make_claim(kyc_issuer.address, kyc_signer, alice_identity.address, KYC).signature
-    evm.send(kyc_issuer.functions.revokeClaimBySignature(signature), issuer)
+    signature = make_claim(kyc_issuer.address, kyc_signer, alice_oid.address, KYC).signature
+    evm.send(kyc_issuer.contract.functions.revokeClaimBySignature(signature), issuer)
     assert _verified(regs, alice) is False
 
 
@@ -432,12 +429,12 @@ def test_is_verified__trusted_issuer_removed__false_on_next_call(
     issuer: str,
     policy_mode: str,
     alice: str,
-    alice_identity: Contract,
-    kyc_issuer: Contract,
+    alice_oid: Contract,
+    kyc_issuer: ClaimIssuerPeer,
     register: Callable[..., None],
 ) -> None:
     trust_issuer(evm, regs, issuer, kyc_issuer.address, [KYC])
-    register(alice, alice_identity.address)
+    register(alice, alice_oid.address)
     assert _verified(regs, alice) is True
     evm.send(regs.trusted_issuers.functions.removeTrustedIssuer(kyc_issuer.address), issuer)
     assert _verified(regs, alice) is False
@@ -449,12 +446,12 @@ def test_is_verified__issuer_topics_updated_away__false_on_next_call(
     issuer: str,
     policy_mode: str,
     alice: str,
-    alice_identity: Contract,
-    kyc_issuer: Contract,
+    alice_oid: Contract,
+    kyc_issuer: ClaimIssuerPeer,
     register: Callable[..., None],
 ) -> None:
     trust_issuer(evm, regs, issuer, kyc_issuer.address, [KYC])
-    register(alice, alice_identity.address)
+    register(alice, alice_oid.address)
     evm.send(regs.trusted_issuers.functions.updateIssuerClaimTopics(kyc_issuer.address, [AML]), issuer)
     assert _verified(regs, alice) is False
 
@@ -465,12 +462,12 @@ def test_is_verified__new_required_topic_missing__false_on_next_call(
     issuer: str,
     policy_mode: str,
     alice: str,
-    alice_identity: Contract,
-    kyc_issuer: Contract,
+    alice_oid: Contract,
+    kyc_issuer: ClaimIssuerPeer,
     register: Callable[..., None],
 ) -> None:
     trust_issuer(evm, regs, issuer, kyc_issuer.address, [KYC, AML])
-    register(alice, alice_identity.address)
+    register(alice, alice_oid.address)
     assert _verified(regs, alice) is True
     evm.send(regs.claim_topics.functions.addClaimTopic(AML), issuer)
     assert _verified(regs, alice) is False
@@ -482,18 +479,18 @@ def test_is_verified__two_topics_both_held__true(
     issuer: str,
     policy_mode: str,
     alice: str,
-    alice_identity: Contract,
-    kyc_issuer: Contract,
-    second_issuer: Contract,
+    alice_oid: Contract,
+    kyc_issuer: ClaimIssuerPeer,
+    second_issuer: ClaimIssuerPeer,
     second_signer: str,
     register: Callable[..., None],
 ) -> None:
     evm.send(regs.claim_topics.functions.addClaimTopic(AML), issuer)
     trust_issuer(evm, regs, issuer, kyc_issuer.address, [KYC])
     trust_issuer(evm, regs, issuer, second_issuer.address, [AML])
-    register(alice, alice_identity.address)
+    register(alice, alice_oid.address)
     assert _verified(regs, alice) is False  # AML missing
-    add_claim(evm, alice_identity, alice, second_issuer.address, second_signer, AML)
+    add_claim(evm, alice_oid, alice, second_issuer.address, second_signer, AML)
     assert _verified(regs, alice) is True
 
 
@@ -504,7 +501,7 @@ def test_is_verified__topic_beyond_inline_width__checked_like_any_topic(
     issuer: str,
     policy_mode: str,
     bob: str,
-    kyc_issuer: Contract,
+    kyc_issuer: ClaimIssuerPeer,
     kyc_signer: str,
     register: Callable[..., None],
     wide_topic: int,
@@ -512,7 +509,7 @@ def test_is_verified__topic_beyond_inline_width__checked_like_any_topic(
     # the cache stores topics below 2**88 - 1 inline with their first issuer, wider ones in their own slot
     evm.send(regs.claim_topics.functions.addClaimTopic(wide_topic), issuer)
     trust_issuer(evm, regs, issuer, kyc_issuer.address, [KYC, wide_topic])
-    identity = deploy_identity(evm, bob)
+    identity = deploy_oid_identity(evm, bob)
     add_claim(evm, identity, bob, kyc_issuer.address, kyc_signer, KYC)
     register(bob, identity.address)
     assert _verified(regs, bob) is False
@@ -526,15 +523,15 @@ def test_is_verified__reverting_issuer_before_valid_issuer__true(
     issuer: str,
     policy_mode: str,
     alice: str,
-    alice_identity: Contract,
-    kyc_issuer: Contract,
+    alice_oid: Contract,
+    kyc_issuer: ClaimIssuerPeer,
     kyc_signer: str,
     register: Callable[..., None],
 ) -> None:
     # alice holds a claim of the broken issuer (added while it accepted everything), so the registry
     # reaches its isClaimValid, which now reverts
     broken = evm.deploy("MockClaimIssuer", ISSUER_ACCEPTS_ALL, sender=issuer)
-    add_claim(evm, alice_identity, alice, broken.address, kyc_signer, KYC)
+    add_claim(evm, alice_oid, alice, broken.address, kyc_signer, KYC)
     evm.send(broken.functions.setMode(ISSUER_REVERTS), issuer)
     trust_issuer(evm, regs, issuer, broken.address, [KYC])
     trust_issuer(evm, regs, issuer, kyc_issuer.address, [KYC])
@@ -542,7 +539,7 @@ def test_is_verified__reverting_issuer_before_valid_issuer__true(
         broken.address,
         kyc_issuer.address,
     ]
-    register(alice, alice_identity.address)
+    register(alice, alice_oid.address)
     assert _verified(regs, alice) is True
     evm.send(regs.trusted_issuers.functions.removeTrustedIssuer(kyc_issuer.address), issuer)
     assert _verified(regs, alice) is False
@@ -554,9 +551,9 @@ def test_is_verified__forged_issuer_field__false(
     issuer: str,
     policy_mode: str,
     bob: str,
-    kyc_issuer: Contract,
+    kyc_issuer: ClaimIssuerPeer,
     kyc_signer: str,
-    attacker_issuer: Contract,
+    attacker_issuer: ClaimIssuerPeer,
     attacker_signer: str,
     register: Callable[..., None],
 ) -> None:
@@ -565,7 +562,7 @@ def test_is_verified__forged_issuer_field__false(
     forged = make_claim(attacker_issuer.address, attacker_signer, holder.address, KYC)
     evm.send(holder.functions.setClaim(*forged.as_args()), bob)
     # the attacker's issuer vouches for its own claim: a registry trusting the issuer field would verify
-    assert attacker_issuer.functions.isClaimValid(holder.address, KYC, forged.signature, b"").call() is True
+    assert attacker_issuer.contract.functions.isClaimValid(holder.address, KYC, forged.signature, b"").call() is True
     trust_issuer(evm, regs, issuer, kyc_issuer.address, [KYC])
     register(bob, holder.address)
     assert _verified(regs, bob) is False
@@ -580,7 +577,7 @@ def test_is_verified__claim_topic_field_differs__false(
     regs: RegistrySet,
     issuer: str,
     bob: str,
-    kyc_issuer: Contract,
+    kyc_issuer: ClaimIssuerPeer,
     kyc_signer: str,
     register: Callable[..., None],
 ) -> None:
@@ -598,15 +595,15 @@ def test_is_verified__claim_of_untrusted_issuer__false(
     issuer: str,
     policy_mode: str,
     bob: str,
-    bob_identity: Contract,
-    kyc_issuer: Contract,
-    attacker_issuer: Contract,
+    bob_oid: Contract,
+    kyc_issuer: ClaimIssuerPeer,
+    attacker_issuer: ClaimIssuerPeer,
     attacker_signer: str,
     register: Callable[..., None],
 ) -> None:
-    add_claim(evm, bob_identity, bob, attacker_issuer.address, attacker_signer, KYC)
+    add_claim(evm, bob_oid, bob, attacker_issuer.address, attacker_signer, KYC)
     trust_issuer(evm, regs, issuer, kyc_issuer.address, [KYC])
-    register(bob, bob_identity.address)
+    register(bob, bob_oid.address)
     assert _verified(regs, bob) is False
 
 
@@ -635,7 +632,7 @@ def test_is_verified__identity_reverts__false(
     regs: RegistrySet,
     issuer: str,
     bob: str,
-    kyc_issuer: Contract,
+    kyc_issuer: ClaimIssuerPeer,
     kyc_signer: str,
     register: Callable[..., None],
 ) -> None:
@@ -653,7 +650,7 @@ def test_is_verified__identity_without_code__false(
     issuer: str,
     bob: str,
     keeper: str,
-    kyc_issuer: Contract,
+    kyc_issuer: ClaimIssuerPeer,
     register: Callable[..., None],
 ) -> None:
     trust_issuer(evm, regs, issuer, kyc_issuer.address, [KYC])
@@ -732,8 +729,8 @@ def test_is_verified__storage_shared_by_registries_with_different_topics__each_a
     issuer: str,
     agent: str,
     alice: str,
-    alice_identity: Contract,
-    kyc_issuer: Contract,
+    alice_oid: Contract,
+    kyc_issuer: ClaimIssuerPeer,
     register: Callable[..., None],
 ) -> None:
     aml_regs = deploy_registry_set(
@@ -745,7 +742,7 @@ def test_is_verified__storage_shared_by_registries_with_different_topics__each_a
     ]
     trust_issuer(evm, regs, issuer, kyc_issuer.address, [KYC])
     trust_issuer(evm, aml_regs, issuer, kyc_issuer.address, [AML])
-    register(alice, alice_identity.address)  # through the KYC registry only
+    register(alice, alice_oid.address)  # through the KYC registry only
     assert aml_regs.identity_registry.functions.contains(alice).call() is True
     assert aml_regs.identity_registry.functions.investorCountry(alice).call() == US
     assert _verified(regs, alice) is True
@@ -777,12 +774,12 @@ def test_remove_policy_subscriber__cached_registry__switches_to_live_and_stays_c
     regs: RegistrySet,
     issuer: str,
     alice: str,
-    alice_identity: Contract,
-    kyc_issuer: Contract,
+    alice_oid: Contract,
+    kyc_issuer: ClaimIssuerPeer,
     register: Callable[..., None],
 ) -> None:
     trust_issuer(evm, regs, issuer, kyc_issuer.address, [KYC])
-    register(alice, alice_identity.address)
+    register(alice, alice_oid.address)
     receipt = evm.send(regs.claim_topics.functions.removePolicySubscriber(regs.identity_registry.address), issuer)
     assert evm.events(receipt, regs.claim_topics, "PolicySubscriberRemoved") == [
         {"identityRegistry": regs.identity_registry.address, "synced": True}
@@ -812,18 +809,18 @@ def test_transfer_parties__both_registered__returns_identities_countries_and_ver
     policy_mode: str,
     alice: str,
     bob: str,
-    alice_identity: Contract,
-    bob_identity: Contract,
-    kyc_issuer: Contract,
+    alice_oid: Contract,
+    bob_oid: Contract,
+    kyc_issuer: ClaimIssuerPeer,
     register: Callable[..., None],
 ) -> None:
     trust_issuer(evm, regs, issuer, kyc_issuer.address, [KYC])
-    register(alice, alice_identity.address, US)
-    register(bob, bob_identity.address, FR)
+    register(alice, alice_oid.address, US)
+    register(bob, bob_oid.address, FR)
     parties = regs.identity_registry.functions.transferParties
     # bob holds no claim: his identity and country still come back, unverified
-    assert parties(alice, bob).call() == [alice_identity.address, US, bob_identity.address, FR, False]
-    assert parties(bob, alice).call() == [bob_identity.address, FR, alice_identity.address, US, True]
+    assert parties(alice, bob).call() == [alice_oid.address, US, bob_oid.address, FR, False]
+    assert parties(bob, alice).call() == [bob_oid.address, FR, alice_oid.address, US, True]
 
 
 def test_transfer_parties__zero_or_unregistered_wallets__zero_values_unverified(
@@ -832,17 +829,17 @@ def test_transfer_parties__zero_or_unregistered_wallets__zero_values_unverified(
     issuer: str,
     alice: str,
     keeper: str,
-    alice_identity: Contract,
-    kyc_issuer: Contract,
+    alice_oid: Contract,
+    kyc_issuer: ClaimIssuerPeer,
     register: Callable[..., None],
 ) -> None:
     trust_issuer(evm, regs, issuer, kyc_issuer.address, [KYC])
-    register(alice, alice_identity.address, US)
+    register(alice, alice_oid.address, US)
     parties = regs.identity_registry.functions.transferParties
-    assert parties(ZERO, alice).call() == [ZERO, 0, alice_identity.address, US, True]  # mint
-    assert parties(alice, ZERO).call() == [alice_identity.address, US, ZERO, 0, False]  # burn
-    assert parties(keeper, alice).call() == [ZERO, 0, alice_identity.address, US, True]
-    assert parties(alice, keeper).call() == [alice_identity.address, US, ZERO, 0, False]
+    assert parties(ZERO, alice).call() == [ZERO, 0, alice_oid.address, US, True]  # mint
+    assert parties(alice, ZERO).call() == [alice_oid.address, US, ZERO, 0, False]  # burn
+    assert parties(keeper, alice).call() == [ZERO, 0, alice_oid.address, US, True]
+    assert parties(alice, keeper).call() == [alice_oid.address, US, ZERO, 0, False]
 
 
 # ---- Gas ----
@@ -863,9 +860,9 @@ def test_transfer_parties__one_topic_one_issuer__gas_within_budget(
     alice: str,
     bob: str,
     keeper: str,
-    alice_identity: Contract,
-    bob_identity: Contract,
-    kyc_issuer: Contract,
+    alice_oid: Contract,
+    bob_oid: Contract,
+    kyc_issuer: ClaimIssuerPeer,
     kyc_signer: str,
     register: Callable[..., None],
     mode: str,
@@ -873,15 +870,15 @@ def test_transfer_parties__one_topic_one_issuer__gas_within_budget(
     if mode == "live":
         evm.send(regs.trusted_issuers.functions.removePolicySubscriber(regs.identity_registry.address), issuer)
     trust_issuer(evm, regs, issuer, kyc_issuer.address, [KYC])
-    add_claim(evm, bob_identity, bob, kyc_issuer.address, kyc_signer, KYC)
-    register(alice, alice_identity.address, US)
-    register(bob, bob_identity.address, FR)
+    add_claim(evm, bob_oid, bob, kyc_issuer.address, kyc_signer, KYC)
+    register(alice, alice_oid.address, US)
+    register(bob, bob_oid.address, FR)
     probe = evm.deploy("TransferPartiesProbe", sender=keeper)
     registry = regs.identity_registry
     # warm nothing: each measurement is a fresh transaction (cold accounts and slots, like a token transfer)
     parties = _measure(evm, probe, probe.functions.probeTransferParties(registry.address, alice, bob), keeper)
     assert probe.functions.toVerified().call() is True
-    assert probe.functions.toIdentity().call() == bob_identity.address
+    assert probe.functions.toIdentity().call() == bob_oid.address
     verified = _measure(evm, probe, probe.functions.probeIsVerified(registry.address, bob), keeper)
     print(f"\n[{mode}] transferParties: estimate={parties[0]} gasUsed={parties[1]} call={parties[2]}")
     print(f"[{mode}] isVerified:      estimate={verified[0]} gasUsed={verified[1]} call={verified[2]}")

@@ -10,6 +10,7 @@ from web3.contract import Contract
 
 from dualtrack.chain import Chain
 from dualtrack.proxy import deploy_proxied
+from tests.identity.registry_fixtures import *  # noqa: F403 - the registry fixtures
 
 ZERO = "0x" + "00" * 20
 MAX_ISSUERS = 50
