@@ -884,3 +884,12 @@ def test_transfer_parties__one_topic_one_issuer__gas_within_budget(
     print(f"[{mode}] isVerified:      estimate={verified[0]} gasUsed={verified[1]} call={verified[2]}")
     ceiling = MAX_TRANSFER_PARTIES_GAS_CACHED if mode == "cached" else MAX_TRANSFER_PARTIES_GAS_LIVE
     assert parties[2] <= ceiling
+
+
+def test_registry_bench_group__run__cached_cheaper_than_live_for_every_view(evm: Chain) -> None:
+    from dualtrack.bench.groups.identity_registry import registry_group
+
+    results = registry_group(evm)
+    for view in ("transferParties", "transferParties_mint", "isVerified"):
+        for flavour in ("", "_onchainid"):
+            assert results[f"registry.{view}.cached{flavour}"] < results[f"registry.{view}.live{flavour}"]
