@@ -8,9 +8,11 @@ from typing import Any
 
 from eth_utils.address import to_checksum_address
 from web3.contract import Contract
+from web3.contract.contract import ContractFunction
+from web3.exceptions import ContractCustomError, ContractLogicError, ContractPanicError
 from web3.types import TxReceipt
 
-from dualtrack.chain import Chain
+from dualtrack.chain import Chain, Reverted, _revert_data
 from dualtrack.proxy import deploy_proxied
 
 ZERO = "0x" + "00" * 20
@@ -58,6 +60,23 @@ def movement(kind: Kind, src: Party | None, dst: Party | None, amount: int) -> t
     return (int(kind), s.wallet, d.wallet, s.identity, d.identity, s.country, d.country, amount)
 
 
+def send_at(evm: Chain, call: ContractFunction, sender: str, timestamp: int, gas: int = 3_000_000) -> TxReceipt:
+    """Mine ``call`` in a block with exactly ``timestamp``; raise the decoded error if it reverts.
+
+    The gas is given, so no estimate runs at another timestamp; a reverted transaction is mined
+    and then replayed as a call on its own block (same state, same timestamp) to decode the error.
+    """
+    evm.set_next_timestamp(timestamp)
+    receipt = evm.w3.eth.get_transaction_receipt(call.transact({"from": sender, "gas": gas}))
+    if receipt["status"] == 1:
+        return receipt
+    try:
+        call.call({"from": sender, "gas": gas}, block_identifier=receipt["blockNumber"])
+    except (ContractCustomError, ContractLogicError, ContractPanicError) as error:
+        raise evm.errors.decode(_revert_data(error)) from error
+    raise Reverted("", (), b"")
+
+
 @dataclass
 class Suite:
     """A compliance bound to a mock token, owned by ``owner``."""
@@ -72,25 +91,30 @@ class Suite:
         for module in modules:
             self.evm.send(self.compliance.functions.addModule(module.address), self.owner)
 
-    def configure(self, module: Contract, function: str, *args: Any) -> TxReceipt:
+    def configure(self, module: Contract, function: str, *args: Any, at: int | None = None) -> TxReceipt:
         """Call a module's configuration function through `callModuleFunction` as the owner."""
         data = module.encode_abi(function, args=list(args))
-        return self.evm.send(self.compliance.functions.callModuleFunction(data, module.address), self.owner)
+        call = self.compliance.functions.callModuleFunction(data, module.address)
+        return self.evm.send(call, self.owner) if at is None else send_at(self.evm, call, self.owner, at)
 
-    def move(self, kind: Kind, src: Party | None, dst: Party | None, amount: int) -> TxReceipt:
-        return self.evm.send(self.token.functions.moved(movement(kind, src, dst, amount)), self.owner)
+    def move(self, kind: Kind, src: Party | None, dst: Party | None, amount: int, at: int | None = None) -> TxReceipt:
+        """Report a movement through the token (in a block at timestamp ``at`` if given)."""
+        call = self.token.functions.moved(movement(kind, src, dst, amount))
+        if at is None:
+            return self.evm.send(call, self.owner)
+        return send_at(self.evm, call, self.owner, at)
 
     def can_move(self, kind: Kind, src: Party | None, dst: Party | None, amount: int) -> bool:
         return bool(self.compliance.functions.canMove(movement(kind, src, dst, amount)).call())
 
-    def mint(self, dst: Party, amount: int) -> TxReceipt:
-        return self.move(Kind.MINT, None, dst, amount)
+    def mint(self, dst: Party, amount: int, at: int | None = None) -> TxReceipt:
+        return self.move(Kind.MINT, None, dst, amount, at)
 
-    def transfer(self, src: Party, dst: Party, amount: int) -> TxReceipt:
-        return self.move(Kind.TRANSFER, src, dst, amount)
+    def transfer(self, src: Party, dst: Party, amount: int, at: int | None = None) -> TxReceipt:
+        return self.move(Kind.TRANSFER, src, dst, amount, at)
 
-    def burn(self, src: Party, amount: int) -> TxReceipt:
-        return self.move(Kind.BURN, src, None, amount)
+    def burn(self, src: Party, amount: int, at: int | None = None) -> TxReceipt:
+        return self.move(Kind.BURN, src, None, amount, at)
 
     def register(self, *parties: Party) -> None:
         for p in parties:
