@@ -54,6 +54,12 @@ test: compile ## Run the pytest suite through `ape test` on a fresh local OP-sta
 demo: compile ## Deploy everything to a fresh local Base-like node and print a summary (KEEP_NODE=1 keeps it)
 	$(DEVNODE) $(BIN)/ape run deploy --network $(NETWORK)
 
+bench: compile ## Measure exact gas of the benchmarks on a fresh node into reports/gas.json (BENCH_ARGS="--only trex")
+	$(DEVNODE) $(BIN)/python -m dualtrack.bench $(BENCH_ARGS)
+
+abi: install ## Export interfaces/abi/*.json from interfaces/**/*.sol
+	$(BIN)/python tools/export_abis.py
+
 lint: install ## ruff and mypy on the Python package
 	$(BIN)/ruff check dualtrack scripts tests tools
 	$(BIN)/ruff format --check dualtrack scripts tests tools

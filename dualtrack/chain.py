@@ -17,6 +17,7 @@ from typing import Any
 from eth_abi.abi import decode as abi_decode
 from eth_utils.abi import function_signature_to_4byte_selector
 from eth_utils.address import to_checksum_address
+from hexbytes import HexBytes
 from web3 import Web3
 from web3.contract import Contract
 from web3.contract.contract import ContractFunction
@@ -29,6 +30,10 @@ from dualtrack.artifacts import Artifact, local_artifact
 DEV_MNEMONIC = "test test test test test test test test test test test junk"
 ERROR_STRING_SELECTOR = bytes.fromhex("08c379a0")
 PANIC_SELECTOR = bytes.fromhex("4e487b71")
+# Anvil answers eth_sendTransaction before its automined block is indexed: under load the receipt
+# can lag the returned hash by a few milliseconds, so receipts are polled briefly instead of read once.
+RECEIPT_TIMEOUT_SECONDS = 60.0
+RECEIPT_POLL_SECONDS = 0.002
 
 
 class Reverted(Exception):  # noqa: N818 - reads naturally: `except Reverted`
@@ -115,7 +120,7 @@ class Chain:
             tx_hash = factory.constructor(*args).transact({"from": sender, "value": value})
         except (ContractCustomError, ContractLogicError, ContractPanicError) as error:
             raise self.errors.decode(_revert_data(error)) from error
-        receipt = self.w3.eth.get_transaction_receipt(tx_hash)
+        receipt = self._receipt(tx_hash)
         if receipt["status"] != 1 or receipt["contractAddress"] is None:
             raise Reverted("", (), b"")
         return self.w3.eth.contract(address=receipt["contractAddress"], abi=art.abi)
@@ -128,6 +133,11 @@ class Chain:
 
     # ---------------------------------------------------------------- transact
 
+    def _receipt(self, tx_hash: HexBytes) -> TxReceipt:
+        return self.w3.eth.wait_for_transaction_receipt(
+            tx_hash, timeout=RECEIPT_TIMEOUT_SECONDS, poll_latency=RECEIPT_POLL_SECONDS
+        )
+
     def send(self, call: ContractFunction, sender: str, *, value: int = 0, gas: int | None = None) -> TxReceipt:
         """Send a transaction; raise :class:`Reverted` with the decoded error if it reverts."""
         tx: dict[str, Any] = {"from": sender, "value": value}
@@ -137,7 +147,7 @@ class Chain:
             tx_hash = call.transact(tx)  # type: ignore[arg-type]
         except (ContractCustomError, ContractLogicError, ContractPanicError) as error:
             raise self.errors.decode(_revert_data(error)) from error
-        receipt = self.w3.eth.get_transaction_receipt(tx_hash)
+        receipt = self._receipt(tx_hash)
         if receipt["status"] != 1:
             raise Reverted("", (), b"")
         return receipt

@@ -11,6 +11,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -40,6 +41,7 @@ class Deployment:
     chain_id: int
     deployer: str
     contracts: list[DeployedContract] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def add(self, name: str, contract: Any, role: str) -> None:
         gas: int | None = None
@@ -95,9 +97,74 @@ def deploy_all(deployer: Any, project: Any, network: str, chain_id: int, stablec
     else:
         deployment.contracts.append(DeployedContract("Stablecoin", stablecoin, "existing 6-decimal USD token"))
 
+    _deploy_asset_track(deployer, project, deployment)
     return deployment
+
+
+def _send(action: Callable[[], T]) -> T:
+    return with_nonce_retry(action)
+
+
+def _deploy_asset_track(deployer: Any, project: Any, deployment: Deployment) -> None:
+    """Implementations, the v1 SuiteAuthority, the SuiteFactory, modules, a KYC issuer and a TSLA suite."""
+    from dualtrack.proxy import SUITE_CONTRACTS, role_id
+    from dualtrack.suite import BLOCKED_COUNTRY, MAX_BALANCE, MODULES, salt_of
+
+    authority = _send(lambda: deployer.deploy(project.SuiteAuthority, "1.0.0", deployer))
+    deployment.add("SuiteAuthority", authority, "v1.0.0 implementations: upgrading it upgrades every v1 suite")
+    for name in SUITE_CONTRACTS:
+        implementation = _send(partial(deployer.deploy, getattr(project, name)))
+        deployment.add(f"{name} (impl)", implementation, "implementation behind SuiteProxy")
+        _send(partial(authority.setImplementation, role_id(name), implementation, sender=deployer))
+    factory = _send(lambda: deployer.deploy(project.SuiteFactory, deployer, authority))
+    deployment.add("SuiteFactory", factory, "one-transaction ERC-3643 suites at CREATE2 addresses")
+    modules = {}
+    for name in MODULES:
+        modules[name] = _send(partial(deployer.deploy, getattr(project, name)))
+        deployment.add(name, modules[name], "compliance module (shared singleton)")
+
+    claim_issuer = _send(lambda: deployer.deploy(project.ClaimIssuer, deployer))
+    deployment.add("ClaimIssuer (KYC)", claim_issuer, "trusted issuer for claim topic 1 (KYC)")
+
+    restrict, cap = modules["CountryRestrictModule"], modules["MaxBalanceModule"]
+    params = (
+        "Tesla",
+        "TSLA",
+        18,
+        "0x" + "00" * 20,
+        deployer.address,
+        "0x" + "00" * 20,
+        [1],
+        [claim_issuer.address],
+        [[1]],
+        [deployer.address],
+        [deployer.address],
+        [restrict.address, cap.address],
+        [restrict.address, cap.address],
+        [
+            restrict.batchRestrictCountries.encode_input([BLOCKED_COUNTRY]),
+            cap.setMaxBalance.encode_input(MAX_BALANCE),
+        ],
+    )
+    receipt = _send(lambda: factory.deploySuite(salt_of("TSLA"), params, sender=deployer))
+    (event,) = receipt.events.filter(factory.SuiteDeployed)
+    roles = {
+        "token": "EquityToken proxy (TSLA)",
+        "identityRegistry": "IdentityRegistry proxy (TSLA)",
+        "identityStorage": "IdentityRegistryStorage proxy (TSLA)",
+        "claimTopicsRegistry": "ClaimTopicsRegistry proxy (TSLA)",
+        "trustedIssuersRegistry": "TrustedIssuersRegistry proxy (TSLA)",
+        "compliance": "ModularCompliance proxy (TSLA)",
+    }
+    for key, label in roles.items():
+        address = str(getattr(event, key))
+        deployment.contracts.append(DeployedContract(label, address, "suite contract", None))
+    deployment.notes.append(f"TSLA suite deployed in one transaction: {int(receipt.gas_used):,} gas")
 
 
 def print_summary(deployment: Deployment, console: Console | None = None) -> None:
     # Wide enough for full addresses when output is piped (CI logs, `make demo | tee`).
-    (console or Console(width=160)).print(deployment.table())
+    out = console or Console(width=160)
+    out.print(deployment.table())
+    for note in deployment.notes:
+        out.print(f"  {note}")

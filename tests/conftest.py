@@ -17,6 +17,9 @@ from web3 import Web3
 
 from dualtrack.chain import Chain
 
+# Shared deployments (protocol, claim issuer, TSLA suite, holders) live in a plugin module.
+pytest_plugins = ["tests.suite_fixtures"]
+
 # Hypothesis profiles: `default` keeps `make test` fast; `fuzz` is for `make fuzz`.
 settings.register_profile(
     "default", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,14 @@ def test_forge__built_through_foundry_toml__uses_the_same_compiler(tmp_path: Pat
     major, minor, patch = (int(x) for x in _pinned_solc().split("."))
     cbor_solc_version = "64736f6c6343" + f"{major:02x}{minor:02x}{patch:02x}"  # "solc" + version in metadata
     assert cbor_solc_version in artifact["deployedBytecode"]["object"]
+
+
+def test_exported_abis__compared_with_interfaces__up_to_date() -> None:
+    result = subprocess.run(
+        [sys.executable, "tools/export_abis.py", "--check"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {OwnableUpgradeable} from "@openzeppelin/contracts-upgradeable/access/OwnableUpgradeable.sol";
+import {Create2} from "@openzeppelin/contracts/utils/Create2.sol";
+
+import {ISuiteFactory} from "../interfaces/factory/ISuiteFactory.sol";
+import {ISuiteAuthority} from "../interfaces/factory/ISuiteAuthority.sol";
+import {IEquityToken} from "../interfaces/token/IEquityToken.sol";
+import {IIdentityRegistry} from "../interfaces/identity/IIdentityRegistry.sol";
+import {IIdentityRegistryStorage} from "../interfaces/identity/IIdentityRegistryStorage.sol";
+import {IClaimTopicsRegistry} from "../interfaces/identity/IClaimTopicsRegistry.sol";
+import {ITrustedIssuersRegistry} from "../interfaces/identity/ITrustedIssuersRegistry.sol";
+import {IClaimIssuer} from "../interfaces/identity/IClaimIssuer.sol";
+import {IModularCompliance} from "../interfaces/compliance/IModularCompliance.sol";
+import {SuiteProxy} from "./SuiteProxy.sol";
+import {SuiteRoles} from "../libraries/SuiteRoles.sol";
+
+/// @notice The registries' agent management (not part of ERC-3643's IIdentityRegistry).
+interface IRegistryAgents {
+    function addAgent(address agent) external;
+}
+
+/// @notice Initializers of the suite contracts.
+interface ISuiteInitializers {
+    function initialize(address owner) external;
+    function initialize(address owner, address issuers, address topics, address identityStorage) external;
+}
+
+/// @title SuiteFactory - one transaction, one complete ERC-3643 suite for a new stock
+/// @notice Proxies are created with empty initializer data and initialized in the same transaction,
+///         so a suite's addresses depend only on (deployer, salt, role) and can be predicted (e.g. so
+///         the owner of a shared identity storage binds the new registry beforehand).
+contract SuiteFactory is ISuiteFactory, Ownable2Step {
+    address private _currentAuthority;
+    mapping(address deployer => mapping(bytes32 salt => bool used)) private _usedSalts;
+
+    /// @param owner_ The account allowed to choose the version new suites use.
+    /// @param authority The SuiteAuthority new suites use.
+    constructor(address owner_, address authority) Ownable(owner_) {
+        _setCurrentAuthority(authority);
+    }
+
+    // ------------------------------------------------------------------ admin
+
+    /// @inheritdoc ISuiteFactory
+    function setCurrentAuthority(address authority) external onlyOwner {
+        _setCurrentAuthority(authority);
+    }
+
+    /// @inheritdoc ISuiteFactory
+    function currentAuthority() external view returns (address) {
+        return _currentAuthority;
+    }
+
+    // ------------------------------------------------------------------ deployment
+
+    /// @inheritdoc ISuiteFactory
+    function deploySuite(bytes32 salt, SuiteParams calldata p) external returns (Suite memory suite) {
+        if (p.owner == address(0)) revert SuiteFactoryZeroAddress();
+        if (p.trustedIssuers.length != p.issuerClaimTopics.length) {
+            revert SuiteFactoryLengthMismatch(p.trustedIssuers.length, p.issuerClaimTopics.length);
+        }
+        if (p.moduleCallTargets.length != p.moduleCalls.length) {
+            revert SuiteFactoryLengthMismatch(p.moduleCallTargets.length, p.moduleCalls.length);
+        }
+        if (_usedSalts[msg.sender][salt]) revert SuiteFactorySaltUsed(msg.sender, salt);
+        _usedSalts[msg.sender][salt] = true;
+        address authority = _currentAuthority;
+
+        suite.claimTopicsRegistry = _deployOwnedByFactory(authority, salt, SuiteRoles.CLAIM_TOPICS_REGISTRY);
+        suite.trustedIssuersRegistry = _deployOwnedByFactory(authority, salt, SuiteRoles.TRUSTED_ISSUERS_REGISTRY);
+        bool newStorage = p.identityStorage == address(0);
+        suite.identityStorage = newStorage
+            ? _deployOwnedByFactory(authority, salt, SuiteRoles.IDENTITY_REGISTRY_STORAGE)
+            : p.identityStorage;
+        suite.identityRegistry = _deploy(authority, salt, SuiteRoles.IDENTITY_REGISTRY);
+        ISuiteInitializers(suite.identityRegistry).initialize(
+            address(this), suite.trustedIssuersRegistry, suite.claimTopicsRegistry, suite.identityStorage
+        );
+        suite.compliance = _deployOwnedByFactory(authority, salt, SuiteRoles.MODULAR_COMPLIANCE);
+        suite.token = _deploy(authority, salt, SuiteRoles.TOKEN);
+        IEquityToken(suite.token).initialize(
+            IEquityToken.InitParams({
+                name: p.name,
+                symbol: p.symbol,
+                decimals: p.decimals,
+                onchainID: p.onchainID,
+                owner: address(this),
+                identityRegistry: suite.identityRegistry,
+                compliance: suite.compliance
+            })
+        );
+
+        _configureClaims(suite, p);
+        if (newStorage) IIdentityRegistryStorage(suite.identityStorage).bindIdentityRegistry(suite.identityRegistry);
+        _configureCompliance(suite, p);
+        _configureAgents(suite, p);
+
+        OwnableUpgradeable(suite.token).transferOwnership(p.owner);
+        OwnableUpgradeable(suite.identityRegistry).transferOwnership(p.owner);
+        OwnableUpgradeable(suite.claimTopicsRegistry).transferOwnership(p.owner);
+        OwnableUpgradeable(suite.trustedIssuersRegistry).transferOwnership(p.owner);
+        OwnableUpgradeable(suite.compliance).transferOwnership(p.owner);
+        if (newStorage) OwnableUpgradeable(suite.identityStorage).transferOwnership(p.owner);
+
+        emit SuiteDeployed(
+            suite.token,
+            msg.sender,
+            salt,
+            authority,
+            suite.identityRegistry,
+            suite.identityStorage,
+            suite.claimTopicsRegistry,
+            suite.trustedIssuersRegistry,
+            suite.compliance
+        );
+    }
+
+    /// @inheritdoc ISuiteFactory
+    function deployIdentityStorage(bytes32 salt, address owner_) external returns (address identityStorage) {
+        if (owner_ == address(0)) revert SuiteFactoryZeroAddress();
+        if (_usedSalts[msg.sender][salt]) revert SuiteFactorySaltUsed(msg.sender, salt);
+        _usedSalts[msg.sender][salt] = true;
+        identityStorage = _deploy(_currentAuthority, salt, SuiteRoles.IDENTITY_REGISTRY_STORAGE);
+        ISuiteInitializers(identityStorage).initialize(owner_);
+    }
+
+    /// @inheritdoc ISuiteFactory
+    function predictSuite(address deployer, bytes32 salt) external view returns (Suite memory suite) {
+        address authority = _currentAuthority;
+        suite.token = _predict(authority, deployer, salt, SuiteRoles.TOKEN);
+        suite.identityRegistry = _predict(authority, deployer, salt, SuiteRoles.IDENTITY_REGISTRY);
+        suite.identityStorage = _predict(authority, deployer, salt, SuiteRoles.IDENTITY_REGISTRY_STORAGE);
+        suite.claimTopicsRegistry = _predict(authority, deployer, salt, SuiteRoles.CLAIM_TOPICS_REGISTRY);
+        suite.trustedIssuersRegistry = _predict(authority, deployer, salt, SuiteRoles.TRUSTED_ISSUERS_REGISTRY);
+        suite.compliance = _predict(authority, deployer, salt, SuiteRoles.MODULAR_COMPLIANCE);
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    function _configureClaims(Suite memory suite, SuiteParams calldata p) private {
+        for (uint256 i; i < p.claimTopics.length; ++i) {
+            IClaimTopicsRegistry(suite.claimTopicsRegistry).addClaimTopic(p.claimTopics[i]);
+        }
+        for (uint256 i; i < p.trustedIssuers.length; ++i) {
+            ITrustedIssuersRegistry(suite.trustedIssuersRegistry).addTrustedIssuer(
+                IClaimIssuer(p.trustedIssuers[i]), p.issuerClaimTopics[i]
+            );
+        }
+    }
+
+    function _configureCompliance(Suite memory suite, SuiteParams calldata p) private {
+        IModularCompliance compliance = IModularCompliance(suite.compliance);
+        for (uint256 i; i < p.complianceModules.length; ++i) {
+            compliance.addModule(p.complianceModules[i]);
+        }
+        for (uint256 i; i < p.moduleCalls.length; ++i) {
+            compliance.callModuleFunction(p.moduleCalls[i], p.moduleCallTargets[i]);
+        }
+        compliance.bindToken(suite.token);
+    }
+
+    function _configureAgents(Suite memory suite, SuiteParams calldata p) private {
+        // The token is an agent of its registry so `recoveryAddress` can re-point the lost wallet.
+        IRegistryAgents(suite.identityRegistry).addAgent(suite.token);
+        for (uint256 i; i < p.registryAgents.length; ++i) {
+            IRegistryAgents(suite.identityRegistry).addAgent(p.registryAgents[i]);
+        }
+        for (uint256 i; i < p.tokenAgents.length; ++i) {
+            IEquityToken(suite.token).addAgent(p.tokenAgents[i]);
+        }
+    }
+
+    function _deployOwnedByFactory(address authority, bytes32 salt, bytes32 role) private returns (address proxy) {
+        proxy = _deploy(authority, salt, role);
+        ISuiteInitializers(proxy).initialize(address(this));
+    }
+
+    function _deploy(address authority, bytes32 salt, bytes32 role) private returns (address) {
+        return Create2.deploy(0, _roleSalt(msg.sender, salt, role), _initCode(authority, role));
+    }
+
+    function _predict(address authority, address deployer, bytes32 salt, bytes32 role) private view returns (address) {
+        return Create2.computeAddress(_roleSalt(deployer, salt, role), keccak256(_initCode(authority, role)));
+    }
+
+    function _roleSalt(address deployer, bytes32 salt, bytes32 role) private pure returns (bytes32) {
+        return keccak256(abi.encode(deployer, salt, role));
+    }
+
+    function _initCode(address authority, bytes32 role) private pure returns (bytes memory) {
+        return abi.encodePacked(type(SuiteProxy).creationCode, abi.encode(authority, role, bytes("")));
+    }
+
+    function _setCurrentAuthority(address authority) private {
+        if (authority == address(0)) revert SuiteFactoryZeroAddress();
+        _currentAuthority = authority;
+        emit CurrentAuthoritySet(authority, ISuiteAuthority(authority).version());
+    }
+}

@@ -1,0 +1,87 @@
+"""``token.*`` and ``factory.*``: dualtrack's EquityToken in the benchmark configuration.
+
+One claim topic (KYC), one trusted dualtrack ClaimIssuer, CountryRestrictModule and
+MaxBalanceModule bound; every suite contract behind its SuiteProxy, deployed by the SuiteFactory.
+Transfers move part of a balance to a holder who already holds tokens, both verified: the
+steady-state cost a holder pays. Verification is live: the registry asks the receiver's identity for
+its claim and the issuer whether it is still valid on every transfer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from web3.contract import Contract
+
+from dualtrack.bench.registry import benchmark, measure
+from dualtrack.chain import Chain, dev_private_keys
+from dualtrack.claims import KeyPurpose, key_hash
+from dualtrack.suite import (
+    DE,
+    UNIT,
+    US,
+    Protocol,
+    Suite,
+    deploy_protocol,
+    deploy_suite,
+    onboard_holder,
+    salt_of,
+    standard_suite_params,
+)
+
+BATCH_SIZE = 20
+
+
+@dataclass(frozen=True)
+class TokenBench:
+    protocol: Protocol
+    suite: Suite
+    claim_issuer: Contract
+    issuer: str
+    agent: str
+    alice: str
+    bob: str
+
+
+def setup_token_bench(evm: Chain) -> TokenBench:
+    """Protocol, a KYC claim issuer, a TSLA suite and two verified holders with 1,000 TSLA each."""
+    issuer, agent, alice, bob, keeper = evm.accounts[:5]
+    protocol = deploy_protocol(evm, issuer)
+    claim_issuer = evm.deploy("ClaimIssuer", issuer, sender=issuer)
+    evm.send(claim_issuer.functions.addKey(key_hash(keeper), int(KeyPurpose.CLAIM), 1), issuer)
+    signer_key = dev_private_keys(5)[4]
+    params = standard_suite_params(
+        protocol, name="Tesla", symbol="TSLA", owner=issuer, claim_issuer=claim_issuer.address, agents=[agent]
+    )
+    suite = deploy_suite(evm, protocol, params, salt=salt_of("TSLA-bench"), sender=issuer)
+    for wallet, country in ((alice, US), (bob, DE)):
+        onboard_holder(evm, suite, wallet, country, claim_issuer=claim_issuer, signer_key=signer_key, registrar=agent)
+    evm.send(suite.token.functions.batchMint([alice, bob], [1_000 * UNIT, 1_000 * UNIT]), agent)
+    evm.send(suite.token.functions.approve(bob, 100 * UNIT), alice)
+    return TokenBench(protocol, suite, claim_issuer, issuer, agent, alice, bob)
+
+
+@benchmark("token", title="dualtrack EquityToken (SuiteProxy, 1 topic, 1 issuer, 2 modules)")
+def token_group(evm: Chain) -> dict[str, int]:
+    b = setup_token_bench(evm)
+    token, alice, bob, agent = b.suite.token, b.alice, b.bob, b.agent
+    return {
+        "token.transfer": measure(evm, lambda: evm.send(token.functions.transfer(bob, UNIT), alice)),
+        "token.transferFrom": measure(evm, lambda: evm.send(token.functions.transferFrom(alice, bob, UNIT), bob)),
+        "token.mint": measure(evm, lambda: evm.send(token.functions.mint(bob, UNIT), agent)),
+        "token.burn": measure(evm, lambda: evm.send(token.functions.burn(bob, UNIT), agent)),
+        "token.forcedTransfer": measure(evm, lambda: evm.send(token.functions.forcedTransfer(alice, bob, UNIT), agent)),
+        "token.batchTransfer20": measure(
+            evm, lambda: evm.send(token.functions.batchTransfer([bob] * BATCH_SIZE, [UNIT] * BATCH_SIZE), alice)
+        ),
+    }
+
+
+@benchmark("factory", title="SuiteFactory: a complete suite in one transaction")
+def factory_group(evm: Chain) -> dict[str, int]:
+    b = setup_token_bench(evm)
+    params = standard_suite_params(
+        b.protocol, name="NVIDIA", symbol="NVDA", owner=b.issuer, claim_issuer=b.claim_issuer.address, agents=[b.agent]
+    )
+    deploy = b.protocol.factory.functions.deploySuite(salt_of("NVDA-bench"), params.as_tuple())
+    return {"factory.deploySuite": measure(evm, lambda: evm.send(deploy, b.issuer))}

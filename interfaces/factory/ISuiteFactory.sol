@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/// @title ISuiteFactory - deploys a complete ERC-3643 suite for one stock in one transaction
+/// @notice Every suite contract is a SuiteProxy at a CREATE2 address derived from the caller, a salt
+///         and the contract's role, reading its implementation from the version's SuiteAuthority:
+///         upgrading the authority upgrades every suite of that version together.
+interface ISuiteFactory {
+    /// @notice Parameters of a new suite.
+    struct SuiteParams {
+        string name;
+        string symbol;
+        uint8 decimals;
+        address onchainID; // the token's own identity (may be zero)
+        address owner; // final owner of every suite contract
+        address identityStorage; // shared IdentityRegistryStorage, or zero to deploy a new one
+        uint256[] claimTopics;
+        address[] trustedIssuers;
+        uint256[][] issuerClaimTopics; // one list per trusted issuer
+        address[] tokenAgents;
+        address[] registryAgents;
+        address[] complianceModules;
+        address[] moduleCallTargets; // module of each configuration call (must be in complianceModules)
+        bytes[] moduleCalls; // configuration calldata, run through ModularCompliance.callModuleFunction
+    }
+
+    /// @notice The addresses of one suite.
+    struct Suite {
+        address token;
+        address identityRegistry;
+        address identityStorage;
+        address claimTopicsRegistry;
+        address trustedIssuersRegistry;
+        address compliance;
+    }
+
+    /// @notice A suite was deployed with the authority `authority`.
+    event SuiteDeployed(
+        address indexed token,
+        address indexed deployer,
+        bytes32 indexed salt,
+        address authority,
+        address identityRegistry,
+        address identityStorage,
+        address claimTopicsRegistry,
+        address trustedIssuersRegistry,
+        address compliance
+    );
+    /// @notice New suites are deployed with `authority` from now on.
+    event CurrentAuthoritySet(address indexed authority, string version);
+
+    /// @notice The caller already used this salt.
+    error SuiteFactorySaltUsed(address deployer, bytes32 salt);
+    /// @notice Parameter arrays differ in length.
+    error SuiteFactoryLengthMismatch(uint256 first, uint256 second);
+    /// @notice Zero owner or no authority set.
+    error SuiteFactoryZeroAddress();
+
+    /// @notice Deploy and wire a full suite; the caller's `salt` fixes every address.
+    function deploySuite(bytes32 salt, SuiteParams calldata params) external returns (Suite memory suite);
+    /// @notice Deploy a stand-alone IdentityRegistryStorage that several suites can share.
+    function deployIdentityStorage(bytes32 salt, address owner) external returns (address identityStorage);
+    /// @notice The addresses `deploySuite(salt, ...)` from `deployer` will use (with a new storage).
+    function predictSuite(address deployer, bytes32 salt) external view returns (Suite memory suite);
+    /// @notice Use `authority` (a SuiteAuthority) for new suites (owner only).
+    function setCurrentAuthority(address authority) external;
+    /// @notice The authority new suites use.
+    function currentAuthority() external view returns (address);
+}

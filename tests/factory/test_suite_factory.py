@@ -1,0 +1,116 @@
+"""SuiteFactory: one transaction per suite, CREATE2 addresses, ownership hand-over, version upgrades."""
+
+from __future__ import annotations
+
+from web3.contract import Contract
+
+from dualtrack.chain import Chain
+from dualtrack.proxy import role_id
+from dualtrack.suite import Protocol, Suite, SuiteParams, deploy_suite, salt_of, standard_suite_params
+from tests.suite_fixtures import KycIssuer
+
+
+def _params(protocol: Protocol, kyc: KycIssuer, issuer: str, agent: str, symbol: str) -> SuiteParams:
+    return standard_suite_params(
+        protocol, name=symbol, symbol=symbol, owner=issuer, claim_issuer=kyc.contract.address, agents=[agent]
+    )
+
+
+def test_deploy_suite__one_transaction__addresses_match_prediction(
+    evm: Chain, protocol: Protocol, kyc: KycIssuer, issuer: str, agent: str
+) -> None:
+    predicted = protocol.factory.functions.predictSuite(issuer, salt_of("AAPL")).call()
+    suite = deploy_suite(
+        evm, protocol, _params(protocol, kyc, issuer, agent, "AAPL"), salt=salt_of("AAPL"), sender=issuer
+    )
+    deployed = (
+        suite.token.address,
+        suite.identity_registry.address,
+        suite.identity_storage.address,
+        suite.claim_topics_registry.address,
+        suite.trusted_issuers_registry.address,
+        suite.compliance.address,
+    )
+    assert tuple(predicted) == deployed
+
+
+def test_deploy_suite__completed__owner_holds_every_contract_and_wiring_is_set(
+    evm: Chain, protocol: Protocol, kyc: KycIssuer, issuer: str, agent: str
+) -> None:
+    suite = deploy_suite(
+        evm, protocol, _params(protocol, kyc, issuer, agent, "SPY"), salt=salt_of("SPY"), sender=issuer
+    )
+    contracts: list[Contract] = [
+        suite.token,
+        suite.identity_registry,
+        suite.identity_storage,
+        suite.claim_topics_registry,
+        suite.trusted_issuers_registry,
+        suite.compliance,
+    ]
+    for contract in contracts:
+        owner = contract.functions.owner().call()
+        pending = contract.functions.pendingOwner().call() if "pendingOwner" in contract.functions else None
+        assert issuer in (owner, pending)
+    assert suite.compliance.functions.getTokenBound().call() == suite.token.address
+    assert suite.token.functions.isAgent(agent).call()
+    assert suite.identity_registry.functions.isAgent(suite.token.address).call()
+    assert suite.claim_topics_registry.functions.getClaimTopics().call() == [1]
+    assert suite.trusted_issuers_registry.functions.getTrustedIssuers().call() == [kyc.contract.address]
+    assert len(suite.compliance.functions.getModules().call()) == 2
+
+
+def test_deploy_suite__salt_reused__reverts(
+    evm: Chain, protocol: Protocol, kyc: KycIssuer, issuer: str, agent: str
+) -> None:
+    params = _params(protocol, kyc, issuer, agent, "QQQ")
+    deploy_suite(evm, protocol, params, salt=salt_of("QQQ"), sender=issuer)
+    with evm.reverts("SuiteFactorySaltUsed", issuer, salt_of("QQQ")):
+        evm.send(protocol.factory.functions.deploySuite(salt_of("QQQ"), params.as_tuple()), issuer)
+
+
+def test_deploy_suite__length_mismatch__reverts(
+    evm: Chain, protocol: Protocol, kyc: KycIssuer, issuer: str, agent: str
+) -> None:
+    params = _params(protocol, kyc, issuer, agent, "MSTR")
+    params.issuer_claim_topics = []
+    with evm.reverts("SuiteFactoryLengthMismatch", 1, 0):
+        evm.send(protocol.factory.functions.deploySuite(salt_of("MSTR"), params.as_tuple()), issuer)
+
+
+def test_deploy_suite__shared_storage__two_suites_see_the_same_identities(
+    evm: Chain, protocol: Protocol, kyc: KycIssuer, issuer: str, agent: str, alice: str
+) -> None:
+    receipt = evm.send(protocol.factory.functions.deployIdentityStorage(salt_of("shared"), issuer), issuer)
+    storage_address = receipt["logs"][0]["address"]
+    storage = evm.at("IdentityRegistryStorage", storage_address)
+    suites: list[Suite] = []
+    for symbol in ("GOOGL", "AMZN"):
+        params = _params(protocol, kyc, issuer, agent, symbol)
+        params.identity_storage = storage.address
+        predicted = protocol.factory.functions.predictSuite(issuer, salt_of(symbol)).call()
+        evm.send(storage.functions.bindIdentityRegistry(predicted[1]), issuer)  # bind the future registry
+        suites.append(deploy_suite(evm, protocol, params, salt=salt_of(symbol), sender=issuer))
+    identity = evm.deploy("Identity", alice, sender=alice)
+    evm.send(suites[0].identity_registry.functions.registerIdentity(alice, identity.address, 840), agent)
+    assert suites[1].identity_registry.functions.identity(alice).call() == identity.address
+    assert suites[1].identity_storage.address == storage.address
+
+
+def test_authority_upgrade__token_implementation__every_suite_of_the_version_upgraded(
+    evm: Chain, protocol: Protocol, tsla: Suite, kyc: KycIssuer, issuer: str, agent: str, holders: object
+) -> None:
+    other = deploy_suite(
+        evm, protocol, _params(protocol, kyc, issuer, agent, "META"), salt=salt_of("META"), sender=issuer
+    )
+    balance_before = tsla.token.functions.totalSupply().call()
+    v2 = evm.deploy("EquityTokenV2", sender=issuer)
+    evm.send(protocol.authority.functions.setImplementation(role_id("EquityToken"), v2.address), issuer)
+    assert tsla.token.functions.version().call() == "2.0.0"
+    assert other.token.functions.version().call() == "2.0.0"
+    assert tsla.token.functions.totalSupply().call() == balance_before
+
+
+def test_set_current_authority__non_owner__reverts(evm: Chain, protocol: Protocol, alice: str) -> None:
+    with evm.reverts("OwnableUnauthorizedAccount", alice):
+        evm.send(protocol.factory.functions.setCurrentAuthority(protocol.authority.address), alice)

@@ -1,0 +1,346 @@
+"""Hypothesis stateful suite for EquityToken + its registry + compliance, against a Python model.
+
+Random transfers, mints, burns, freezes, forced transfers, recoveries, registrations, claim
+revocations and re-issues, and pauses. Every action's outcome (success, or the exact custom error)
+must match the model, and after every step:
+
+- totalSupply equals the sum of balances;
+- frozen <= balance for every wallet;
+- no unverified wallet gains tokens except by agent action;
+- MaxBalanceModule's per-identity balances equal a recomputation from wallet balances.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import pytest
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
+from web3.contract import Contract
+
+from dualtrack.chain import Chain, Reverted
+from dualtrack.claims import ClaimTopic, KeyPurpose, claim_id, key_hash, make_claim
+from dualtrack.suite import (
+    BLOCKED_COUNTRY,
+    DE,
+    UNIT,
+    US,
+    Protocol,
+    Suite,
+    deploy_suite,
+    onboard_holder,
+    salt_of,
+    standard_suite_params,
+)
+from tests.suite_fixtures import KycIssuer
+
+CAP = 300 * UNIT
+AMOUNTS = st.sampled_from([0, 1, UNIT, 7 * UNIT, 50 * UNIT, 120 * UNIT, 310 * UNIT])
+
+
+@dataclass
+class Wallet:
+    address: str
+    identity: Contract | None
+    country: int
+    balance: int = 0
+    frozen: int = 0
+    wallet_frozen: bool = False
+
+
+@dataclass
+class Env:
+    evm: Chain
+    suite: Suite
+    kyc: KycIssuer
+    agent: str
+    wallets: list[Wallet]
+    verified: dict[str, bool] = field(default_factory=dict)  # identity address -> claim valid
+
+
+class TokenMachine(RuleBasedStateMachine):
+    env: ClassVar[Env]
+
+    def __init__(self) -> None:
+        super().__init__()
+        env = type(self).env
+        self.evm, self.suite, self.kyc, self.agent = env.evm, env.suite, env.kyc, env.agent
+        self.token = env.suite.token
+        self.snapshot = self.evm.snapshot()
+        self.wallets = [Wallet(w.address, w.identity, w.country) for w in env.wallets]
+        self.verified = dict(env.verified)
+        self.paused = False
+        self.claim_nonce = 0
+
+    def teardown(self) -> None:
+        self.evm.revert_to(self.snapshot)
+
+    # ------------------------------------------------------------------ helpers
+
+    def _is_verified(self, w: Wallet) -> bool:
+        return w.identity is not None and self.verified[w.identity.address]
+
+    def _identity_balance(self, identity: str) -> int:
+        return sum(x.balance for x in self.wallets if x.identity is not None and x.identity.address == identity)
+
+    def _compliance_error(self, source: Wallet | None, target: Wallet, amount: int) -> str | None:
+        if target.country == BLOCKED_COUNTRY:
+            return "CountryRestrictModuleCountryBlocked"
+        assert target.identity is not None
+        same_identity = (
+            source is not None and source.identity is not None and source.identity.address == target.identity.address
+        )
+        if not same_identity and self._identity_balance(target.identity.address) + amount > CAP:
+            return "MaxBalanceModuleExceeded"
+        return None
+
+    def _expect(self, expected_error: str | None, call: object, sender: str) -> bool:
+        try:
+            self.evm.send(call, sender)  # type: ignore[arg-type]
+        except Reverted as error:
+            assert expected_error is not None, f"unexpected revert {error}"
+            assert error.name == expected_error, f"expected {expected_error}, got {error}"
+            return False
+        assert expected_error is None, f"expected {expected_error}, but the call succeeded"
+        return True
+
+    @staticmethod
+    def _unfreeze_shortfall(w: Wallet, amount: int) -> None:
+        free = w.balance - w.frozen
+        if amount > free:
+            w.frozen -= amount - free
+
+    # ------------------------------------------------------------------ holder actions
+
+    @rule(i=st.integers(0, 6), j=st.integers(0, 6), amount=AMOUNTS)
+    def transfer(self, i: int, j: int, amount: int) -> None:
+        source, target = self.wallets[i % len(self.wallets)], self.wallets[j % len(self.wallets)]
+        if self.paused:
+            error: str | None = "EquityTokenPaused"
+        elif source.wallet_frozen or target.wallet_frozen:
+            error = "EquityTokenFrozenWallet"
+        elif amount > source.balance - source.frozen:
+            error = "EquityTokenInsufficientUnfrozenBalance"
+        elif not self._is_verified(target):
+            error = "EquityTokenUnverifiedReceiver"
+        else:
+            error = self._compliance_error(source, target, amount)
+        if self._expect(error, self.token.functions.transfer(target.address, amount), source.address):
+            source.balance -= amount
+            target.balance += amount
+
+    # ------------------------------------------------------------------ agent actions
+
+    @rule(j=st.integers(0, 6), amount=AMOUNTS)
+    def mint(self, j: int, amount: int) -> None:
+        target = self.wallets[j % len(self.wallets)]
+        error = (
+            "EquityTokenUnverifiedReceiver"
+            if not self._is_verified(target)
+            else self._compliance_error(None, target, amount)
+        )
+        if self._expect(error, self.token.functions.mint(target.address, amount), self.agent):
+            target.balance += amount
+
+    @rule(i=st.integers(0, 6), amount=AMOUNTS)
+    def burn(self, i: int, amount: int) -> None:
+        w = self.wallets[i % len(self.wallets)]
+        error = "ERC20InsufficientBalance" if amount > w.balance else None
+        if self._expect(error, self.token.functions.burn(w.address, amount), self.agent):
+            self._unfreeze_shortfall(w, amount)
+            w.balance -= amount
+
+    @rule(i=st.integers(0, 6), j=st.integers(0, 6), amount=AMOUNTS)
+    def forced_transfer(self, i: int, j: int, amount: int) -> None:
+        source, target = self.wallets[i % len(self.wallets)], self.wallets[j % len(self.wallets)]
+        if amount > source.balance:
+            error: str | None = "ERC20InsufficientBalance"
+        elif not self._is_verified(target):
+            error = "EquityTokenUnverifiedReceiver"
+        else:
+            error = None
+        if self._expect(error, self.token.functions.forcedTransfer(source.address, target.address, amount), self.agent):
+            self._unfreeze_shortfall(source, amount)
+            source.balance -= amount
+            target.balance += amount
+
+    @rule(i=st.integers(0, 6), flag=st.booleans())
+    def freeze_wallet(self, i: int, flag: bool) -> None:
+        w = self.wallets[i % len(self.wallets)]
+        self._expect(None, self.token.functions.setAddressFrozen(w.address, flag), self.agent)
+        w.wallet_frozen = flag
+
+    @rule(i=st.integers(0, 6), amount=AMOUNTS)
+    def freeze_partial(self, i: int, amount: int) -> None:
+        w = self.wallets[i % len(self.wallets)]
+        error = "EquityTokenFreezeExceedsBalance" if w.frozen + amount > w.balance else None
+        if self._expect(error, self.token.functions.freezePartialTokens(w.address, amount), self.agent):
+            w.frozen += amount
+
+    @rule(i=st.integers(0, 6), amount=AMOUNTS)
+    def unfreeze_partial(self, i: int, amount: int) -> None:
+        w = self.wallets[i % len(self.wallets)]
+        error = "EquityTokenUnfreezeExceedsFrozen" if amount > w.frozen else None
+        if self._expect(error, self.token.functions.unfreezePartialTokens(w.address, amount), self.agent):
+            w.frozen -= amount
+
+    @rule()
+    def toggle_pause(self) -> None:
+        call = self.token.functions.unpause() if self.paused else self.token.functions.pause()
+        self._expect(None, call, self.agent)
+        self.paused = not self.paused
+
+    @precondition(
+        lambda self: any(w.identity is not None and (w.balance or w.frozen or w.wallet_frozen) for w in self.wallets)
+    )
+    @rule(i=st.integers(0, 6))
+    def recover(self, i: int) -> None:
+        candidates = [w for w in self.wallets if w.identity is not None and (w.balance or w.frozen or w.wallet_frozen)]
+        lost = candidates[i % len(candidates)]
+        assert lost.identity is not None
+        new_address = self.evm.new_account()
+        manager = lost.address
+        self.evm.send(lost.identity.functions.addKey(key_hash(new_address), int(KeyPurpose.MANAGEMENT), 1), manager)
+        call = self.token.functions.recoveryAddress(lost.address, new_address, lost.identity.address)
+        self._expect(None, call, self.agent)
+        recovered = Wallet(new_address, lost.identity, lost.country, lost.balance, lost.frozen, lost.wallet_frozen)
+        self.wallets[self.wallets.index(lost)] = recovered
+
+    # ------------------------------------------------------------------ registry and claims
+
+    @rule(i=st.integers(0, 6))
+    def revoke_claim(self, i: int) -> None:
+        w = self.wallets[i % len(self.wallets)]
+        if w.identity is None or not self.verified[w.identity.address]:
+            return
+        claim = claim_id(self.kyc.contract.address, int(ClaimTopic.KYC))
+        self._expect(None, self.kyc.contract.functions.revokeClaim(claim, w.identity.address), self.kyc.owner)
+        self.verified[w.identity.address] = False
+
+    @rule(i=st.integers(0, 6))
+    def reissue_claim(self, i: int) -> None:
+        w = self.wallets[i % len(self.wallets)]
+        if w.identity is None or self.verified[w.identity.address]:
+            return
+        self.claim_nonce += 1
+        claim = make_claim(
+            self.kyc.contract.address,
+            self.kyc.signer_key,
+            w.identity.address,
+            int(ClaimTopic.KYC),
+            data=self.claim_nonce.to_bytes(32, "big"),
+        )
+        self._expect(None, w.identity.functions.addClaim(*claim.as_args()), w.address)
+        self.verified[w.identity.address] = True
+
+    @precondition(lambda self: any(w.identity is None for w in self.wallets))
+    @rule()
+    def register(self) -> None:
+        w = next(w for w in self.wallets if w.identity is None)
+        holder = onboard_holder(
+            self.evm,
+            self.suite,
+            w.address,
+            US,
+            claim_issuer=self.kyc.contract,
+            signer_key=self.kyc.signer_key,
+            registrar=self.agent,
+        )
+        w.identity, w.country = holder.identity, US
+        self.verified[holder.identity.address] = True
+
+    # ------------------------------------------------------------------ invariants
+
+    @invariant()
+    def supply_equals_sum_of_balances_and_model(self) -> None:
+        balances = [self.token.functions.balanceOf(w.address).call() for w in self.wallets]
+        assert balances == [w.balance for w in self.wallets]
+        assert self.token.functions.totalSupply().call() == sum(balances)
+
+    @invariant()
+    def frozen_never_exceeds_balance(self) -> None:
+        for w in self.wallets:
+            frozen = self.token.functions.getFrozenTokens(w.address).call()
+            assert frozen == w.frozen <= w.balance
+            assert self.token.functions.isFrozen(w.address).call() == w.wallet_frozen
+
+    @invariant()
+    def module_state_equals_recomputation(self) -> None:
+        identities = {w.identity.address for w in self.wallets if w.identity is not None}
+        for identity in identities:
+            assert self.suite.max_balance_of(identity) == self._identity_balance(identity)
+
+
+class HolderOnlyMachine(TokenMachine):
+    """Only holder transfers and verification changes: no unverified wallet may ever gain tokens."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.last_balances = {w.address: w.balance for w in self.wallets}
+
+    mint = burn = forced_transfer = freeze_partial = unfreeze_partial = toggle_pause = recover = None  # type: ignore[assignment]
+
+    @invariant()
+    def unverified_wallets_never_gain(self) -> None:
+        for w in self.wallets:
+            balance = self.token.functions.balanceOf(w.address).call()
+            if balance > self.last_balances.get(w.address, 0):
+                assert self._is_verified(w), f"unverified {w.address} gained tokens"
+            self.last_balances[w.address] = balance
+
+
+@pytest.fixture(scope="module")
+def machine_env(evm: Chain, protocol: Protocol, kyc: KycIssuer, issuer: str, agent: str) -> Env:
+    params = standard_suite_params(
+        protocol,
+        name="NVIDIA",
+        symbol="NVDA",
+        owner=issuer,
+        claim_issuer=kyc.contract.address,
+        agents=[agent],
+        max_balance=CAP,
+    )
+    suite = deploy_suite(evm, protocol, params, salt=salt_of("NVDA-stateful"), sender=issuer)
+    accounts = evm.accounts
+    registered = [(accounts[2], US), (accounts[3], DE), (accounts[7], US), (accounts[8], BLOCKED_COUNTRY)]
+    wallets: list[Wallet] = []
+    verified: dict[str, bool] = {}
+    for address, country in registered:
+        holder = onboard_holder(
+            evm, suite, address, country, claim_issuer=kyc.contract, signer_key=kyc.signer_key, registrar=agent
+        )
+        wallets.append(Wallet(address, holder.identity, country))
+        verified[holder.identity.address] = True
+    # bob's second wallet shares his identity; two wallets start unregistered.
+    bob = wallets[1]
+    assert bob.identity is not None
+    evm.send(bob.identity.functions.addKey(key_hash(accounts[6]), int(KeyPurpose.MANAGEMENT), 1), bob.address)
+    onboard_holder(
+        evm,
+        suite,
+        accounts[6],
+        DE,
+        claim_issuer=kyc.contract,
+        signer_key=kyc.signer_key,
+        registrar=agent,
+        identity=bob.identity,
+    )
+    wallets.append(Wallet(accounts[6], bob.identity, DE))
+    wallets.append(Wallet(evm.new_account(), None, 0))
+    wallets.append(Wallet(accounts[9], None, 0))
+    evm.send(suite.token.functions.batchMint([accounts[2], accounts[3]], [100 * UNIT, 100 * UNIT]), agent)
+    wallets[0].balance = wallets[1].balance = 100 * UNIT
+    return Env(evm=evm, suite=suite, kyc=kyc, agent=agent, wallets=wallets, verified=verified)
+
+
+def test_token_state_machine__random_actions__model_and_invariants_hold(machine_env: Env) -> None:
+    TokenMachine.env = machine_env
+    run_state_machine_as_test(TokenMachine, settings=settings(settings.default, stateful_step_count=30))
+
+
+def test_holder_state_machine__transfers_and_revocations__unverified_never_gain(machine_env: Env) -> None:
+    HolderOnlyMachine.env = machine_env
+    run_state_machine_as_test(HolderOnlyMachine, settings=settings(settings.default, stateful_step_count=30))
