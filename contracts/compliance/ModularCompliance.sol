@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {Ownable2StepUpgradeable} from "@openzeppelin/contracts-upgradeable/access/Ownable2StepUpgradeable.sol";
+import {OwnableUpgradeable} from "@openzeppelin/contracts-upgradeable/access/OwnableUpgradeable.sol";
 import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IModularCompliance} from "../interfaces/compliance/IModularCompliance.sol";
@@ -20,7 +20,7 @@ import {IIdentityRegistry} from "../interfaces/identity/IIdentityRegistry.sol";
 ///      recomputation from balances only if they see every movement since the token had no
 ///      supply. Hence: a token with supply can only be bound while no module is bound, and the
 ///      token can only be unbound once every module is removed.
-contract ModularCompliance is IModularCompliance, Initializable, Ownable2StepUpgradeable {
+contract ModularCompliance is IModularCompliance, Initializable, OwnableUpgradeable {
     /// @notice The documented cap on bound modules.
     uint256 public constant MAX_MODULES = 25;
 
@@ -49,7 +49,6 @@ contract ModularCompliance is IModularCompliance, Initializable, Ownable2StepUpg
     /// @param owner_ The owner; must not be zero.
     function initialize(address owner_) external initializer {
         __Ownable_init(owner_);
-        __Ownable2Step_init();
     }
 
     // ---- Token binding ----

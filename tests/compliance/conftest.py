@@ -4,11 +4,11 @@ that reports movements, and one shared instance of every module."""
 from __future__ import annotations
 
 import pytest
-from compliance_support import MODULE_NAMES, Suite, new_suite
 from web3.contract import Contract
 
 from dualtrack.chain import Chain
 from dualtrack.proxy import deploy_authority
+from tests.compliance.compliance_support import MODULE_NAMES, Suite, new_suite
 
 
 @pytest.fixture(scope="session")

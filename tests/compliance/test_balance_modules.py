@@ -4,10 +4,10 @@ movement kind does to the tracked balances, holder count and supply."""
 from __future__ import annotations
 
 import pytest
-from compliance_support import A1, A2, B1, C1, ID_A, ID_B, ID_C, Kind, Party, Suite, addr
 from web3.contract import Contract
 
 from dualtrack.chain import Chain
+from tests.compliance.compliance_support import A1, A2, B1, C1, ID_A, ID_B, ID_C, Kind, Party, Suite, addr, movement
 
 
 @pytest.fixture
@@ -195,7 +195,6 @@ def test_supply_limit__set__emits_and_reads_back(evm: Chain, suite: Suite, suppl
 def test_stateful_modules__unbound_compliance__check_false_and_moved_reverts(
     evm: Chain, suite: Suite, modules: dict[str, Contract], alice: str
 ) -> None:
-    from compliance_support import movement
 
     mint = movement(Kind.MINT, None, A1, 1)
     burn = movement(Kind.BURN, A1, None, 1)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from compliance_support import A1, B1, C1, DE, FR, US, Kind, Party, Suite, addr
 from web3.contract import Contract
 
 from dualtrack.chain import Chain
+from tests.compliance.compliance_support import A1, B1, C1, DE, FR, US, Kind, Party, Suite, addr, new_suite
 
 
 def test_restrict__batch__emits_once_per_new_country(evm: Chain, suite: Suite, modules: dict[str, Contract]) -> None:
@@ -79,7 +79,6 @@ def test_restrict__module_removed_and_added_again__list_cleared(
 def test_restrict__two_compliances__lists_kept_apart(
     evm: Chain, suite: Suite, authority: Contract, issuer: str, modules: dict[str, Contract]
 ) -> None:
-    from compliance_support import new_suite
 
     other = new_suite(evm, authority, issuer)
     restrict = modules["CountryRestrictModule"]

@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import pytest
-from compliance_support import A1, A2, B1, C1, DE, ID_A, ID_B, US, ZERO, Kind, Suite, addr, movement, new_suite
 from eth_utils.abi import function_signature_to_4byte_selector
 from web3.contract import Contract
 
 from dualtrack.artifacts import local_artifact
 from dualtrack.chain import Chain
+from tests.compliance.compliance_support import (
+    A1,
+    A2,
+    B1,
+    C1,
+    DE,
+    ID_A,
+    ID_B,
+    US,
+    ZERO,
+    Kind,
+    Suite,
+    addr,
+    movement,
+    new_suite,
+)
 
 MOVED_SIGNATURE = "moved((uint8,address,address,address,address,uint16,uint16,uint256))"
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from compliance_support import A1, A2, B1, C1, ID_A, Kind, Suite
 from web3.contract import Contract
 
 from dualtrack.chain import Chain
+from tests.compliance.compliance_support import A1, A2, B1, C1, ID_A, Kind, Suite
 
 PERIOD = 100
 
