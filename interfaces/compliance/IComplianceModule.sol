@@ -37,6 +37,8 @@ interface IComplianceModule {
     error ComplianceModuleNotBound(address compliance);
     /// @notice The compliance is already bound.
     error ComplianceModuleAlreadyBound(address compliance);
+    /// @notice Only `compliance` itself may bind or unbind itself (`caller` tried to).
+    error ComplianceModuleOnlyCompliance(address caller, address compliance);
     /// @notice The caller is not the owner of the compliance whose configuration it changes.
     error ComplianceModuleNotComplianceOwner(address caller, address compliance);
     /// @notice A stateful module can only be bound while the token has no supply (its state starts

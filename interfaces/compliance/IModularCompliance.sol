@@ -30,6 +30,10 @@ interface IModularCompliance {
     error ModularComplianceCapReached(uint256 cap);
     /// @notice Zero address.
     error ModularComplianceZeroAddress();
+    /// @notice The token cannot be unbound while `count` modules are bound (their state follows it).
+    error ModularComplianceModulesBound(uint256 count);
+    /// @notice `callModuleFunction` cannot call a module's binding or recording function.
+    error ModularComplianceForbiddenCall(bytes4 selector);
 
     /// @notice Bind `token` (owner only; one token per compliance).
     function bindToken(address token) external;

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IComplianceModule} from "../IComplianceModule.sol";
+
+/// @title IMaxBalanceModule - cap on the balance of each identity (all its wallets together)
+/// @notice Tracks every identity's balance from the movements (Mint credits, Burn debits, the
+///         others move between identities; Recovery and other same-identity movements leave it
+///         unchanged). A Transfer or Mint is rejected if the receiver identity's balance after it
+///         exceeds the max; a same-identity Transfer does not change it and is not checked. Debits
+///         saturate at zero (an identity only differs from its wallets' sum if a wallet's identity
+///         was changed while it held tokens). The max is 0 after binding: set it before minting.
+///         Binding needs a token without supply.
+interface IMaxBalanceModule is IComplianceModule {
+    /// @notice `compliance` set its max identity balance.
+    event MaxBalanceSet(address indexed compliance, uint256 max);
+
+    /// @notice The receiver identity's balance would be `balanceAfter`, above `max`.
+    error MaxBalanceModuleExceeded(address identity, uint256 balanceAfter, uint256 max);
+
+    /// @notice Set the caller compliance's max identity balance (bound compliance only).
+    function setMaxBalance(uint216 max) external;
+    /// @notice The max identity balance of `compliance`.
+    function maxBalance(address compliance) external view returns (uint256);
+    /// @notice The tracked balance of `identity` under `compliance`.
+    function identityBalance(address compliance, address identity) external view returns (uint256);
+}

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IComplianceModule} from "../IComplianceModule.sol";
+
+/// @title IMaxHoldersModule - cap on the number of identities holding a non-zero balance
+/// @notice Tracks every identity's balance and the holder count from the movements (same rules as
+///         IMaxBalanceModule). A Transfer or Mint that makes its receiver identity a new holder is
+///         rejected if the holder count after it (a sender that sends its whole balance leaves
+///         first) exceeds the max. The max is 0 after binding. Binding needs a token without supply.
+interface IMaxHoldersModule is IComplianceModule {
+    /// @notice `compliance` set its max holder count.
+    event MaxHoldersSet(address indexed compliance, uint256 max);
+
+    /// @notice `identity` would be holder number `holdersAfter`, above `max`.
+    error MaxHoldersModuleExceeded(address identity, uint256 holdersAfter, uint256 max);
+
+    /// @notice Set the caller compliance's max holder count (bound compliance only).
+    function setMaxHolders(uint64 max) external;
+    /// @notice The max holder count of `compliance`.
+    function maxHolders(address compliance) external view returns (uint256);
+    /// @notice The number of identities with a non-zero tracked balance under `compliance`.
+    function holderCount(address compliance) external view returns (uint256);
+    /// @notice The tracked balance of `identity` under `compliance`.
+    function identityBalance(address compliance, address identity) external view returns (uint256);
+}
