@@ -12,7 +12,7 @@ must match the model, and after every step:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
 import pytest
@@ -70,7 +70,7 @@ class TokenMachine(RuleBasedStateMachine):
         self.evm, self.suite, self.kyc, self.agent = env.evm, env.suite, env.kyc, env.agent
         self.token = env.suite.token
         self.snapshot = self.evm.snapshot()
-        self.wallets = [Wallet(w.address, w.identity, w.country) for w in env.wallets]
+        self.wallets = [replace(w) for w in env.wallets]
         self.verified = dict(env.verified)
         self.paused = False
         self.claim_nonce = 0
