@@ -13,14 +13,10 @@ import {IIdentityRegistryStorage} from "../interfaces/identity/IIdentityRegistry
 import {IClaimTopicsRegistry} from "../interfaces/identity/IClaimTopicsRegistry.sol";
 import {ITrustedIssuersRegistry} from "../interfaces/identity/ITrustedIssuersRegistry.sol";
 import {IClaimIssuer} from "../interfaces/identity/IClaimIssuer.sol";
+import {IPolicyPublisher} from "../interfaces/identity/IPolicyPublisher.sol";
 import {IModularCompliance} from "../interfaces/compliance/IModularCompliance.sol";
 import {SuiteProxy} from "./SuiteProxy.sol";
 import {SuiteRoles} from "../libraries/SuiteRoles.sol";
-
-/// @notice The registries' agent management (not part of ERC-3643's IIdentityRegistry).
-interface IRegistryAgents {
-    function addAgent(address agent) external;
-}
 
 /// @notice Initializers of the suite contracts.
 interface ISuiteInitializers {
@@ -141,6 +137,11 @@ contract SuiteFactory is ISuiteFactory, Ownable2Step {
     // ------------------------------------------------------------------ internals
 
     function _configureClaims(Suite memory suite, SuiteParams calldata p) private {
+        // Subscribe the registry to both policy registries: every later change of topics or trusted
+        // issuers is pushed to it, so it can verify from its own cached policy (fewer cold calls)
+        // while staying live.
+        IPolicyPublisher(suite.claimTopicsRegistry).addPolicySubscriber(suite.identityRegistry);
+        IPolicyPublisher(suite.trustedIssuersRegistry).addPolicySubscriber(suite.identityRegistry);
         for (uint256 i; i < p.claimTopics.length; ++i) {
             IClaimTopicsRegistry(suite.claimTopicsRegistry).addClaimTopic(p.claimTopics[i]);
         }
@@ -164,9 +165,9 @@ contract SuiteFactory is ISuiteFactory, Ownable2Step {
 
     function _configureAgents(Suite memory suite, SuiteParams calldata p) private {
         // The token is an agent of its registry so `recoveryAddress` can re-point the lost wallet.
-        IRegistryAgents(suite.identityRegistry).addAgent(suite.token);
+        IIdentityRegistry(suite.identityRegistry).addAgent(suite.token);
         for (uint256 i; i < p.registryAgents.length; ++i) {
-            IRegistryAgents(suite.identityRegistry).addAgent(p.registryAgents[i]);
+            IIdentityRegistry(suite.identityRegistry).addAgent(p.registryAgents[i]);
         }
         for (uint256 i; i < p.tokenAgents.length; ++i) {
             IEquityToken(suite.token).addAgent(p.tokenAgents[i]);

@@ -5,6 +5,7 @@ import {IIdentity} from "./IIdentity.sol";
 import {IIdentityRegistryStorage} from "./IIdentityRegistryStorage.sol";
 import {IClaimTopicsRegistry} from "./IClaimTopicsRegistry.sol";
 import {ITrustedIssuersRegistry} from "./ITrustedIssuersRegistry.sol";
+import {IPolicySubscriber} from "./IPolicyPublisher.sol";
 
 /// @title IIdentityRegistry - who may hold a token (ERC-3643)
 /// @notice `isVerified(wallet)`: the wallet has an identity and, for every required topic, some
@@ -12,7 +13,10 @@ import {ITrustedIssuersRegistry} from "./ITrustedIssuersRegistry.sol";
 ///         claim's issuer field must equal the trusted issuer being checked (ERC-3643 issue #101).
 ///         An issuer whose `isClaimValid` reverts counts as "not valid", so another trusted issuer
 ///         can still verify the holder.
-interface IIdentityRegistry {
+///         Agents (set by the owner) register, update and delete identities. The registry caches the
+///         policy (required topics, issuers trusted per topic) while it is subscribed to both policy
+///         registries, which push every change through `syncPolicy`; otherwise it reads them live.
+interface IIdentityRegistry is IPolicySubscriber {
     /// @notice The claim topics registry was set.
     event ClaimTopicsRegistrySet(address indexed claimTopicsRegistry);
     /// @notice The identity storage was set.
@@ -27,6 +31,13 @@ interface IIdentityRegistry {
     event IdentityUpdated(IIdentity indexed oldIdentity, IIdentity indexed newIdentity);
     /// @notice A wallet's country was changed.
     event CountryUpdated(address indexed investorAddress, uint16 indexed country);
+    /// @notice `agent` may now register, update and delete identities.
+    event AgentAdded(address indexed agent);
+    /// @notice `agent` may no longer register, update and delete identities.
+    event AgentRemoved(address indexed agent);
+    /// @notice The policy was re-read: `cached` tells whether verification is served from the cache
+    ///         (`topicCount` required topics) or reads the policy registries live.
+    event PolicySynced(bool indexed cached, uint256 topicCount);
 
     /// @notice The caller is not an agent of the registry.
     error IdentityRegistryNotAgent(address caller);
@@ -34,6 +45,10 @@ interface IIdentityRegistry {
     error IdentityRegistryZeroAddress();
     /// @notice Batch arrays differ in length.
     error IdentityRegistryLengthMismatch(uint256 wallets, uint256 others);
+    /// @notice `account` is already an agent.
+    error IdentityRegistryAlreadyAgent(address account);
+    /// @notice `account` is not an agent (removal of a non-agent).
+    error IdentityRegistryUnknownAgent(address account);
 
     /// @notice Register `userAddress` with `identity` and `country` (agent only).
     function registerIdentity(address userAddress, IIdentity identity, uint16 country) external;
@@ -55,6 +70,14 @@ interface IIdentityRegistry {
         IIdentity[] calldata identities,
         uint16[] calldata countries
     ) external;
+    /// @notice Let `agent` register, update and delete identities (owner only).
+    function addAgent(address agent) external;
+    /// @notice Revoke `agent` (owner only).
+    function removeAgent(address agent) external;
+    /// @notice Whether `account` is an agent.
+    function isAgent(address account) external view returns (bool);
+    /// @notice Whether verification is served from the cached policy (true) or reads the registries live.
+    function policyCached() external view returns (bool);
     /// @notice Whether `wallet` has an identity.
     function contains(address wallet) external view returns (bool);
     /// @notice Whether `userAddress` is verified (see the contract notice).

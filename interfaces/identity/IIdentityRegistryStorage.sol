@@ -52,4 +52,10 @@ interface IIdentityRegistryStorage {
     function storedInvestorCountry(address userAddress) external view returns (uint16);
     /// @notice Identity and country in one read (dualtrack extension for the transfer path).
     function storedInvestor(address userAddress) external view returns (IIdentity identity, uint16 country);
+    /// @notice Identities and countries of two wallets in one call (dualtrack extension: a transfer's
+    ///         sender and receiver).
+    function storedInvestors(address first, address second)
+        external
+        view
+        returns (IIdentity firstIdentity, uint16 firstCountry, IIdentity secondIdentity, uint16 secondCountry);
 }

@@ -1,0 +1,469 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {OwnableUpgradeable} from "@openzeppelin/contracts-upgradeable/access/OwnableUpgradeable.sol";
+import {IClaimIssuer} from "../interfaces/identity/IClaimIssuer.sol";
+import {IClaimTopicsRegistry} from "../interfaces/identity/IClaimTopicsRegistry.sol";
+import {IIdentity} from "../interfaces/identity/IIdentity.sol";
+import {IIdentityRegistry} from "../interfaces/identity/IIdentityRegistry.sol";
+import {IIdentityRegistryStorage} from "../interfaces/identity/IIdentityRegistryStorage.sol";
+import {IPolicyPublisher, IPolicySubscriber} from "../interfaces/identity/IPolicyPublisher.sol";
+import {ITrustedIssuersRegistry} from "../interfaces/identity/ITrustedIssuersRegistry.sol";
+
+/// @title IdentityRegistry - who may hold a token (ERC-3643), with a push-synced policy cache
+/// @notice Verification (`isVerified`, `transferParties`): the wallet has an identity and, for every
+///         required topic, some issuer trusted for that topic has a claim on the identity whose topic
+///         and issuer fields equal the topic and that issuer (ERC-3643 issue #101) and that the issuer's
+///         `isClaimValid` accepts. Identities and issuers that revert or return malformed data count
+///         as "not valid" for that issuer; the next trusted issuer is tried.
+///
+///         Policy cache: while this registry is a subscriber of both its claim topics registry and its
+///         trusted issuers registry (IPolicyPublisher), it keeps a copy of the required topics and of
+///         the issuers trusted for each, which the registries refresh through `syncPolicy` in the same
+///         transaction as every change (a failed refresh reverts the change). Verification then reads
+///         only this contract's storage for the policy instead of calling both registries. When not
+///         subscribed to both (or given registries that are not publishers, e.g. T-REX's, or a policy
+///         above the cache caps of 15 topics x 50 issuers) it reads the registries live. Unsubscribing
+///         syncs the registry one last time, which switches it to live reads, so the policy it applies
+///         is always the registries' current one.
+contract IdentityRegistry is IIdentityRegistry, OwnableUpgradeable {
+    /// @dev Cache caps, equal to the registries' documented caps (15 topics, 50 issuers).
+    uint256 private constant MAX_CACHED_TOPICS = 15;
+    uint256 private constant MAX_CACHED_ISSUERS = 50;
+
+    /// @dev IERC735.getClaim(bytes32) and IIdentity.isClaimValid(address,uint256,bytes,bytes) selectors.
+    uint256 private constant GET_CLAIM_SELECTOR = 0xc9100bcb;
+    uint256 private constant IS_CLAIM_VALID_SELECTOR = 0xc0969a6e;
+
+    /// @dev `CachedTopic.inlineTopic` value meaning "the topic does not fit: read `CachedTopic.topic`".
+    uint88 private constant TOPIC_NOT_INLINE = type(uint88).max;
+
+    /// @dev The issuers trusted for one required topic. The first slot packs the first issuer, the
+    ///      issuer count and the topic itself when it fits in 88 bits (every topic in use does), so a
+    ///      topic with one trusted issuer costs a single storage read.
+    struct CachedTopic {
+        IClaimIssuer firstIssuer;
+        uint8 issuerCount;
+        uint88 inlineTopic;
+        uint256 topic; // only when inlineTopic == TOPIC_NOT_INLINE
+        IClaimIssuer[MAX_CACHED_ISSUERS - 1] moreIssuers;
+    }
+
+    /// @custom:storage-location erc7201:dualtrack.storage.IdentityRegistry
+    struct Layout {
+        // Slot 0, the only configuration the transfer path reads: storage, cache size and cache mode.
+        IIdentityRegistryStorage identityStorage;
+        uint8 cachedTopicCount;
+        bool policyCached;
+        IClaimTopicsRegistry topicsRegistry;
+        ITrustedIssuersRegistry issuersRegistry;
+        mapping(address account => bool isAgent) agents;
+        CachedTopic[MAX_CACHED_TOPICS] cachedTopics;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("dualtrack.storage.IdentityRegistry")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant LAYOUT_SLOT = 0x10db05f7ce4467c3368f6cc4753030817ff0bb91b6758e6ed6e22eebfa813900;
+
+    modifier onlyAgent() {
+        if (!_layout().agents[msg.sender]) revert IdentityRegistryNotAgent(msg.sender);
+        _;
+    }
+
+    constructor() {
+        _disableInitializers();
+    }
+
+    /// @notice Initialize the proxy. The registry starts with live policy reads: it caches once the
+    ///         policy registries subscribe it (their `addPolicySubscriber` syncs it).
+    /// @param owner_ The account allowed to set the registries and the agents.
+    /// @param trustedIssuersRegistry_ The trusted issuers registry.
+    /// @param claimTopicsRegistry_ The claim topics registry.
+    /// @param identityRegistryStorage_ The identity storage (its owner must bind this registry).
+    function initialize(
+        address owner_,
+        address trustedIssuersRegistry_,
+        address claimTopicsRegistry_,
+        address identityRegistryStorage_
+    ) external initializer {
+        if (
+            trustedIssuersRegistry_ == address(0) || claimTopicsRegistry_ == address(0)
+                || identityRegistryStorage_ == address(0)
+        ) revert IdentityRegistryZeroAddress();
+        __Ownable_init(owner_);
+        Layout storage $ = _layout();
+        $.issuersRegistry = ITrustedIssuersRegistry(trustedIssuersRegistry_);
+        emit TrustedIssuersRegistrySet(trustedIssuersRegistry_);
+        $.topicsRegistry = IClaimTopicsRegistry(claimTopicsRegistry_);
+        emit ClaimTopicsRegistrySet(claimTopicsRegistry_);
+        $.identityStorage = IIdentityRegistryStorage(identityRegistryStorage_);
+        emit IdentityStorageSet(identityRegistryStorage_);
+    }
+
+    // ---- Identities (agents) ----
+
+    /// @inheritdoc IIdentityRegistry
+    function registerIdentity(address userAddress, IIdentity identity_, uint16 country) external onlyAgent {
+        _layout().identityStorage.addIdentityToStorage(userAddress, identity_, country);
+        emit IdentityRegistered(userAddress, identity_);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function batchRegisterIdentity(
+        address[] calldata userAddresses,
+        IIdentity[] calldata identities,
+        uint16[] calldata countries
+    ) external onlyAgent {
+        uint256 count = userAddresses.length;
+        if (identities.length != count) revert IdentityRegistryLengthMismatch(count, identities.length);
+        if (countries.length != count) revert IdentityRegistryLengthMismatch(count, countries.length);
+        IIdentityRegistryStorage store = _layout().identityStorage;
+        for (uint256 i; i < count; ++i) {
+            store.addIdentityToStorage(userAddresses[i], identities[i], countries[i]);
+            emit IdentityRegistered(userAddresses[i], identities[i]);
+        }
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function updateIdentity(address userAddress, IIdentity identity_) external onlyAgent {
+        IIdentityRegistryStorage store = _layout().identityStorage;
+        IIdentity oldIdentity = store.storedIdentity(userAddress);
+        store.modifyStoredIdentity(userAddress, identity_);
+        emit IdentityUpdated(oldIdentity, identity_);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function updateCountry(address userAddress, uint16 country) external onlyAgent {
+        _layout().identityStorage.modifyStoredInvestorCountry(userAddress, country);
+        emit CountryUpdated(userAddress, country);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function deleteIdentity(address userAddress) external onlyAgent {
+        IIdentityRegistryStorage store = _layout().identityStorage;
+        IIdentity oldIdentity = store.storedIdentity(userAddress);
+        store.removeIdentityFromStorage(userAddress);
+        emit IdentityRemoved(userAddress, oldIdentity);
+    }
+
+    // ---- Configuration (owner) ----
+
+    /// @inheritdoc IIdentityRegistry
+    function addAgent(address agent) external onlyOwner {
+        if (agent == address(0)) revert IdentityRegistryZeroAddress();
+        Layout storage $ = _layout();
+        if ($.agents[agent]) revert IdentityRegistryAlreadyAgent(agent);
+        $.agents[agent] = true;
+        emit AgentAdded(agent);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function removeAgent(address agent) external onlyOwner {
+        Layout storage $ = _layout();
+        if (!$.agents[agent]) revert IdentityRegistryUnknownAgent(agent);
+        $.agents[agent] = false;
+        emit AgentRemoved(agent);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function setIdentityRegistryStorage(address identityRegistryStorage_) external onlyOwner {
+        if (identityRegistryStorage_ == address(0)) revert IdentityRegistryZeroAddress();
+        _layout().identityStorage = IIdentityRegistryStorage(identityRegistryStorage_);
+        emit IdentityStorageSet(identityRegistryStorage_);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    /// @dev Re-syncs the policy: the new registry decides whether the cache can be used.
+    function setClaimTopicsRegistry(address claimTopicsRegistry_) external onlyOwner {
+        if (claimTopicsRegistry_ == address(0)) revert IdentityRegistryZeroAddress();
+        Layout storage $ = _layout();
+        $.topicsRegistry = IClaimTopicsRegistry(claimTopicsRegistry_);
+        emit ClaimTopicsRegistrySet(claimTopicsRegistry_);
+        _syncPolicy($);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    /// @dev Re-syncs the policy: the new registry decides whether the cache can be used.
+    function setTrustedIssuersRegistry(address trustedIssuersRegistry_) external onlyOwner {
+        if (trustedIssuersRegistry_ == address(0)) revert IdentityRegistryZeroAddress();
+        Layout storage $ = _layout();
+        $.issuersRegistry = ITrustedIssuersRegistry(trustedIssuersRegistry_);
+        emit TrustedIssuersRegistrySet(trustedIssuersRegistry_);
+        _syncPolicy($);
+    }
+
+    /// @inheritdoc IPolicySubscriber
+    function syncPolicy() external returns (bool cached) {
+        return _syncPolicy(_layout());
+    }
+
+    // ---- Views ----
+
+    /// @inheritdoc IIdentityRegistry
+    /// @dev The token's transfer path: one read of the configuration slot, one storage call for both
+    ///      wallets (one for mint and burn, where the zero wallet is skipped: it is never stored), then
+    ///      verification of `to` from the cached policy.
+    function transferParties(address from, address to)
+        external
+        view
+        returns (address fromIdentity, uint16 fromCountry, address toIdentity, uint16 toCountry, bool toVerified)
+    {
+        Layout storage $ = _layout();
+        IIdentityRegistryStorage store = $.identityStorage;
+        bool cached = $.policyCached;
+        uint256 topicCount = $.cachedTopicCount;
+        IIdentity id;
+        if (from == address(0)) {
+            if (to == address(0)) return (address(0), 0, address(0), 0, false);
+            (id, toCountry) = store.storedInvestor(to);
+        } else if (to == address(0)) {
+            (id, fromCountry) = store.storedInvestor(from);
+            return (address(id), fromCountry, address(0), 0, false);
+        } else {
+            IIdentity fromId;
+            (fromId, fromCountry, id, toCountry) = store.storedInvestors(from, to);
+            fromIdentity = address(fromId);
+        }
+        toIdentity = address(id);
+        toVerified = toIdentity != address(0) && _verified($, toIdentity, cached, topicCount);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function isVerified(address userAddress) external view returns (bool) {
+        Layout storage $ = _layout();
+        IIdentityRegistryStorage store = $.identityStorage;
+        bool cached = $.policyCached;
+        uint256 topicCount = $.cachedTopicCount;
+        address id = address(store.storedIdentity(userAddress));
+        return id != address(0) && _verified($, id, cached, topicCount);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function contains(address wallet) external view returns (bool) {
+        return address(_layout().identityStorage.storedIdentity(wallet)) != address(0);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function identity(address userAddress) external view returns (IIdentity) {
+        return _layout().identityStorage.storedIdentity(userAddress);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function investorCountry(address userAddress) external view returns (uint16) {
+        return _layout().identityStorage.storedInvestorCountry(userAddress);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function identityStorage() external view returns (IIdentityRegistryStorage) {
+        return _layout().identityStorage;
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function issuersRegistry() external view returns (ITrustedIssuersRegistry) {
+        return _layout().issuersRegistry;
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function topicsRegistry() external view returns (IClaimTopicsRegistry) {
+        return _layout().topicsRegistry;
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function isAgent(address account) external view returns (bool) {
+        return _layout().agents[account];
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function policyCached() external view returns (bool) {
+        return _layout().policyCached;
+    }
+
+    // ---- Verification ----
+
+    /// @dev Whether `id` (non-zero) satisfies every required topic, from the cache or live.
+    function _verified(Layout storage $, address id, bool cached, uint256 topicCount) private view returns (bool) {
+        return cached ? _verifiedCached($, id, topicCount) : _verifiedLive($, id);
+    }
+
+    function _verifiedCached(Layout storage $, address id, uint256 topicCount) private view returns (bool) {
+        for (uint256 i; i < topicCount; ++i) {
+            CachedTopic storage entry = $.cachedTopics[i];
+            // one read: first issuer, issuer count and (inline) topic share the slot
+            (address firstIssuer, uint256 issuerCount, uint88 inlineTopic) =
+                (address(entry.firstIssuer), entry.issuerCount, entry.inlineTopic);
+            if (issuerCount == 0) return false;
+            uint256 topic = inlineTopic == TOPIC_NOT_INLINE ? entry.topic : inlineTopic;
+            if (_hasValidClaim(id, firstIssuer, topic)) continue;
+            bool found;
+            for (uint256 j = 1; j < issuerCount; ++j) {
+                if (_hasValidClaim(id, address(entry.moreIssuers[j - 1]), topic)) {
+                    found = true;
+                    break;
+                }
+            }
+            if (!found) return false;
+        }
+        return true;
+    }
+
+    function _verifiedLive(Layout storage $, address id) private view returns (bool) {
+        uint256[] memory topics = $.topicsRegistry.getClaimTopics();
+        ITrustedIssuersRegistry issuers_ = $.issuersRegistry;
+        uint256 topicCount = topics.length;
+        for (uint256 i; i < topicCount; ++i) {
+            uint256 topic = topics[i];
+            IClaimIssuer[] memory issuers = issuers_.getTrustedIssuersForClaimTopic(topic);
+            uint256 issuerCount = issuers.length;
+            bool found;
+            for (uint256 j; j < issuerCount; ++j) {
+                if (_hasValidClaim(id, address(issuers[j]), topic)) {
+                    found = true;
+                    break;
+                }
+            }
+            if (!found) return false;
+        }
+        return true;
+    }
+
+    /// @dev Whether the claim of `issuer` on `topic` held by identity `id` is valid: `id.getClaim(
+    ///      keccak256(abi.encode(issuer, topic)))` must return that topic and that issuer (never trust the
+    ///      issuer field: ERC-3643 issue #101), and `issuer.isClaimValid(id, topic, signature, data)` must
+    ///      return true. Both calls are made raw: a revert, short or out-of-bounds return data, or any
+    ///      answer but `true` is "not valid" (Solidity's try/catch would revert on malformed data), and
+    ///      only the signature and data are copied back (the claim's URI is never decoded).
+    function _hasValidClaim(address id, address issuer, uint256 topic) private view returns (bool valid) {
+        assembly ("memory-safe") {
+            // The length of the `bytes` whose length word is at `offset` in the return data, or
+            // 2**256 - 1 when the length word or the content is out of bounds. `size` >= 0xc0, and
+            // `size` < 2**64 in practice (return data is paid for), so nothing below overflows.
+            function lengthAt(offset, size) -> len {
+                len := not(0)
+                if lt(offset, sub(size, 0x1f)) {
+                    returndatacopy(0x00, offset, 0x20)
+                    let candidate := mload(0x00)
+                    if iszero(gt(candidate, sub(size, add(offset, 0x20)))) { len := candidate }
+                }
+            }
+
+            // ABI-encode isClaimValid(id, topic, signature, data) at `buffer`, taking signature and
+            // data from the getClaim return data (whose head words are at `buffer`); returns the
+            // calldata size, or 0 when either value is out of bounds.
+            function encodeIsClaimValid(buffer, identityAddress, claimTopic, size) -> callSize {
+                let sigOffset := mload(add(buffer, 0x60))
+                let dataOffset := mload(add(buffer, 0x80))
+                let sigLength := lengthAt(sigOffset, size)
+                let dataLength := lengthAt(dataOffset, size)
+                if and(lt(sigLength, size), lt(dataLength, size)) {
+                    let sigPadded := and(add(sigLength, 0x1f), not(0x1f))
+                    mstore(buffer, shl(224, IS_CLAIM_VALID_SELECTOR))
+                    mstore(add(buffer, 0x04), identityAddress)
+                    mstore(add(buffer, 0x24), claimTopic)
+                    mstore(add(buffer, 0x44), 0x80)
+                    mstore(add(buffer, 0x64), add(0xa0, sigPadded))
+                    mstore(add(buffer, 0x84), sigLength)
+                    // a zero word first, then the content over it: the padding stays zero
+                    mstore(add(add(buffer, 0xa4), sigLength), 0)
+                    returndatacopy(add(buffer, 0xa4), add(sigOffset, 0x20), sigLength)
+                    let dataHead := add(add(buffer, 0xa4), sigPadded)
+                    mstore(dataHead, dataLength)
+                    mstore(add(add(dataHead, 0x20), dataLength), 0)
+                    returndatacopy(add(dataHead, 0x20), add(dataOffset, 0x20), dataLength)
+                    callSize := add(0xc4, add(sigPadded, and(add(dataLength, 0x1f), not(0x1f))))
+                }
+            }
+
+            id := and(id, 0xffffffffffffffffffffffffffffffffffffffff)
+            issuer := and(issuer, 0xffffffffffffffffffffffffffffffffffffffff)
+            // claimId = keccak256(abi.encode(issuer, topic)), hashed in the scratch space
+            mstore(0x00, issuer)
+            mstore(0x20, topic)
+            // Temporary buffer past the free memory pointer (never allocated: nothing outlives this block).
+            let ptr := mload(0x40)
+            mstore(ptr, shl(224, GET_CLAIM_SELECTOR))
+            mstore(add(ptr, 0x04), keccak256(0x00, 0x40))
+            if staticcall(gas(), id, ptr, 0x24, 0, 0) {
+                let size := returndatasize()
+                // six head words: topic, scheme, issuer, offsets of signature, data and uri
+                if gt(size, 0xbf) {
+                    returndatacopy(ptr, 0, 0xa0)
+                    // ERC-3643 #101: the claim must be about `topic` and carry `issuer` itself.
+                    if and(eq(mload(ptr), topic), eq(mload(add(ptr, 0x40)), issuer)) {
+                        let callSize := encodeIsClaimValid(ptr, id, topic, size)
+                        if callSize {
+                            // Only exactly `true` counts: a revert, a short answer or any other word does not.
+                            if staticcall(gas(), issuer, ptr, callSize, 0x00, 0x20) {
+                                valid := and(gt(returndatasize(), 0x1f), eq(mload(0x00), 1))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- Policy cache ----
+
+    /// @dev Re-read the policy; cache it when subscribed to both registries and within the caps.
+    function _syncPolicy(Layout storage $) private returns (bool cached) {
+        IClaimTopicsRegistry topicsRegistry_ = $.topicsRegistry;
+        ITrustedIssuersRegistry issuersRegistry_ = $.issuersRegistry;
+        uint256 topicCount;
+        if (_isSubscribed(address(topicsRegistry_)) && _isSubscribed(address(issuersRegistry_))) {
+            (cached, topicCount) = _cachePolicy($, topicsRegistry_, issuersRegistry_);
+        }
+        $.policyCached = cached;
+        // topicCount <= MAX_CACHED_TOPICS (15) when cached, 0 otherwise
+        $.cachedTopicCount = uint8(topicCount);
+        emit PolicySynced(cached, topicCount);
+    }
+
+    /// @dev Copy the topics and their trusted issuers; (false, 0) when the policy exceeds the caps.
+    function _cachePolicy(
+        Layout storage $,
+        IClaimTopicsRegistry topicsRegistry_,
+        ITrustedIssuersRegistry issuersRegistry_
+    ) private returns (bool, uint256) {
+        uint256[] memory topics = topicsRegistry_.getClaimTopics();
+        uint256 topicCount = topics.length;
+        if (topicCount > MAX_CACHED_TOPICS) return (false, 0);
+        for (uint256 i; i < topicCount; ++i) {
+            IClaimIssuer[] memory issuers = issuersRegistry_.getTrustedIssuersForClaimTopic(topics[i]);
+            uint256 issuerCount = issuers.length;
+            if (issuerCount > MAX_CACHED_ISSUERS) return (false, 0);
+            CachedTopic storage entry = $.cachedTopics[i];
+            uint256 topic = topics[i];
+            entry.firstIssuer = issuerCount == 0 ? IClaimIssuer(address(0)) : issuers[0];
+            // issuerCount <= MAX_CACHED_ISSUERS (50) fits uint8
+            entry.issuerCount = uint8(issuerCount);
+            if (topic < TOPIC_NOT_INLINE) {
+                // topic < 2**88 - 1 fits uint88
+                entry.inlineTopic = uint88(topic);
+            } else {
+                entry.inlineTopic = TOPIC_NOT_INLINE;
+                entry.topic = topic;
+            }
+            for (uint256 j = 1; j < issuerCount; ++j) {
+                entry.moreIssuers[j - 1] = issuers[j];
+            }
+        }
+        return (true, topicCount);
+    }
+
+    /// @dev Whether `publisher.isPolicySubscriber(this)` answers exactly `true`; false for anything that
+    ///      is not a publisher (no code, reverts, short or malformed answer, e.g. a T-REX registry).
+    function _isSubscribed(address publisher) private view returns (bool subscribed) {
+        bytes4 selector = IPolicyPublisher.isPolicySubscriber.selector;
+        assembly ("memory-safe") {
+            mstore(0x00, selector)
+            mstore(0x04, address())
+            let ok := staticcall(gas(), publisher, 0x00, 0x24, 0x00, 0x20)
+            subscribed := and(and(ok, gt(returndatasize(), 0x1f)), eq(mload(0x00), 1))
+        }
+    }
+
+    function _layout() private pure returns (Layout storage $) {
+        assembly {
+            $.slot := LAYOUT_SLOT
+        }
+    }
+}

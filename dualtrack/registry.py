@@ -1,0 +1,74 @@
+"""Deploy and drive dualtrack's ERC-3643 registries (and ONCHAINID peers) from Python.
+
+:func:`deploy_registry_set` deploys an identity registry storage, a claim topics registry, a
+trusted issuers registry and an identity registry, each behind a SuiteProxy, binds the identity
+registry to the storage and (by default) subscribes it to both policy registries so verification
+is served from its push-synced policy cache.
+
+Identities and claim issuers come from :mod:`dualtrack.identity` (dualtrack's own) or
+:mod:`dualtrack.peers.onchainid` (ONCHAINID's published artifacts, tests and benchmarks only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from web3.contract import Contract
+
+from dualtrack.chain import Chain
+from dualtrack.proxy import deploy_proxied
+
+
+@dataclass(frozen=True)
+class RegistrySet:
+    """The four registries of one token, each bound to its SuiteProxy address."""
+
+    identity_storage: Contract
+    claim_topics: Contract
+    trusted_issuers: Contract
+    identity_registry: Contract
+
+
+def deploy_registry_set(
+    evm: Chain,
+    authority: Contract,
+    owner: str,
+    *,
+    agents: Iterable[str] = (),
+    claim_topics: Iterable[int] = (),
+    identity_storage: Contract | None = None,
+    cache_policy: bool = True,
+) -> RegistrySet:
+    """Deploy a full registry set behind SuiteProxy, owned by ``owner``.
+
+    ``owner`` must own ``authority`` the first time each role is deployed (see
+    :func:`dualtrack.proxy.deploy_proxied`). Pass ``identity_storage`` to share an existing storage
+    (``owner`` must own it, to bind the new identity registry). ``agents`` become identity registry
+    agents, ``claim_topics`` become required topics. With ``cache_policy`` the identity registry is
+    subscribed to both policy registries (cached verification); without it, it reads them live.
+    """
+    storage = identity_storage or deploy_proxied(evm, authority, "IdentityRegistryStorage", (owner,), sender=owner)
+    topics = deploy_proxied(evm, authority, "ClaimTopicsRegistry", (owner,), sender=owner)
+    issuers = deploy_proxied(evm, authority, "TrustedIssuersRegistry", (owner,), sender=owner)
+    registry = deploy_proxied(
+        evm,
+        authority,
+        "IdentityRegistry",
+        (owner, issuers.address, topics.address, storage.address),
+        sender=owner,
+    )
+    evm.send(storage.functions.bindIdentityRegistry(registry.address), owner)
+    for agent in agents:
+        evm.send(registry.functions.addAgent(agent), owner)
+    for topic in claim_topics:
+        evm.send(topics.functions.addClaimTopic(topic), owner)
+    if cache_policy:
+        evm.send(topics.functions.addPolicySubscriber(registry.address), owner)
+        evm.send(issuers.functions.addPolicySubscriber(registry.address), owner)
+    return RegistrySet(storage, topics, issuers, registry)
+
+
+def trust_issuer(evm: Chain, registries: RegistrySet, owner: str, issuer: str, topics: Iterable[int]) -> None:
+    """Trust ``issuer`` for ``topics`` in the set's trusted issuers registry (``owner`` only)."""
+    evm.send(registries.trusted_issuers.functions.addTrustedIssuer(issuer, list(topics)), owner)

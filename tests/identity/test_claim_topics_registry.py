@@ -1,0 +1,218 @@
+"""ClaimTopicsRegistry behind SuiteProxy: topics (cap 15, no duplicates, O(1) removal) and policy pushes."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from web3.contract import Contract
+
+from dualtrack.chain import Chain
+from dualtrack.proxy import deploy_proxied
+from tests.identity.registry_fixtures import *  # noqa: F403 - the registry fixtures
+
+ZERO = "0x" + "00" * 20
+MAX_TOPICS = 15
+MAX_SUBSCRIBERS = 32
+
+
+@pytest.fixture(scope="session")
+def ctr(evm: Chain, authority: Contract, issuer: str) -> Contract:
+    return deploy_proxied(evm, authority, "ClaimTopicsRegistry", (issuer,), sender=issuer)
+
+
+@pytest.fixture
+def subscriber(evm: Chain, ctr: Contract, issuer: str) -> Contract:
+    mock = evm.deploy("MockPolicySubscriber", sender=issuer)
+    evm.send(ctr.functions.addPolicySubscriber(mock.address), issuer)
+    return mock
+
+
+def test_initialize__twice__reverts(evm: Chain, ctr: Contract, issuer: str) -> None:
+    assert ctr.functions.owner().call() == issuer
+    with evm.reverts("InvalidInitialization"):
+        evm.send(ctr.functions.initialize(issuer), issuer)
+
+
+# ---- Topics ----
+
+
+def test_add_claim_topic__by_owner__requires_and_emits(evm: Chain, ctr: Contract, issuer: str) -> None:
+    receipt = evm.send(ctr.functions.addClaimTopic(7), issuer)
+    assert evm.events(receipt, ctr, "ClaimTopicAdded") == [{"claimTopic": 7}]
+    assert ctr.functions.getClaimTopics().call() == [7]
+
+
+def test_add_claim_topic__duplicate__reverts(evm: Chain, ctr: Contract, issuer: str) -> None:
+    evm.send(ctr.functions.addClaimTopic(1), issuer)
+    with evm.reverts("ClaimTopicsRegistryDuplicateTopic", 1):
+        evm.send(ctr.functions.addClaimTopic(1), issuer)
+    assert ctr.functions.getClaimTopics().call() == [1]
+
+
+def test_add_claim_topic__cap_reached__reverts(evm: Chain, ctr: Contract, issuer: str) -> None:
+    for topic in range(MAX_TOPICS):
+        evm.send(ctr.functions.addClaimTopic(topic), issuer)
+    with evm.reverts("ClaimTopicsRegistryCapReached", MAX_TOPICS):
+        evm.send(ctr.functions.addClaimTopic(2**256 - 1), issuer)
+    assert ctr.functions.getClaimTopics().call() == list(range(MAX_TOPICS))
+
+
+def test_remove_claim_topic__first_of_three__moves_last_into_place_and_emits(
+    evm: Chain, ctr: Contract, issuer: str
+) -> None:
+    for topic in (1, 2, 3):
+        evm.send(ctr.functions.addClaimTopic(topic), issuer)
+    receipt = evm.send(ctr.functions.removeClaimTopic(1), issuer)
+    assert evm.events(receipt, ctr, "ClaimTopicRemoved") == [{"claimTopic": 1}]
+    assert ctr.functions.getClaimTopics().call() == [3, 2]
+    # the moved topic's index followed it
+    evm.send(ctr.functions.removeClaimTopic(3), issuer)
+    assert ctr.functions.getClaimTopics().call() == [2]
+    evm.send(ctr.functions.addClaimTopic(1), issuer)  # a removed topic can be added again
+    assert ctr.functions.getClaimTopics().call() == [2, 1]
+
+
+def test_remove_claim_topic__unknown__reverts(evm: Chain, ctr: Contract, issuer: str) -> None:
+    with evm.reverts("ClaimTopicsRegistryUnknownTopic", 9):
+        evm.send(ctr.functions.removeClaimTopic(9), issuer)
+
+
+@pytest.mark.parametrize(
+    "function", ["addClaimTopic", "removeClaimTopic", "addPolicySubscriber", "removePolicySubscriber"]
+)
+def test_owner_path__by_non_owner__reverts_unauthorized(
+    evm: Chain, ctr: Contract, alice: str, subscriber: Contract, function: str
+) -> None:
+    arg: object = subscriber.address if "Subscriber" in function else 1
+    with evm.reverts("OwnableUnauthorizedAccount", alice):
+        evm.send(ctr.functions[function](arg), alice)
+
+
+@given(operations=st.lists(st.tuples(st.booleans(), st.integers(0, 20)), max_size=24))
+def test_operations__any_sequence__topics_match_model(
+    evm: Chain, ctr: Contract, issuer: str, operations: list[tuple[bool, int]]
+) -> None:
+    snapshot = evm.snapshot()
+    model: set[int] = set()
+    try:
+        for add, topic in operations:
+            if add and topic in model:
+                with evm.reverts("ClaimTopicsRegistryDuplicateTopic", topic):
+                    evm.send(ctr.functions.addClaimTopic(topic), issuer)
+            elif add and len(model) >= MAX_TOPICS:
+                with evm.reverts("ClaimTopicsRegistryCapReached", MAX_TOPICS):
+                    evm.send(ctr.functions.addClaimTopic(topic), issuer)
+            elif add:
+                evm.send(ctr.functions.addClaimTopic(topic), issuer)
+                model.add(topic)
+            elif topic in model:
+                evm.send(ctr.functions.removeClaimTopic(topic), issuer)
+                model.discard(topic)
+            else:
+                with evm.reverts("ClaimTopicsRegistryUnknownTopic", topic):
+                    evm.send(ctr.functions.removeClaimTopic(topic), issuer)
+        topics = ctr.functions.getClaimTopics().call()
+        assert len(topics) == len(set(topics))
+        assert set(topics) == model
+    finally:
+        evm.revert_to(snapshot)
+
+
+# ---- Policy subscribers (PolicyPublisher) ----
+
+
+def test_add_policy_subscriber__contract__subscribes_syncs_and_emits(evm: Chain, ctr: Contract, issuer: str) -> None:
+    mock = evm.deploy("MockPolicySubscriber", sender=issuer)
+    receipt = evm.send(ctr.functions.addPolicySubscriber(mock.address), issuer)
+    assert evm.events(receipt, ctr, "PolicySubscriberAdded") == [{"identityRegistry": mock.address}]
+    assert ctr.functions.policySubscribers().call() == [mock.address]
+    assert ctr.functions.isPolicySubscriber(mock.address).call() is True
+    assert mock.functions.syncCount().call() == 1
+
+
+@pytest.mark.parametrize("target", ["zero", "eoa"])
+def test_add_policy_subscriber__not_a_contract__reverts(
+    evm: Chain, ctr: Contract, issuer: str, bob: str, target: str
+) -> None:
+    address = ZERO if target == "zero" else bob
+    with evm.reverts("PolicyPublisherNotContract", address):
+        evm.send(ctr.functions.addPolicySubscriber(address), issuer)
+
+
+def test_add_policy_subscriber__twice__reverts(evm: Chain, ctr: Contract, issuer: str, subscriber: Contract) -> None:
+    with evm.reverts("PolicyPublisherAlreadySubscribed", subscriber.address):
+        evm.send(ctr.functions.addPolicySubscriber(subscriber.address), issuer)
+
+
+def test_add_policy_subscriber__without_sync_policy__reverts_sync_failed(
+    evm: Chain, ctr: Contract, issuer: str
+) -> None:
+    not_a_registry = evm.deploy("MockStablecoin", "x", "X", issuer, sender=issuer)
+    with evm.reverts("PolicyPublisherSyncFailed", not_a_registry.address):
+        evm.send(ctr.functions.addPolicySubscriber(not_a_registry.address), issuer)
+    assert ctr.functions.policySubscribers().call() == []
+
+
+def test_add_policy_subscriber__cap_reached__reverts(evm: Chain, ctr: Contract, issuer: str) -> None:
+    for _ in range(MAX_SUBSCRIBERS):
+        mock = evm.deploy("MockPolicySubscriber", sender=issuer)
+        evm.send(ctr.functions.addPolicySubscriber(mock.address), issuer)
+    extra = evm.deploy("MockPolicySubscriber", sender=issuer)
+    with evm.reverts("PolicyPublisherCapReached", MAX_SUBSCRIBERS):
+        evm.send(ctr.functions.addPolicySubscriber(extra.address), issuer)
+
+
+def test_topic_change__every_change__pushed_to_every_subscriber(
+    evm: Chain, ctr: Contract, issuer: str, subscriber: Contract
+) -> None:
+    second = evm.deploy("MockPolicySubscriber", sender=issuer)
+    evm.send(ctr.functions.addPolicySubscriber(second.address), issuer)
+    evm.send(ctr.functions.addClaimTopic(1), issuer)
+    evm.send(ctr.functions.addClaimTopic(2), issuer)
+    evm.send(ctr.functions.removeClaimTopic(1), issuer)
+    assert subscriber.functions.syncCount().call() == 1 + 3
+    assert second.functions.syncCount().call() == 1 + 3
+
+
+def test_topic_change__subscriber_sync_fails__reverts_change(
+    evm: Chain, ctr: Contract, issuer: str, subscriber: Contract
+) -> None:
+    evm.send(subscriber.functions.setFailing(True), issuer)
+    with evm.reverts("PolicyPublisherSyncFailed", subscriber.address):
+        evm.send(ctr.functions.addClaimTopic(1), issuer)
+    assert ctr.functions.getClaimTopics().call() == []
+
+
+def test_remove_policy_subscriber__failing_subscriber__removed_and_reports_unsynced(
+    evm: Chain, ctr: Contract, issuer: str, subscriber: Contract
+) -> None:
+    evm.send(subscriber.functions.setFailing(True), issuer)
+    receipt = evm.send(ctr.functions.removePolicySubscriber(subscriber.address), issuer)
+    assert evm.events(receipt, ctr, "PolicySubscriberRemoved") == [
+        {"identityRegistry": subscriber.address, "synced": False}
+    ]
+    assert ctr.functions.policySubscribers().call() == []
+    evm.send(ctr.functions.addClaimTopic(1), issuer)  # no longer blocked
+
+
+def test_remove_policy_subscriber__middle__keeps_others_and_syncs_removed(
+    evm: Chain, ctr: Contract, issuer: str, subscriber: Contract
+) -> None:
+    others = [evm.deploy("MockPolicySubscriber", sender=issuer) for _ in range(2)]
+    for mock in others:
+        evm.send(ctr.functions.addPolicySubscriber(mock.address), issuer)
+    receipt = evm.send(ctr.functions.removePolicySubscriber(subscriber.address), issuer)
+    assert evm.events(receipt, ctr, "PolicySubscriberRemoved") == [
+        {"identityRegistry": subscriber.address, "synced": True}
+    ]
+    assert subscriber.functions.syncCount().call() == 2  # subscribe + final sync
+    assert ctr.functions.policySubscribers().call() == [others[1].address, others[0].address]
+    assert ctr.functions.isPolicySubscriber(subscriber.address).call() is False
+    evm.send(ctr.functions.removePolicySubscriber(others[1].address), issuer)
+    assert ctr.functions.policySubscribers().call() == [others[0].address]
+
+
+def test_remove_policy_subscriber__unknown__reverts(evm: Chain, ctr: Contract, issuer: str, bob: str) -> None:
+    with evm.reverts("PolicyPublisherNotSubscribed", bob):
+        evm.send(ctr.functions.removePolicySubscriber(bob), issuer)
