@@ -105,3 +105,28 @@ contract MockComplianceToken {
         _compliance.destroyed(from, amount);
     }
 }
+
+/// @title MockRevertingModule - test-only broken module: binds, then rejects every movement and
+///        reverts on unbind (ModularCompliance must still be able to remove it)
+contract MockRevertingModule {
+    /// @notice Every movement and unbind reverts with this.
+    error MockRevertingModuleRejected(uint256 amount);
+
+    /// @notice Accept any binding.
+    function bindCompliance(address) external {}
+
+    /// @notice Always revert.
+    function unbindCompliance(address) external pure {
+        revert MockRevertingModuleRejected(0);
+    }
+
+    /// @notice Always revert with the movement's amount.
+    function moved(Movement calldata movement) external pure {
+        revert MockRevertingModuleRejected(movement.amount);
+    }
+
+    /// @notice Always false.
+    function moduleCheck(Movement calldata, address) external pure returns (bool) {
+        return false;
+    }
+}

@@ -217,6 +217,19 @@ def test_remove_module__then_add_again__module_state_starts_empty(
     assert module.functions.maxBalance(c).call() == 0
 
 
+def test_remove_module__module_reverts_on_unbind__still_removed(
+    evm: Chain, suite: Suite, issuer: str, modules: dict[str, Contract]
+) -> None:
+    broken = evm.deploy("MockRevertingModule", sender=issuer)
+    suite.add(modules["CountryRestrictModule"], broken)
+    with evm.reverts("MockRevertingModuleRejected", 42):
+        suite.transfer(A1, B1, 42)
+    assert not suite.can_move(Kind.TRANSFER, A1, B1, 42)
+    receipt = evm.send(suite.compliance.functions.removeModule(broken.address), issuer)
+    assert evm.events(receipt, suite.compliance, "ModuleRemoved") == [{"module": broken.address}]
+    suite.transfer(A1, B1, 42)
+
+
 def test_remove_module__non_owner__reverts(evm: Chain, suite: Suite, alice: str, modules: dict[str, Contract]) -> None:
     suite.add(modules["CountryRestrictModule"])
     with evm.reverts("OwnableUnauthorizedAccount", alice):
