@@ -15,7 +15,9 @@ import {ITrustedIssuersRegistry} from "../interfaces/identity/ITrustedIssuersReg
 ///         required topic, some issuer trusted for that topic has a claim on the identity whose topic
 ///         and issuer fields equal the topic and that issuer (ERC-3643 issue #101) and that the issuer's
 ///         `isClaimValid` accepts. Identities and issuers that revert or return malformed data count
-///         as "not valid" for that issuer; the next trusted issuer is tried.
+///         as "not valid" for that issuer; the next trusted issuer is tried. Only canonical 65-byte
+///         ECDSA claim signatures (low s, v in {27, 28}) are considered, so no re-encoding of a revoked
+///         signature can revive a claim even at an issuer that keys revocation on raw bytes.
 ///
 ///         Policy cache: while this registry is a subscriber of both its claim topics registry and its
 ///         trusted issuers registry (IPolicyPublisher), it keeps a copy of the required topics and of
@@ -30,6 +32,9 @@ contract IdentityRegistry is IIdentityRegistry, OwnableUpgradeable {
     /// @dev Cache caps, equal to the registries' documented caps (15 topics, 50 issuers).
     uint256 private constant MAX_CACHED_TOPICS = 15;
     uint256 private constant MAX_CACHED_ISSUERS = 50;
+
+    /// @dev Largest canonical ECDSA `s` (secp256k1 order / 2): claims with a higher `s` are malleated.
+    uint256 private constant SECP256K1_HALF_ORDER = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0;
 
     /// @dev IERC735.getClaim(bytes32) and IIdentity.isClaimValid(address,uint256,bytes,bytes) selectors.
     uint256 private constant GET_CLAIM_SELECTOR = 0xc9100bcb;
@@ -369,6 +374,14 @@ contract IdentityRegistry is IIdentityRegistry, OwnableUpgradeable {
                     mstore(add(add(dataHead, 0x20), dataLength), 0)
                     returndatacopy(add(dataHead, 0x20), add(dataOffset, 0x20), dataLength)
                     callSize := add(0xc4, add(sigPadded, and(add(dataLength, 0x1f), not(0x1f))))
+                    // Only canonical 65-byte ECDSA signatures (s <= n/2, v in {27, 28}) are asked about:
+                    // an issuer that keys revocation on raw bytes (ONCHAINID 2.2.1) would call a
+                    // malleated copy of a revoked signature valid again.
+                    let v := byte(0, mload(add(buffer, 0xe4)))
+                    if or(
+                        iszero(eq(sigLength, 65)),
+                        or(gt(mload(add(buffer, 0xc4)), SECP256K1_HALF_ORDER), iszero(or(eq(v, 27), eq(v, 28))))
+                    ) { callSize := 0 }
                 }
             }
 

@@ -665,15 +665,26 @@ def _claim_head(topic: int, issuer: str, sig_offset: int, data_offset: int) -> b
     )
 
 
+SECP256K1_HALF_ORDER = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0
+# r = 1, s = 1, v = 27: shaped like a canonical ECDSA signature (the mock issuer accepts anything).
+CANONICAL_SHAPED_SIGNATURE = (1).to_bytes(32, "big") + (1).to_bytes(32, "big") + bytes([27])
+
+
 def _expected_in_bounds(raw: bytes, sig_offset: int, data_offset: int) -> bool:
-    """Python model of the registry's bounds check on getClaim's return data."""
+    """Python model of the registry's checks on getClaim's return data: both values in bounds and
+    the signature a canonical 65-byte ECDSA signature (s <= n/2, v in {27, 28})."""
     for offset in (sig_offset, data_offset):
         if offset + 32 > len(raw):
             return False
         length = int.from_bytes(raw[offset : offset + 32], "big")
         if length > len(raw) - offset - 32:
             return False
-    return True
+    signature = raw[sig_offset + 32 : sig_offset + 32 + int.from_bytes(raw[sig_offset : sig_offset + 32], "big")]
+    return (
+        len(signature) == 65
+        and int.from_bytes(signature[32:64], "big") <= SECP256K1_HALF_ORDER
+        and signature[64] in (27, 28)
+    )
 
 
 @given(
@@ -681,6 +692,7 @@ def _expected_in_bounds(raw: bytes, sig_offset: int, data_offset: int) -> bool:
     data_offset=st.one_of(st.integers(0, 400), st.sampled_from([2**64, 2**256 - 32])),
     tail=st.binary(min_size=0, max_size=256),
     length_word=st.sampled_from([0, 1, 65, 200, 2**256 - 1]),
+    canonical=st.booleans(),
 )
 def test_is_verified__malformed_claim_return_data__never_reverts_and_matches_bounds_model(
     evm: Chain,
@@ -692,7 +704,10 @@ def test_is_verified__malformed_claim_return_data__never_reverts_and_matches_bou
     data_offset: int,
     tail: bytes,
     length_word: int,
+    canonical: bool,
 ) -> None:
+    if canonical:  # give the signature slot a canonical-looking 65-byte signature some of the time
+        tail = CANONICAL_SHAPED_SIGNATURE + tail
     snapshot = evm.snapshot()
     try:
         accept = evm.deploy("MockClaimIssuer", ISSUER_ACCEPTS_ALL, sender=issuer)
@@ -713,7 +728,8 @@ def test_is_verified__claim_return_data_too_short__false(
 ) -> None:
     accept = evm.deploy("MockClaimIssuer", ISSUER_ACCEPTS_ALL, sender=issuer)
     holder = evm.deploy("MockClaimHolder", sender=bob)
-    full = _claim_head(KYC, accept.address, 0xC0, 0xC0) + bytes(32)
+    signature = (65).to_bytes(32, "big") + CANONICAL_SHAPED_SIGNATURE + bytes(31)
+    full = _claim_head(KYC, accept.address, 0xC0, 0xC0 + len(signature)) + signature + bytes(32)
     evm.send(holder.functions.setRawResponse(full[:size]), bob)
     trust_issuer(evm, regs, issuer, accept.address, [KYC])
     register(bob, holder.address)
