@@ -120,7 +120,7 @@ class Chain:
             tx_hash = factory.constructor(*args).transact({"from": sender, "value": value})
         except (ContractCustomError, ContractLogicError, ContractPanicError) as error:
             raise self.errors.decode(_revert_data(error)) from error
-        receipt = self._receipt(tx_hash)
+        receipt = self.receipt(tx_hash)
         if receipt["status"] != 1 or receipt["contractAddress"] is None:
             raise Reverted("", (), b"")
         return self.w3.eth.contract(address=receipt["contractAddress"], abi=art.abi)
@@ -133,7 +133,8 @@ class Chain:
 
     # ---------------------------------------------------------------- transact
 
-    def _receipt(self, tx_hash: HexBytes) -> TxReceipt:
+    def receipt(self, tx_hash: HexBytes) -> TxReceipt:
+        """Wait (briefly) for the receipt of ``tx_hash``: anvil may return the hash before indexing it."""
         return self.w3.eth.wait_for_transaction_receipt(
             tx_hash, timeout=RECEIPT_TIMEOUT_SECONDS, poll_latency=RECEIPT_POLL_SECONDS
         )
@@ -147,7 +148,7 @@ class Chain:
             tx_hash = call.transact(tx)  # type: ignore[arg-type]
         except (ContractCustomError, ContractLogicError, ContractPanicError) as error:
             raise self.errors.decode(_revert_data(error)) from error
-        receipt = self._receipt(tx_hash)
+        receipt = self.receipt(tx_hash)
         if receipt["status"] != 1:
             raise Reverted("", (), b"")
         return receipt

@@ -67,7 +67,7 @@ def send_at(evm: Chain, call: ContractFunction, sender: str, timestamp: int, gas
     and then replayed as a call on its own block (same state, same timestamp) to decode the error.
     """
     evm.set_next_timestamp(timestamp)
-    receipt = evm.w3.eth.get_transaction_receipt(call.transact({"from": sender, "gas": gas}))
+    receipt = evm.receipt(call.transact({"from": sender, "gas": gas}))
     if receipt["status"] == 1:
         return receipt
     try:
