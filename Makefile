@@ -51,6 +51,10 @@ compile: install ## Compile the contracts with Ape
 test: compile ## Run the pytest suite through `ape test` on a fresh local OP-stack node
 	$(DEVNODE) $(BIN)/ape test --network $(NETWORK) --disable-isolation $(TEST_ARGS)
 
+fuzz: compile ## Long hypothesis campaigns (profile `fuzz`: 500 examples, 60 steps) over the property and stateful suites
+	HYPOTHESIS_PROFILE=fuzz $(DEVNODE) $(BIN)/ape test --network $(NETWORK) --disable-isolation \
+		-k "stateful or state_machine or any_sequence or random or any_amount or malformed" $(TEST_ARGS)
+
 demo: compile ## Deploy everything to a fresh local Base-like node and print a summary (KEEP_NODE=1 keeps it)
 	$(DEVNODE) $(BIN)/ape run deploy --network $(NETWORK)
 
