@@ -1,4 +1,7 @@
-"""CountryRestrictModule and CountryAllowModule: receiver-country checks on Transfer and Mint only."""
+"""CountryRestrictModule and CountryAllowModule: receiver-country checks on Transfer and Mint only.
+
+Both keep their lists in a CountrySet (a 1,000-bit set in four words), cleared on unbind.
+"""
 
 from __future__ import annotations
 

@@ -309,6 +309,7 @@ def test_module_configuration__called_directly__reverts_not_bound(
 def test_module_binding__called_by_someone_else__reverts_only_compliance(
     evm: Chain, suite: Suite, alice: str, modules: dict[str, Contract]
 ) -> None:
+    # AbstractComplianceModule's binding rules, shared by every module.
     c = suite.compliance.address
     for module in modules.values():
         with evm.reverts("ComplianceModuleOnlyCompliance", alice, c):

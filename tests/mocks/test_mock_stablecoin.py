@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 from eth_account import Account
-from eth_account.messages import encode_typed_data
 from hypothesis import given
 from hypothesis import strategies as st
 from web3.contract import Contract
 
 from dualtrack.chain import Chain, dev_private_keys
+from dualtrack.permit import sign_permit
 
 ONE_USD = 10**6
 
@@ -54,39 +54,8 @@ def test_burn__more_than_balance__reverts_and_keeps_balance(
 def test_permit__signed_by_holder__sets_allowance(evm: Chain, usdc: Contract, alice: str, bob: str) -> None:
     alice_key = dev_private_keys(3)[2]
     assert Account.from_key(alice_key).address == alice
-    deadline = evm.timestamp() + 3600
-    typed = {
-        "types": {
-            "EIP712Domain": [
-                {"name": "name", "type": "string"},
-                {"name": "version", "type": "string"},
-                {"name": "chainId", "type": "uint256"},
-                {"name": "verifyingContract", "type": "address"},
-            ],
-            "Permit": [
-                {"name": "owner", "type": "address"},
-                {"name": "spender", "type": "address"},
-                {"name": "value", "type": "uint256"},
-                {"name": "nonce", "type": "uint256"},
-                {"name": "deadline", "type": "uint256"},
-            ],
-        },
-        "primaryType": "Permit",
-        "domain": {
-            "name": "USD Coin (mock)",
-            "version": "1",
-            "chainId": evm.w3.eth.chain_id,
-            "verifyingContract": usdc.address,
-        },
-        "message": {"owner": alice, "spender": bob, "value": 77, "nonce": 0, "deadline": deadline},
-    }
-    signed = Account.sign_message(encode_typed_data(full_message=typed), alice_key)
-    evm.send(
-        usdc.functions.permit(
-            alice, bob, 77, deadline, signed.v, signed.r.to_bytes(32, "big"), signed.s.to_bytes(32, "big")
-        ),
-        bob,
-    )
+    permit = sign_permit(usdc, alice_key, bob, 77, evm.timestamp() + 3600)
+    evm.send(usdc.functions.permit(*permit.as_args()), bob)
     assert usdc.functions.allowance(alice, bob).call() == 77
     assert usdc.functions.nonces(alice).call() == 1
 

@@ -8,11 +8,10 @@ MaxBalanceModule bound, exactly like the gas benchmark.
 from __future__ import annotations
 
 import pytest
-from eth_account import Account
-from eth_account.messages import encode_typed_data
 from eth_utils.abi import function_signature_to_4byte_selector
 
 from dualtrack.chain import Chain
+from dualtrack.permit import sign_permit
 from dualtrack.suite import BLOCKED_COUNTRY, MAX_BALANCE, Holder, Suite
 from tests.suite_fixtures import Actors, KycIssuer
 
@@ -159,48 +158,21 @@ def test_transfer_from__failing_check__keeps_allowance(evm: Chain, tsla: Suite, 
     assert token.functions.allowance(holders.alice.wallet, holders.bob.wallet).call() == 5 * UNIT
 
 
-def test_permit__signed_by_holder__sets_allowance(evm: Chain, tsla: Suite, holders: Actors) -> None:
+def test_permit__signed_by_holder__sets_allowance_once(evm: Chain, tsla: Suite, holders: Actors) -> None:
     token = tsla.token
-    key = holders.alice_key
-    deadline = evm.timestamp() + 600
-    typed = {
-        "types": {
-            "EIP712Domain": [
-                {"name": "name", "type": "string"},
-                {"name": "version", "type": "string"},
-                {"name": "chainId", "type": "uint256"},
-                {"name": "verifyingContract", "type": "address"},
-            ],
-            "Permit": [
-                {"name": "owner", "type": "address"},
-                {"name": "spender", "type": "address"},
-                {"name": "value", "type": "uint256"},
-                {"name": "nonce", "type": "uint256"},
-                {"name": "deadline", "type": "uint256"},
-            ],
-        },
-        "primaryType": "Permit",
-        "domain": {"name": "Tesla", "version": "1", "chainId": evm.w3.eth.chain_id, "verifyingContract": token.address},
-        "message": {
-            "owner": holders.alice.wallet,
-            "spender": holders.bob.wallet,
-            "value": 9,
-            "nonce": 0,
-            "deadline": deadline,
-        },
-    }
-    signed = Account.sign_message(encode_typed_data(full_message=typed), key)
-    r, s = signed.r.to_bytes(32, "big"), signed.s.to_bytes(32, "big")
-    evm.send(
-        token.functions.permit(holders.alice.wallet, holders.bob.wallet, 9, deadline, signed.v, r, s),
-        holders.bob.wallet,
-    )
+    permit = sign_permit(token, holders.alice_key, holders.bob.wallet, 9, evm.timestamp() + 600)
+    evm.send(token.functions.permit(*permit.as_args()), holders.bob.wallet)
     assert token.functions.allowance(holders.alice.wallet, holders.bob.wallet).call() == 9
-    with evm.reverts("ERC2612InvalidSigner"):
-        evm.send(
-            token.functions.permit(holders.alice.wallet, holders.bob.wallet, 9, deadline, signed.v, r, s),
-            holders.bob.wallet,
-        )
+    assert token.functions.nonces(holders.alice.wallet).call() == 1
+    with evm.reverts("ERC2612InvalidSigner"):  # replay: the nonce moved on
+        evm.send(token.functions.permit(*permit.as_args()), holders.bob.wallet)
+
+
+def test_permit__after_deadline__reverts_expired(evm: Chain, tsla: Suite, holders: Actors) -> None:
+    deadline = evm.timestamp() - 1
+    permit = sign_permit(tsla.token, holders.alice_key, holders.bob.wallet, 9, deadline)
+    with evm.reverts("ERC2612ExpiredSignature", deadline):
+        evm.send(tsla.token.functions.permit(*permit.as_args()), holders.bob.wallet)
 
 
 # ---------------------------------------------------------------------------- agent powers
