@@ -265,13 +265,18 @@ contract EquityToken is IEquityToken, Initializable, OwnableUpgradeable, EIP712U
 
     /// @inheritdoc IERC3643
     /// @dev The compliance's owner must have bound it to this token first: the token never binds
-    ///      itself, so no third party can race to bind an unbound compliance.
+    ///      itself, so no third party can race to bind an unbound compliance. While the token has
+    ///      supply, the new compliance must have no modules yet: modules that track balances must
+    ///      see every movement from zero supply, or their state would drift.
     function setCompliance(address newCompliance) external onlyOwner {
         if (newCompliance == address(0)) revert EquityTokenZeroAddress();
         if (IModularCompliance(newCompliance).getTokenBound() != address(this)) {
             revert EquityTokenComplianceNotBound(newCompliance);
         }
-        _store().compliance = IModularCompliance(newCompliance);
+        EquityTokenStorage storage $ = _store();
+        uint256 moduleCount = IModularCompliance(newCompliance).getModules().length;
+        if ($.totalSupply != 0 && moduleCount != 0) revert EquityTokenComplianceHasModules(newCompliance, moduleCount);
+        $.compliance = IModularCompliance(newCompliance);
         emit ComplianceAdded(newCompliance);
     }
 
@@ -431,6 +436,7 @@ contract EquityToken is IEquityToken, Initializable, OwnableUpgradeable, EIP712U
     ///      and compliance still records the movement (kind Forced) so module state never drifts.
     function forcedTransfer(address from, address to, uint256 amount) public returns (bool) {
         _requireAgentWith(_agent().disableForceTransfer);
+        if (from == to) revert EquityTokenForcedSelfTransfer(from);
         EquityTokenStorage storage $ = _store();
         Account memory source = $.accounts[from];
         if (amount > source.balance) revert ERC20InsufficientBalance(from, source.balance, amount);
@@ -449,7 +455,8 @@ contract EquityToken is IEquityToken, Initializable, OwnableUpgradeable, EIP712U
     /// @inheritdoc IERC3643
     /// @dev Checks that `lostWallet` belongs to `investorOnchainID` (the reference does not) and that
     ///      `newWallet` is a MANAGEMENT key of it; moves balance, frozen amount and frozen flag;
-    ///      re-points the registry (the token must be an agent of its identity registry); and tells
+    ///      registers the new wallet (the token must be an agent of its identity registry) and drops
+    ///      the lost one unless the identity storage is shared with other registries; and tells
     ///      compliance (kind Recovery) so per-wallet module state follows.
     function recoveryAddress(address lostWallet, address newWallet, address investorOnchainID)
         external
@@ -476,7 +483,9 @@ contract EquityToken is IEquityToken, Initializable, OwnableUpgradeable, EIP712U
         } else if (address(registry.identity(newWallet)) != investorOnchainID) {
             revert EquityTokenRecoveryIdentityMismatch(newWallet, investorOnchainID, address(registry.identity(newWallet)));
         }
-        registry.deleteIdentity(lostWallet);
+        // The storage may be shared with other tokens' registries, where the lost wallet may still
+        // hold tokens to recover: only drop it when this registry is the storage's only user.
+        if (registry.identityStorage().linkedIdentityRegistries().length <= 1) registry.deleteIdentity(lostWallet);
 
         Account memory recovered = $.accounts[newWallet];
         uint256 balanceAfter = uint256(recovered.balance) + lost.balance;

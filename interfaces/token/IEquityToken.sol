@@ -40,6 +40,12 @@ interface IEquityToken is IERC3643, IERC20Metadata, IERC20Permit, IAgentRole {
     error EquityTokenRecoveryNothingToRecover(address lostWallet);
     /// @notice The compliance has not been bound to this token by its owner.
     error EquityTokenComplianceNotBound(address compliance);
+    /// @notice A compliance with modules cannot take over a token that has supply: stateful module
+    ///         state must start at zero supply. Switch to it with no modules, then add them (stateful
+    ///         modules refuse binding while there is supply; stateless ones bind normally).
+    error EquityTokenComplianceHasModules(address compliance, uint256 modules);
+    /// @notice A forced transfer needs two different wallets (a self-transfer would only unfreeze).
+    error EquityTokenForcedSelfTransfer(address wallet);
     /// @notice Zero address where a contract or holder is required.
     error EquityTokenZeroAddress();
     /// @notice Supply would exceed the 112-bit raw-unit capacity.

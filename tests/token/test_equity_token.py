@@ -12,7 +12,8 @@ from eth_utils.abi import function_signature_to_4byte_selector
 
 from dualtrack.chain import Chain
 from dualtrack.permit import sign_permit
-from dualtrack.suite import BLOCKED_COUNTRY, MAX_BALANCE, Holder, Suite
+from dualtrack.proxy import deploy_proxied
+from dualtrack.suite import BLOCKED_COUNTRY, MAX_BALANCE, Holder, Protocol, Suite
 from tests.suite_fixtures import Actors, KycIssuer
 
 ZERO = "0x" + "00" * 20
@@ -466,3 +467,67 @@ def test_token_information__read__matches_suite(tsla: Suite, issuer: str) -> Non
     assert token.functions.owner().call() == issuer
     assert token.functions.identityRegistry().call() == tsla.identity_registry.address
     assert token.functions.compliance().call() == tsla.compliance.address
+
+
+# ---------------------------------------------------------------------------- review fixes
+
+
+def test_forced_transfer__to_same_wallet__reverts_and_keeps_frozen(
+    evm: Chain, tsla: Suite, holders: Actors, agent: str
+) -> None:
+    token = tsla.token
+    evm.send(token.functions.freezePartialTokens(holders.alice.wallet, 50 * UNIT), agent)
+    with evm.reverts("EquityTokenForcedSelfTransfer", holders.alice.wallet):
+        evm.send(token.functions.forcedTransfer(holders.alice.wallet, holders.alice.wallet, 100 * UNIT), agent)
+    assert token.functions.getFrozenTokens(holders.alice.wallet).call() == 50 * UNIT
+
+
+def test_set_compliance__back_to_old_compliance_with_modules__reverts_has_modules(
+    evm: Chain, protocol: Protocol, tsla: Suite, holders: Actors, issuer: str
+) -> None:
+    # The old compliance stays bound to the token; its modules missed every movement made while
+    # it was not in use, so switching back would resume from drifted module state.
+    other = deploy_proxied(evm, protocol.authority, "ModularCompliance", (issuer,), sender=issuer)
+    evm.send(other.functions.bindToken(tsla.token.address), issuer)
+    evm.send(tsla.token.functions.setCompliance(other.address), issuer)
+    evm.send(tsla.token.functions.transfer(holders.bob.wallet, UNIT), holders.alice.wallet)
+    with evm.reverts("EquityTokenComplianceHasModules", tsla.compliance.address, 2):
+        evm.send(tsla.token.functions.setCompliance(tsla.compliance.address), issuer)
+
+
+def test_set_compliance__bound_and_empty__switches_and_records_movements(
+    evm: Chain, protocol: Protocol, tsla: Suite, holders: Actors, issuer: str
+) -> None:
+    other = deploy_proxied(evm, protocol.authority, "ModularCompliance", (issuer,), sender=issuer)
+    evm.send(other.functions.bindToken(tsla.token.address), issuer)
+    receipt = evm.send(tsla.token.functions.setCompliance(other.address), issuer)
+    assert evm.events(receipt, tsla.token, "ComplianceAdded") == [{"compliance": other.address}]
+    # A stateful module now refuses to bind (the token has supply); a stateless one binds.
+    with evm.reverts("ComplianceModuleTokenNotEmpty"):
+        evm.send(other.functions.addModule(protocol.modules["MaxBalanceModule"].address), issuer)
+    evm.send(other.functions.addModule(protocol.modules["CountryRestrictModule"].address), issuer)
+    evm.send(tsla.token.functions.transfer(holders.bob.wallet, UNIT), holders.alice.wallet)
+
+
+def test_recovery__storage_shared_with_another_registry__keeps_lost_wallet_registered(
+    evm: Chain, protocol: Protocol, tsla: Suite, agent: str, issuer: str, lost_and_found: tuple[Holder, str]
+) -> None:
+    lost, new_wallet = lost_and_found
+    second_registry = deploy_proxied(
+        evm,
+        protocol.authority,
+        "IdentityRegistry",
+        (
+            issuer,
+            tsla.trusted_issuers_registry.address,
+            tsla.claim_topics_registry.address,
+            tsla.identity_storage.address,
+        ),
+        sender=issuer,
+    )
+    evm.send(tsla.identity_storage.functions.bindIdentityRegistry(second_registry.address), issuer)
+    evm.send(tsla.token.functions.recoveryAddress(lost.wallet, new_wallet, lost.identity.address), agent)
+    # Another token using the shared storage can still recover its own balance of the lost wallet.
+    assert tsla.identity_registry.functions.identity(lost.wallet).call() == lost.identity.address
+    assert tsla.identity_registry.functions.identity(new_wallet).call() == lost.identity.address
+    assert tsla.token.functions.balanceOf(new_wallet).call() == 10 * UNIT
