@@ -158,8 +158,10 @@ class TokenMachine(RuleBasedStateMachine):
     @rule(i=st.integers(0, 6), j=st.integers(0, 6), amount=AMOUNTS)
     def forced_transfer(self, i: int, j: int, amount: int) -> None:
         source, target = self.wallets[i % len(self.wallets)], self.wallets[j % len(self.wallets)]
-        if amount > source.balance:
-            error: str | None = "ERC20InsufficientBalance"
+        if source is target:
+            error: str | None = "EquityTokenForcedSelfTransfer"
+        elif amount > source.balance:
+            error = "ERC20InsufficientBalance"
         elif not self._is_verified(target):
             error = "EquityTokenUnverifiedReceiver"
         else:
