@@ -121,6 +121,7 @@ contract SuiteFactory is ISuiteFactory, Ownable2Step {
         _usedSalts[msg.sender][salt] = true;
         identityStorage = _deploy(_currentAuthority, salt, SuiteRoles.IDENTITY_REGISTRY_STORAGE);
         ISuiteInitializers(identityStorage).initialize(owner_);
+        emit IdentityStorageDeployed(identityStorage, msg.sender, salt, owner_);
     }
 
     /// @inheritdoc ISuiteFactory

@@ -46,6 +46,10 @@ interface ISuiteFactory {
         address trustedIssuersRegistry,
         address compliance
     );
+    /// @notice A stand-alone identity storage (for several suites to share) was deployed.
+    event IdentityStorageDeployed(
+        address indexed identityStorage, address indexed deployer, bytes32 indexed salt, address owner
+    );
     /// @notice New suites are deployed with `authority` from now on.
     event CurrentAuthoritySet(address indexed authority, string version);
 

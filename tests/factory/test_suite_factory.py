@@ -82,7 +82,9 @@ def test_deploy_suite__shared_storage__two_suites_see_the_same_identities(
     evm: Chain, protocol: Protocol, kyc: KycIssuer, issuer: str, agent: str, alice: str
 ) -> None:
     receipt = evm.send(protocol.factory.functions.deployIdentityStorage(salt_of("shared"), issuer), issuer)
-    storage_address = receipt["logs"][0]["address"]
+    (deployed,) = evm.events(receipt, protocol.factory, "IdentityStorageDeployed")
+    assert (deployed["deployer"], deployed["salt"], deployed["owner"]) == (issuer, salt_of("shared"), issuer)
+    storage_address = deployed["identityStorage"]
     storage = evm.at("IdentityRegistryStorage", storage_address)
     suites: list[Suite] = []
     for symbol in ("GOOGL", "AMZN"):
