@@ -175,6 +175,8 @@ contract EquityToken is IEquityToken, Initializable, OwnableUpgradeable, EIP712U
     }
 
     /// @inheritdoc IERC20Permit
+    /// @dev The EIP-712 domain name is the token name at initialization and does not follow
+    ///      `setName`; wallets should read it from `eip712Domain()` (ERC-5267).
     function permit(address holder, address spender, uint256 value, uint256 deadline, uint8 v, bytes32 r, bytes32 s)
         external
     {
