@@ -106,8 +106,31 @@ def running_node(*, optimism: bool = True, attempts: int = 3) -> Iterator[DevNod
     raise RuntimeError(f"anvil did not start after {attempts} attempts: {last_error.strip()}")
 
 
+class _Terminated(Exception):  # noqa: N818 - a signal, not an error condition
+    """Raised from the SIGTERM/SIGHUP handler so the node is stopped on the way out."""
+
+
+def _raise_terminated(signum: int, _frame: object) -> None:
+    raise _Terminated(signum)
+
+
 def run_with_node(command: Sequence[str], *, keep: bool = False) -> int:
-    """Run ``command`` with ``APE_FOUNDRY_HOST`` pointing at a fresh node; return its exit code."""
+    """Run ``command`` with ``APE_FOUNDRY_HOST`` pointing at a fresh node; return its exit code.
+
+    SIGTERM and SIGHUP (e.g. from ``timeout`` or a CI runner) stop the command and the node too:
+    the node runs in its own session, so nothing else would.
+    """
+    previous = {sig: signal.signal(sig, _raise_terminated) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        return _run_with_node(command, keep=keep)
+    except _Terminated as terminated:
+        return 128 + int(terminated.args[0])
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _run_with_node(command: Sequence[str], *, keep: bool) -> int:
     with running_node() as node:
         env = dict(os.environ, APE_FOUNDRY_HOST=node.url, DUALTRACK_NODE_URL=node.url)
         child = subprocess.Popen(list(command), env=env)
@@ -116,6 +139,10 @@ def run_with_node(command: Sequence[str], *, keep: bool = False) -> int:
         except KeyboardInterrupt:
             child.send_signal(signal.SIGINT)
             code = child.wait()
+        except _Terminated:
+            child.terminate()
+            child.wait()
+            raise
         if keep and code == 0:
             click.echo(f"Node kept running at {node.url} (Ctrl-C to stop it).")
             with suppress(KeyboardInterrupt):

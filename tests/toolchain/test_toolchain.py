@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -116,3 +117,30 @@ def test_exported_abis__compared_with_interfaces__up_to_date() -> None:
         timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_run_with_node__terminated__stops_the_node_too() -> None:
+    script = "import time; time.sleep(60)"
+    devnode = subprocess.Popen(
+        [sys.executable, "-m", "dualtrack.devnode", sys.executable, "-c", script],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    node_pids: list[int] = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not node_pids:
+        listing = subprocess.run(["ps", "-eo", "pid,ppid,args"], capture_output=True, text=True).stdout
+        node_pids = [
+            int(line.split()[0])
+            for line in listing.splitlines()
+            if "anvil" in line and line.split()[1] == str(devnode.pid)
+        ]
+        time.sleep(0.1)
+    assert node_pids, "the node did not start"
+    time.sleep(1)  # let the command start
+    devnode.terminate()
+    assert devnode.wait(timeout=30) == 128 + 15
+    for pid in node_pids:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
