@@ -15,7 +15,8 @@ from eth_utils.crypto import keccak
 from web3.contract import Contract
 
 from dualtrack.chain import Chain
-from dualtrack.claims import ClaimTopic, make_claim
+from dualtrack.claims import ClaimTopic
+from dualtrack.identity import add_claim, deploy_identity
 from dualtrack.proxy import SUITE_CONTRACTS, role_id
 
 ZERO_ADDRESS = "0x" + "00" * 20
@@ -194,8 +195,7 @@ def onboard_holder(
 ) -> Holder:
     """Give ``wallet`` an identity (or reuse ``identity``) with a KYC claim and register it."""
     if identity is None:
-        identity = evm.deploy("Identity", wallet, sender=wallet)
-        claim = make_claim(claim_issuer.address, signer_key, identity.address, int(ClaimTopic.KYC))
-        evm.send(identity.functions.addClaim(*claim.as_args()), wallet)
+        identity = deploy_identity(evm, wallet)
+        add_claim(evm, identity, claim_issuer, signer_key, int(ClaimTopic.KYC), wallet)
     evm.send(suite.identity_registry.functions.registerIdentity(wallet, identity.address, country), registrar)
     return Holder(wallet=wallet, identity=identity, country=country)

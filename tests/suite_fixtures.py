@@ -9,6 +9,7 @@ from web3.contract import Contract
 
 from dualtrack.chain import Chain, dev_private_keys
 from dualtrack.claims import ClaimTopic, KeyPurpose, claim_id, key_hash
+from dualtrack.identity import deploy_claim_issuer
 from dualtrack.suite import (
     BLOCKED_COUNTRY,
     DE,
@@ -59,8 +60,7 @@ def protocol(evm: Chain, issuer: str) -> Protocol:
 def kyc(evm: Chain, issuer: str, keeper: str) -> KycIssuer:
     # The keeper's key signs claims; the issuer manages the claim issuer identity.
     signer_key = dev_private_keys(5)[4]
-    contract = evm.deploy("ClaimIssuer", issuer, sender=issuer)
-    evm.send(contract.functions.addKey(key_hash(keeper), int(KeyPurpose.CLAIM), 1), issuer)
+    contract = deploy_claim_issuer(evm, issuer, keeper)
     return KycIssuer(contract=contract, signer_key=signer_key, owner=issuer)
 
 

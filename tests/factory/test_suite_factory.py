@@ -5,6 +5,7 @@ from __future__ import annotations
 from web3.contract import Contract
 
 from dualtrack.chain import Chain
+from dualtrack.identity import deploy_identity
 from dualtrack.proxy import role_id
 from dualtrack.suite import Protocol, Suite, SuiteParams, deploy_suite, salt_of, standard_suite_params
 from tests.suite_fixtures import KycIssuer
@@ -93,7 +94,7 @@ def test_deploy_suite__shared_storage__two_suites_see_the_same_identities(
         predicted = protocol.factory.functions.predictSuite(issuer, salt_of(symbol)).call()
         evm.send(storage.functions.bindIdentityRegistry(predicted[1]), issuer)  # bind the future registry
         suites.append(deploy_suite(evm, protocol, params, salt=salt_of(symbol), sender=issuer))
-    identity = evm.deploy("Identity", alice, sender=alice)
+    identity = deploy_identity(evm, alice)
     evm.send(suites[0].identity_registry.functions.registerIdentity(alice, identity.address, 840), agent)
     assert suites[1].identity_registry.functions.identity(alice).call() == identity.address
     assert suites[1].identity_storage.address == storage.address

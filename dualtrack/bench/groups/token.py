@@ -15,7 +15,7 @@ from web3.contract import Contract
 
 from dualtrack.bench.registry import benchmark, measure
 from dualtrack.chain import Chain, dev_private_keys
-from dualtrack.claims import KeyPurpose, key_hash
+from dualtrack.identity import deploy_claim_issuer
 from dualtrack.suite import (
     DE,
     UNIT,
@@ -47,8 +47,7 @@ def setup_token_bench(evm: Chain) -> TokenBench:
     """Protocol, a KYC claim issuer, a TSLA suite and two verified holders with 1,000 TSLA each."""
     issuer, agent, alice, bob, keeper = evm.accounts[:5]
     protocol = deploy_protocol(evm, issuer)
-    claim_issuer = evm.deploy("ClaimIssuer", issuer, sender=issuer)
-    evm.send(claim_issuer.functions.addKey(key_hash(keeper), int(KeyPurpose.CLAIM), 1), issuer)
+    claim_issuer = deploy_claim_issuer(evm, issuer, keeper)
     signer_key = dev_private_keys(5)[4]
     params = standard_suite_params(
         protocol, name="Tesla", symbol="TSLA", owner=issuer, claim_issuer=claim_issuer.address, agents=[agent]
