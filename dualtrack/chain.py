@@ -153,10 +153,15 @@ class Chain:
             raise Reverted("", (), b"")
         return receipt
 
-    def call(self, call: ContractFunction, sender: str | None = None) -> Any:
-        """Run a view (or simulate a transaction) and decode custom-error reverts."""
+    def call(self, call: ContractFunction, sender: str | None = None, *, gas: int | None = None) -> Any:
+        """Run a view (or simulate a transaction, with ``gas`` as its limit) and decode custom-error reverts."""
+        tx: dict[str, Any] = {}
+        if sender:
+            tx["from"] = sender
+        if gas is not None:
+            tx["gas"] = gas
         try:
-            return call.call({"from": sender} if sender else {})
+            return call.call(tx)  # type: ignore[arg-type]
         except (ContractCustomError, ContractLogicError, ContractPanicError) as error:
             raise self.errors.decode(_revert_data(error)) from error
 

@@ -3,6 +3,7 @@ pragma solidity 0.8.28;
 
 import {IIdentity} from "../interfaces/identity/IIdentity.sol";
 import {IClaimIssuer} from "../interfaces/identity/IClaimIssuer.sol";
+import {IHeldClaimIssuer, IHeldClaimReporter} from "../interfaces/identity/IHeldClaims.sol";
 import {ClaimSignatures} from "../libraries/ClaimSignatures.sol";
 import {Identity} from "./Identity.sol";
 
@@ -12,8 +13,31 @@ import {Identity} from "./Identity.sol";
 ///         on the raw signature bytes (so a re-encoded copy of a revoked signature is valid again), this
 ///         issuer accepts only canonical signatures (65 bytes, low s, v in {27, 28}) and keys revocation on
 ///         `keccak256(abi.encodePacked(r, s_low))`, which every encoding of a signature maps to.
+///
+///         Held claims (IHeldClaimIssuer): the issuer also keeps a record of the valid claims that
+///         reporting identities (dualtrack's Identity) hold from it, so a registry verifies a holder with
+///         one call and two storage reads instead of reading the claim and recovering its signature.
+///         A record is cleared in the same transaction as its signature is revoked here or the claim
+///         is removed or changed on the identity, and all records go stale when a key loses the CLAIM
+///         or MANAGEMENT purpose (`keyEpoch` advances; `syncHeldClaim` renews them).
 contract ClaimIssuer is IClaimIssuer, Identity {
+    /// @dev One record per (identity, topic). The first slot is all `isHeldClaimValid` reads.
+    struct HeldClaim {
+        uint64 keyEpoch; // the issuer's key epoch when recorded: stale once it moves on
+        bool held;
+        bytes32 canonicalSignatureHash; // to clear the record when that signature is revoked
+    }
+
     mapping(bytes32 canonicalSignatureHash => bool revoked) private _revoked;
+    mapping(bytes32 heldClaimKey => HeldClaim record) private _heldClaims;
+    /// @dev Whose record a signature made, to clear it (and name it in the event) on revocation.
+    struct HeldClaimOwner {
+        address identity;
+        uint256 topic;
+    }
+
+    mapping(bytes32 canonicalSignatureHash => HeldClaimOwner owner) private _heldClaimOwners;
+    uint64 private _keyEpoch;
 
     /// @param initialManagementKey The address whose key gets the MANAGEMENT purpose.
     constructor(address initialManagementKey) Identity(initialManagementKey) {}
@@ -61,6 +85,64 @@ contract ClaimIssuer is IClaimIssuer, Identity {
         return signer != address(0) && keyHasPurpose(_keyOf(signer), CLAIM) && !_revoked[canonicalHash];
     }
 
+    // ---- Held claims ----
+
+    /// @inheritdoc IHeldClaimIssuer
+    /// @dev Records only for identities answering `reportsHeldClaims() == true`, whose claim of this
+    ///      issuer on `topic` names this issuer and topic and passes `isClaimValid`. Reverts only if the
+    ///      identity answers `getClaim` with malformed data.
+    function syncHeldClaim(address identity, uint256 topic) external returns (bool held) {
+        bytes32 key = _heldClaimKey(identity, topic);
+        bytes32 canonicalHash;
+        (held, canonicalHash) = _reportsHeldClaims(identity) ? _validClaimOf(identity, topic) : (false, bytes32(0));
+        HeldClaim storage record = _heldClaims[key];
+        if (held) {
+            uint64 epoch = _keyEpoch;
+            if (record.held && record.keyEpoch == epoch && record.canonicalSignatureHash == canonicalHash) return true;
+            record.keyEpoch = epoch;
+            record.held = true;
+            record.canonicalSignatureHash = canonicalHash;
+            _heldClaimOwners[canonicalHash] = HeldClaimOwner(identity, topic);
+            emit HeldClaimRecorded(identity, topic, canonicalHash);
+        } else if (record.held) {
+            delete _heldClaims[key];
+            emit HeldClaimCleared(identity, topic);
+        }
+    }
+
+    /// @inheritdoc IHeldClaimIssuer
+    function isHeldClaimValid(address identity, uint256 topic) external view returns (bool) {
+        HeldClaim storage record = _heldClaims[_heldClaimKey(identity, topic)];
+        return record.held && record.keyEpoch == _keyEpoch;
+    }
+
+    /// @inheritdoc IHeldClaimIssuer
+    function heldClaim(address identity, uint256 topic)
+        external
+        view
+        returns (bytes32 canonicalSignatureHash, uint64 recordedKeyEpoch, bool valid)
+    {
+        HeldClaim storage record = _heldClaims[_heldClaimKey(identity, topic)];
+        if (!record.held) return (bytes32(0), 0, false);
+        return (record.canonicalSignatureHash, record.keyEpoch, record.keyEpoch == _keyEpoch);
+    }
+
+    /// @inheritdoc IHeldClaimIssuer
+    function keyEpoch() external view returns (uint64) {
+        return _keyEpoch;
+    }
+
+    // ---- Hooks ----
+
+    /// @dev A key that lost CLAIM may have signed recorded claims, and one that lost MANAGEMENT may
+    ///      have signed them under that purpose (`keyHasPurpose` accepts either): every record goes stale.
+    function _afterKeyRemoved(uint256 purpose) internal override {
+        if (purpose != CLAIM && purpose != MANAGEMENT) return;
+        uint64 epoch = _keyEpoch + 1;
+        _keyEpoch = epoch;
+        emit HeldClaimKeyEpochAdvanced(epoch);
+    }
+
     // ---- Private ----
 
     function _revoke(bytes memory signature) private {
@@ -69,5 +151,46 @@ contract ClaimIssuer is IClaimIssuer, Identity {
         if (_revoked[canonicalHash]) revert ClaimIssuerAlreadyRevoked(canonicalHash);
         _revoked[canonicalHash] = true;
         emit ClaimRevoked(signature);
+        _clearHeldClaimOf(canonicalHash);
+    }
+
+    /// @dev Drop the record made from this signature, if it is still the identity's current record.
+    function _clearHeldClaimOf(bytes32 canonicalHash) private {
+        HeldClaimOwner memory owner = _heldClaimOwners[canonicalHash];
+        if (owner.identity == address(0)) return;
+        delete _heldClaimOwners[canonicalHash];
+        bytes32 key = _heldClaimKey(owner.identity, owner.topic);
+        HeldClaim storage record = _heldClaims[key];
+        if (!record.held || record.canonicalSignatureHash != canonicalHash) return;
+        delete _heldClaims[key];
+        emit HeldClaimCleared(owner.identity, owner.topic);
+    }
+
+    /// @dev The identity's claim of this issuer on `topic`: (valid, canonical signature hash).
+    function _validClaimOf(address identity, uint256 topic) private view returns (bool, bytes32) {
+        try IIdentity(identity).getClaim(keccak256(abi.encode(address(this), topic))) returns (
+            uint256 claimTopic, uint256, address claimIssuer, bytes memory signature, bytes memory data, string memory
+        ) {
+            if (claimTopic != topic || claimIssuer != address(this)) return (false, bytes32(0));
+            if (!this.isClaimValid(IIdentity(identity), topic, signature, data)) return (false, bytes32(0));
+            (, bytes32 canonicalHash) = ClaimSignatures.canonicalHash(signature);
+            return (true, canonicalHash);
+        } catch {
+            return (false, bytes32(0));
+        }
+    }
+
+    /// @dev Whether `identity` answers `reportsHeldClaims()` with exactly `true` (anything else: no).
+    function _reportsHeldClaims(address identity) private view returns (bool reports) {
+        bytes4 selector = IHeldClaimReporter.reportsHeldClaims.selector;
+        assembly ("memory-safe") {
+            mstore(0x00, selector)
+            let ok := staticcall(gas(), identity, 0x00, 0x04, 0x00, 0x20)
+            reports := and(and(ok, gt(returndatasize(), 0x1f)), eq(mload(0x00), 1))
+        }
+    }
+
+    function _heldClaimKey(address identity, uint256 topic) private pure returns (bytes32) {
+        return keccak256(abi.encode(identity, topic));
     }
 }

@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {IERC734} from "../interfaces/identity/IERC734.sol";
 import {IERC735} from "../interfaces/identity/IERC735.sol";
 import {IIdentity} from "../interfaces/identity/IIdentity.sol";
+import {IHeldClaimIssuer, IHeldClaimReporter} from "../interfaces/identity/IHeldClaims.sol";
 import {ClaimSignatures} from "../libraries/ClaimSignatures.sol";
 
 /// @title Identity - an ONCHAINID-compatible identity: ERC-734 keys, ERC-735 claims, ERC-734 executions
@@ -19,12 +20,16 @@ import {ClaimSignatures} from "../libraries/ClaimSignatures.sol";
 ///           are final (`IdentityExecutionAlreadyDone`), and the request is cleared before the call goes out;
 ///         - a third-party claim is checked with a bounded static call: a revert, a non-contract issuer or
 ///           malformed return data all count as invalid (`IdentityInvalidClaim`);
-///         - claims of topic 0 can be removed; `isClaimValid` only accepts canonical signatures.
+///         - claims of topic 0 can be removed; `isClaimValid` only accepts canonical signatures;
+///         - it reports claim changes (IHeldClaimReporter): adding, changing or removing a third-party
+///           claim asks its issuer to re-sync its held-claim record (`IHeldClaimIssuer.syncHeldClaim`),
+///           which lets registries verify the holder with one call to the issuer. The call gets a fixed
+///           `ISSUER_SYNC_GAS`; its outcome is ignored (issuers without records, such as ONCHAINID's, revert).
 /// @dev Claims are stored compactly because tokens read them on every transfer: one head word packs the
 ///      issuer, the signature's `v`, presence flags and (when they fit) the scheme and the topic; a 65-byte
 ///      signature is kept as `r` and `s` words. A typical claim (65-byte signature, empty data and uri) is
 ///      read back by `getClaim` with three storage reads (ONCHAINID: nine).
-contract Identity is IIdentity {
+contract Identity is IIdentity, IHeldClaimReporter {
     // ---- Constants ----
 
     /// @notice The most keys one purpose can hold.
@@ -33,6 +38,11 @@ contract Identity is IIdentity {
     uint256 public constant MAX_PURPOSES_PER_KEY = 32;
     /// @notice The most claims (one per issuer) one topic can hold.
     uint256 public constant MAX_CLAIMS_PER_TOPIC = 32;
+
+    /// @notice Gas given to the issuer's `syncHeldClaim` when a claim changes (dualtrack's issuer needs
+    ///         about 90k for a new record); the claim change reverts `IdentityIssuerSyncGas` unless that
+    ///         much is left, so a caller cannot starve the sync and leave a stale record behind.
+    uint256 public constant ISSUER_SYNC_GAS = 200_000;
 
     uint256 internal constant MANAGEMENT = 1;
     uint256 internal constant ACTION = 2;
@@ -146,6 +156,7 @@ contract Identity is IIdentity {
         uint256 keyType = record.keyType;
         if (lastPurpose == 0) delete record.keyType;
         emit KeyRemoved(key, purpose, keyType);
+        _afterKeyRemoved(purpose);
         return true;
     }
 
@@ -212,6 +223,11 @@ contract Identity is IIdentity {
 
     // ---- ERC-735 claims ----
 
+    /// @inheritdoc IHeldClaimReporter
+    function reportsHeldClaims() external pure returns (bool) {
+        return true;
+    }
+
     /// @inheritdoc IERC735
     /// @dev CLAIM key (or the identity itself) only. A claim by another issuer must pass
     ///      `issuer.isClaimValid(this, topic, signature, data)`. Re-adding an (issuer, topic) replaces the claim.
@@ -233,6 +249,7 @@ contract Identity is IIdentity {
         } else {
             emit ClaimAdded(claimRequestId, topic, scheme, issuer, signature, data, uri);
         }
+        if (issuer != address(this)) _syncIssuer(issuer, topic);
     }
 
     /// @inheritdoc IERC735
@@ -258,6 +275,7 @@ contract Identity is IIdentity {
         _clearClaimFields(claim, head >> FLAGS_SHIFT);
         delete claim.head;
         emit ClaimRemoved(claimId, topic, scheme, issuer, signature, data, uri);
+        if (issuer != address(this)) _syncIssuer(issuer, topic);
         return true;
     }
 
@@ -299,6 +317,9 @@ contract Identity is IIdentity {
 
     // ---- Internal ----
 
+    /// @dev Hook run after a key lost `purpose` (ClaimIssuer invalidates its held-claim records).
+    function _afterKeyRemoved(uint256 purpose) internal virtual {}
+
     /// @dev Revert unless the caller is the identity itself or holds a key with `purpose` (or MANAGEMENT).
     function _requireKey(uint256 purpose) internal view {
         if (msg.sender != address(this) && !keyHasPurpose(_keyOf(msg.sender), purpose)) {
@@ -315,6 +336,20 @@ contract Identity is IIdentity {
     }
 
     // ---- Private ----
+
+    /// @dev Ask `issuer` to re-read this identity's claim on `topic` (IHeldClaimIssuer.syncHeldClaim).
+    ///      The call gets exactly ISSUER_SYNC_GAS and its outcome is ignored: issuers that keep no
+    ///      records revert, and dualtrack's issuer never reverts for a well-formed identity.
+    function _syncIssuer(address issuer, uint256 topic) private {
+        // EIP-150 forwards at most 63/64 of what is left: keep enough for the full budget and the return.
+        uint256 required = ISSUER_SYNC_GAS + ISSUER_SYNC_GAS / 63 + 5_000;
+        uint256 left = gasleft();
+        if (left < required) revert IdentityIssuerSyncGas(left, required);
+        bytes memory request = abi.encodeCall(IHeldClaimIssuer.syncHeldClaim, (address(this), topic));
+        assembly ("memory-safe") {
+            pop(call(ISSUER_SYNC_GAS, issuer, 0, add(request, 0x20), mload(request), 0, 0))
+        }
+    }
 
     function _addKey(bytes32 key, uint256 purpose, uint256 keyType) private {
         if (purpose == 0 || keyType == 0) revert IdentityInvalidKey(purpose, keyType);

@@ -39,6 +39,8 @@ contract IdentityRegistry is IIdentityRegistry, OwnableUpgradeable {
     /// @dev IERC735.getClaim(bytes32) and IIdentity.isClaimValid(address,uint256,bytes,bytes) selectors.
     uint256 private constant GET_CLAIM_SELECTOR = 0xc9100bcb;
     uint256 private constant IS_CLAIM_VALID_SELECTOR = 0xc0969a6e;
+    /// @dev IHeldClaimIssuer.isHeldClaimValid(address,uint256) selector.
+    uint256 private constant IS_HELD_CLAIM_VALID_SELECTOR = 0x76b86f8e;
 
     /// @dev `CachedTopic.inlineTopic` value meaning "the topic does not fit: read `CachedTopic.topic`".
     uint88 private constant TOPIC_NOT_INLINE = type(uint88).max;
@@ -330,13 +332,28 @@ contract IdentityRegistry is IIdentityRegistry, OwnableUpgradeable {
         return true;
     }
 
-    /// @dev Whether the claim of `issuer` on `topic` held by identity `id` is valid: `id.getClaim(
-    ///      keccak256(abi.encode(issuer, topic)))` must return that topic and that issuer (never trust the
-    ///      issuer field: ERC-3643 issue #101), and `issuer.isClaimValid(id, topic, signature, data)` must
-    ///      return true. Both calls are made raw: a revert, short or out-of-bounds return data, or any
-    ///      answer but `true` is "not valid" (Solidity's try/catch would revert on malformed data), and
-    ///      only the signature and data are copied back (the claim's URI is never decoded).
+    /// @dev Whether the claim of `issuer` on `topic` held by identity `id` is valid.
+    ///      Fast path: `issuer.isHeldClaimValid(id, topic)` (IHeldClaimIssuer) answering exactly `true`,
+    ///      i.e. the issuer itself has a current record of that claim (it clears it in the same
+    ///      transaction as a revocation, a key change or the claim's removal): one call, two storage reads.
+    ///      Otherwise (no record, or an issuer without records such as ONCHAINID's) the live check:
+    ///      `id.getClaim(keccak256(abi.encode(issuer, topic)))` must return that topic and that issuer
+    ///      (never trust the issuer field: ERC-3643 issue #101), and `issuer.isClaimValid(id, topic,
+    ///      signature, data)` must return true. All calls are made raw: a revert, short or out-of-bounds
+    ///      return data, or any answer but `true` is "not valid" (Solidity's try/catch would revert on
+    ///      malformed data), and only the signature and data are copied back (the URI is never decoded).
     function _hasValidClaim(address id, address issuer, uint256 topic) private view returns (bool valid) {
+        assembly ("memory-safe") {
+            // Fast path: the issuer's own record of the claim (scratch memory past the free pointer).
+            let ptr := mload(0x40)
+            mstore(ptr, shl(224, IS_HELD_CLAIM_VALID_SELECTOR))
+            mstore(add(ptr, 0x04), and(id, 0xffffffffffffffffffffffffffffffffffffffff))
+            mstore(add(ptr, 0x24), topic)
+            if staticcall(gas(), issuer, ptr, 0x44, 0x00, 0x20) {
+                valid := and(gt(returndatasize(), 0x1f), eq(mload(0x00), 1))
+            }
+        }
+        if (valid) return true;
         assembly ("memory-safe") {
             // The length of the `bytes` whose length word is at `offset` in the return data, or
             // 2**256 - 1 when the length word or the content is out of bounds. `size` >= 0xc0, and

@@ -2,12 +2,13 @@
 pragma solidity ^0.8.24;
 
 import {IIdentity} from "./IIdentity.sol";
+import {IHeldClaimIssuer} from "./IHeldClaims.sol";
 
 /// @title IClaimIssuer - an identity that issues and revokes claims (ONCHAINID-compatible)
 /// @notice dualtrack's issuer rejects malleable signatures (high s, v not in {27,28}, length != 65)
 ///         and keys revocation on the signature's canonical (r, s) so no re-encoding revives a
-///         revoked claim.
-interface IClaimIssuer is IIdentity {
+///         revoked claim. It also keeps held-claim records (IHeldClaimIssuer) for the verification fast path.
+interface IClaimIssuer is IIdentity, IHeldClaimIssuer {
     /// @notice A claim signature was revoked (the indexed value is the signature as given).
     event ClaimRevoked(bytes indexed signature);
 

@@ -26,6 +26,8 @@ interface IIdentity is IERC734, IERC735 {
     error IdentityUnknownClaim(bytes32 claimId);
     /// @notice The identity already holds the documented maximum of keys for a purpose or claims for a topic.
     error IdentityCapReached(uint256 cap);
+    /// @notice Too little gas is left to give the claim's issuer its `ISSUER_SYNC_GAS` held-claim sync.
+    error IdentityIssuerSyncGas(uint256 gasLeft, uint256 required);
     /// @notice The implementation was initialized twice or used directly.
     error IdentityAlreadyInitialized();
 

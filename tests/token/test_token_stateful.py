@@ -1,13 +1,16 @@
 """Hypothesis stateful suite for EquityToken + its registry + compliance, against a Python model.
 
 Random transfers, mints, burns, freezes, forced transfers, recoveries, registrations, claim
-revocations and re-issues, and pauses. Every action's outcome (success, or the exact custom error)
+revocations (by claim id or by a possibly re-encoded signature), removals and re-issues, issuer key
+rotations, and pauses. Every action's outcome (success, or the exact custom error)
 must match the model, and after every step:
 
 - totalSupply equals the sum of balances;
 - frozen <= balance for every wallet;
 - no unverified wallet gains tokens except by agent action;
-- MaxBalanceModule's per-identity balances equal a recomputation from wallet balances.
+- MaxBalanceModule's per-identity balances equal a recomputation from wallet balances;
+- the registry's answer equals the model, and the issuer's held-claim record (the verification fast
+  path) never outlives the claim's validity.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from web3.contract import Contract
 
 from dualtrack.chain import Chain, Reverted
-from dualtrack.claims import ClaimTopic, KeyPurpose, claim_id, key_hash, make_claim
+from dualtrack.claims import ClaimTopic, KeyPurpose, claim_id, key_hash, make_claim, malleate
 from dualtrack.suite import (
     BLOCKED_COUNTRY,
     DE,
@@ -240,6 +243,38 @@ class TokenMachine(RuleBasedStateMachine):
         self._expect(None, w.identity.functions.addClaim(*claim.as_args()), w.address)
         self.verified[w.identity.address] = True
 
+    @rule(i=st.integers(0, 6))
+    def remove_claim(self, i: int) -> None:
+        """The holder drops its own KYC claim: the issuer's held-claim record goes with it."""
+        w = self.wallets[i % len(self.wallets)]
+        if w.identity is None or not self.verified[w.identity.address]:
+            return
+        claim = claim_id(self.kyc.contract.address, int(ClaimTopic.KYC))
+        self._expect(None, w.identity.functions.removeClaim(claim), w.address)
+        self.verified[w.identity.address] = False
+
+    @rule(i=st.integers(0, 6), malleated=st.booleans())
+    def revoke_by_signature(self, i: int, malleated: bool) -> None:
+        """Revocation by signature, possibly re-encoded (high s): same effect either way."""
+        w = self.wallets[i % len(self.wallets)]
+        if w.identity is None or not self.verified[w.identity.address]:
+            return
+        claim = claim_id(self.kyc.contract.address, int(ClaimTopic.KYC))
+        signature = bytes(w.identity.functions.getClaim(claim).call()[3])
+        if malleated:
+            signature = malleate(signature)
+        self._expect(None, self.kyc.contract.functions.revokeClaimBySignature(signature), self.kyc.owner)
+        self.verified[w.identity.address] = False
+
+    @rule()
+    def rotate_issuer_key(self) -> None:
+        """A CLAIM key of the issuer comes and goes: every held-claim record goes stale, so
+        verification falls back to the live check until claims are re-added or re-synced."""
+        spare = "0x000000000000000000000000000000000000dEaD"  # any key: only its removal matters
+        contract = self.kyc.contract
+        self._expect(None, contract.functions.addKey(key_hash(spare), int(KeyPurpose.CLAIM), 1), self.kyc.owner)
+        self._expect(None, contract.functions.removeKey(key_hash(spare), int(KeyPurpose.CLAIM)), self.kyc.owner)
+
     @precondition(lambda self: any(w.identity is None for w in self.wallets))
     @rule()
     def register(self) -> None:
@@ -266,6 +301,17 @@ class TokenMachine(RuleBasedStateMachine):
             assert (balance, frozen, wallet_frozen) == (w.balance, w.frozen, w.wallet_frozen), w.address
             assert frozen <= balance
         assert supply == sum(w.balance for w in self.wallets)
+
+    @invariant()
+    def registry_verification_matches_model_and_records_never_outlive_claims(self) -> None:
+        registry, issuer = self.suite.identity_registry, self.kyc.contract
+        for w in self.wallets:
+            if w.identity is None:
+                continue
+            verified = self.verified[w.identity.address]
+            assert registry.functions.isVerified(w.address).call() == verified, w.address
+            if issuer.functions.isHeldClaimValid(w.identity.address, int(ClaimTopic.KYC)).call():
+                assert verified, f"held-claim record outlived the claim of {w.identity.address}"
 
     @invariant()
     def module_state_equals_recomputation(self) -> None:
