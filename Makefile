@@ -45,8 +45,17 @@ $(SOLC_BIN): $(PY_STAMP) $(NODE_STAMP) tools/solc-shim.js tools/ensure_solc.py
 
 install: $(PY_STAMP) $(NODE_STAMP) $(SOLC_BIN) ## Install Python, npm and compiler dependencies (once)
 
-compile: install ## Compile the contracts with Ape
-	$(BIN)/ape compile
+# Ape recompiles only the files whose own text changed, not the contracts importing them (an edit
+# to an abstract base or a library would leave its users' artifacts stale): any source change
+# rebuilds everything.
+SOL_SOURCES := $(shell find contracts interfaces -name '*.sol' 2>/dev/null)
+BUILD_STAMP := .build/.compiled
+
+$(BUILD_STAMP): $(SOLC_BIN) $(SOL_SOURCES) ape-config.yaml
+	$(BIN)/ape compile --force
+	touch $@
+
+compile: install $(BUILD_STAMP) ## Compile the contracts with Ape (all of them whenever a source changed)
 
 test: compile ## Run the pytest suite through `ape test` on a fresh local OP-stack node
 	$(DEVNODE) $(BIN)/ape test --network $(NETWORK) --disable-isolation $(TEST_ARGS)

@@ -13,6 +13,9 @@ import {IPolicyPublisher, IPolicySubscriber} from "../interfaces/identity/IPolic
 abstract contract PolicyPublisher is IPolicyPublisher, OwnableUpgradeable {
     /// @dev Documented cap on subscribers.
     uint256 private constant MAX_POLICY_SUBSCRIBERS = 32;
+    /// @dev Gas for a removed subscriber's final `syncPolicy`. Unsubscribed, dualtrack's registry only
+    ///      checks its subscriptions and switches to live reads (about 30k), so this is ample.
+    uint256 private constant REMOVAL_SYNC_GAS = 150_000;
 
     /// @custom:storage-location erc7201:dualtrack.storage.PolicyPublisher
     struct PublisherLayout {
@@ -34,7 +37,7 @@ abstract contract PolicyPublisher is IPolicyPublisher, OwnableUpgradeable {
         $.subscribers.push(identityRegistry);
         $.subscriberIndex[identityRegistry] = $.subscribers.length;
         emit PolicySubscriberAdded(identityRegistry);
-        if (!_sync(identityRegistry)) revert PolicyPublisherSyncFailed(identityRegistry);
+        if (!_sync(identityRegistry, gasleft())) revert PolicyPublisherSyncFailed(identityRegistry);
     }
 
     /// @inheritdoc IPolicyPublisher
@@ -53,7 +56,14 @@ abstract contract PolicyPublisher is IPolicyPublisher, OwnableUpgradeable {
         }
         subscribers.pop();
         delete $.subscriberIndex[identityRegistry];
-        emit PolicySubscriberRemoved(identityRegistry, _sync(identityRegistry));
+        // The final sync gets a fixed budget, and the caller must leave enough for all of it: a
+        // subscriber that reverts or burns its budget is still removed (it cannot block the policy),
+        // but a caller cannot make a sound registry's final sync fail by sending too little gas and
+        // leave it serving a cache that no longer receives changes.
+        uint256 required = REMOVAL_SYNC_GAS + REMOVAL_SYNC_GAS / 63 + 5_000;
+        uint256 left = gasleft();
+        if (left < required) revert PolicyPublisherSyncGas(left, required);
+        emit PolicySubscriberRemoved(identityRegistry, _sync(identityRegistry, REMOVAL_SYNC_GAS));
     }
 
     // ---- Views ----
@@ -76,16 +86,16 @@ abstract contract PolicyPublisher is IPolicyPublisher, OwnableUpgradeable {
         uint256 count = subscribers.length;
         for (uint256 i; i < count; ++i) {
             address subscriber = subscribers[i];
-            if (!_sync(subscriber)) revert PolicyPublisherSyncFailed(subscriber);
+            if (!_sync(subscriber, gasleft())) revert PolicyPublisherSyncFailed(subscriber);
         }
     }
 
     /// @dev Call `syncPolicy()` on `subscriber` without copying its return data (no return bomb).
-    function _sync(address subscriber) private returns (bool ok) {
+    function _sync(address subscriber, uint256 gasBudget) private returns (bool ok) {
         bytes4 selector = IPolicySubscriber.syncPolicy.selector;
         assembly ("memory-safe") {
             mstore(0, selector)
-            ok := call(gas(), subscriber, 0, 0, 4, 0, 0)
+            ok := call(gasBudget, subscriber, 0, 0, 4, 0, 0)
         }
     }
 

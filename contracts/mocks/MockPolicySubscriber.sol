@@ -12,8 +12,15 @@ contract MockPolicySubscriber is IPolicySubscriber {
 
     /// @notice Whether `syncPolicy` reverts.
     bool public failing;
+    /// @notice Whether `syncPolicy` burns all the gas it is given.
+    bool public guzzling;
     /// @notice How many times `syncPolicy` succeeded.
     uint256 public syncCount;
+
+    /// @notice Make `syncPolicy` burn all its gas (or stop doing so).
+    function setGuzzling(bool guzzling_) external {
+        guzzling = guzzling_;
+    }
 
     /// @notice Make `syncPolicy` revert (or succeed again).
     function setFailing(bool failing_) external {
@@ -23,6 +30,11 @@ contract MockPolicySubscriber is IPolicySubscriber {
     /// @inheritdoc IPolicySubscriber
     function syncPolicy() external returns (bool cached) {
         if (failing) revert MockPolicySubscriberFailed();
+        if (guzzling) {
+            assembly ("memory-safe") {
+                invalid()
+            }
+        }
         ++syncCount;
         return false;
     }

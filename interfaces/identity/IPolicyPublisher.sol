@@ -36,10 +36,14 @@ interface IPolicyPublisher {
     error PolicyPublisherCapReached(uint256 cap);
     /// @notice A subscriber's `syncPolicy` reverted, so the change was not applied.
     error PolicyPublisherSyncFailed(address identityRegistry);
+    /// @notice Too little gas is left to give the removed subscriber its full final-sync budget.
+    error PolicyPublisherSyncGas(uint256 gasLeft, uint256 required);
 
     /// @notice Push every future change to `identityRegistry` and sync it now (owner only).
     function addPolicySubscriber(address identityRegistry) external;
-    /// @notice Stop pushing changes to `identityRegistry` and sync it one last time so it reads live (owner only).
+    /// @notice Stop pushing changes to `identityRegistry` and sync it one last time, with a fixed gas
+    ///         budget, so it reads live (owner only). A subscriber whose final sync reverts or runs out of
+    ///         its budget is removed anyway (`synced` false); anyone can call its `syncPolicy` later.
     function removePolicySubscriber(address identityRegistry) external;
     /// @notice The subscribed identity registries.
     function policySubscribers() external view returns (address[] memory);

@@ -196,6 +196,26 @@ def test_remove_policy_subscriber__failing_subscriber__removed_and_reports_unsyn
     evm.send(ctr.functions.addClaimTopic(1), issuer)  # no longer blocked
 
 
+def test_remove_policy_subscriber__subscriber_burns_its_gas__removed_and_reports_unsynced(
+    evm: Chain, ctr: Contract, issuer: str, subscriber: Contract
+) -> None:
+    evm.send(subscriber.functions.setGuzzling(True), issuer)
+    receipt = evm.send(ctr.functions.removePolicySubscriber(subscriber.address), issuer)
+    assert evm.events(receipt, ctr, "PolicySubscriberRemoved") == [
+        {"identityRegistry": subscriber.address, "synced": False}
+    ]
+    assert receipt["gasUsed"] < 300_000  # the guzzler only got its fixed budget
+    evm.send(ctr.functions.addClaimTopic(1), issuer)
+
+
+def test_remove_policy_subscriber__too_little_gas_for_the_final_sync__reverts(
+    evm: Chain, ctr: Contract, issuer: str, subscriber: Contract
+) -> None:
+    with evm.reverts("PolicyPublisherSyncGas"):
+        evm.call(ctr.functions.removePolicySubscriber(subscriber.address), issuer, gas=120_000)
+    assert ctr.functions.isPolicySubscriber(subscriber.address).call() is True
+
+
 def test_remove_policy_subscriber__middle__keeps_others_and_syncs_removed(
     evm: Chain, ctr: Contract, issuer: str, subscriber: Contract
 ) -> None:
