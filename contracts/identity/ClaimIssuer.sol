@@ -46,7 +46,10 @@ contract ClaimIssuer is IClaimIssuer, Identity {
 
     /// @inheritdoc IClaimIssuer
     /// @dev Reads the signature from `IIdentity(identity).getClaim(claimId)`; reverts `IdentityUnknownClaim`
-    ///      unless that claim exists and was issued by this issuer.
+    ///      unless that claim exists and was issued by this issuer. The identity is the holder's contract:
+    ///      a hostile one can answer with another of this issuer's signatures (a decoy) so the real
+    ///      claim stays valid. Issuers that keep the signatures they issue should revoke with
+    ///      `revokeClaimBySignature`, which trusts nothing but its argument.
     function revokeClaim(bytes32 claimId, address identity) external returns (bool) {
         _requireKey(MANAGEMENT);
         (,, address claimIssuer, bytes memory signature,,) = IIdentity(identity).getClaim(claimId);
