@@ -25,9 +25,10 @@ from tests.identity.registry_fixtures import AML, FR, KYC, US, ZERO, add_claim, 
 
 ISSUER_REVERTS, ISSUER_RETURNS_TWO, ISSUER_RETURNS_SHORT, ISSUER_ACCEPTS_ALL = 0, 1, 2, 3
 
-# transferParties gas ceilings (regression guards; exact figures are printed by the gas test).
+# transferParties gas ceilings with a shared storage (regression guards; exact figures are printed by the
+# gas test). Live reads pay one more cold slot than the cache: the storage address is not in slot 0.
 MAX_TRANSFER_PARTIES_GAS_CACHED = 82_000
-MAX_TRANSFER_PARTIES_GAS_LIVE = 112_000
+MAX_TRANSFER_PARTIES_GAS_LIVE = 115_000
 
 
 @pytest.fixture(params=["cached", "live"])
