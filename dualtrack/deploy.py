@@ -151,7 +151,6 @@ def _deploy_asset_track(deployer: Any, project: Any, deployment: Deployment) -> 
     roles = {
         "token": "EquityToken proxy (TSLA)",
         "identityRegistry": "IdentityRegistry proxy (TSLA)",
-        "identityStorage": "IdentityRegistryStorage proxy (TSLA)",
         "claimTopicsRegistry": "ClaimTopicsRegistry proxy (TSLA)",
         "trustedIssuersRegistry": "TrustedIssuersRegistry proxy (TSLA)",
         "compliance": "ModularCompliance proxy (TSLA)",
@@ -160,6 +159,12 @@ def _deploy_asset_track(deployer: Any, project: Any, deployment: Deployment) -> 
         address = str(getattr(event, key))
         deployment.contracts.append(DeployedContract(label, address, "suite contract", None))
     deployment.notes.append(f"TSLA suite deployed in one transaction: {int(receipt.gas_used):,} gas")
+    if str(event.identityStorage) == str(event.identityRegistry):
+        deployment.notes.append("TSLA's IdentityRegistry keeps its wallet records itself (no IdentityRegistryStorage)")
+    else:
+        deployment.contracts.append(
+            DeployedContract("IdentityRegistryStorage proxy (TSLA)", str(event.identityStorage), "suite contract", None)
+        )
 
 
 def print_summary(deployment: Deployment, console: Console | None = None) -> None:

@@ -22,7 +22,10 @@ from dualtrack.proxy import deploy_proxied
 
 @dataclass(frozen=True)
 class RegistrySet:
-    """The four registries of one token, each bound to its SuiteProxy address."""
+    """The registries of one token, each bound to its SuiteProxy address.
+
+    ``identity_storage`` is the identity registry itself when it keeps the wallet records (no storage).
+    """
 
     identity_storage: Contract
     claim_topics: Contract
@@ -39,6 +42,7 @@ def deploy_registry_set(
     claim_topics: Iterable[int] = (),
     identity_storage: Contract | None = None,
     cache_policy: bool = True,
+    local_records: bool = False,
 ) -> RegistrySet:
     """Deploy a full registry set behind SuiteProxy, owned by ``owner``.
 
@@ -47,18 +51,27 @@ def deploy_registry_set(
     (``owner`` must own it, to bind the new identity registry). ``agents`` become identity registry
     agents, ``claim_topics`` become required topics. With ``cache_policy`` the identity registry is
     subscribed to both policy registries (cached verification); without it, it reads them live.
+    With ``local_records`` no storage is deployed: the identity registry keeps the wallet records itself
+    (and is the set's ``identity_storage``).
     """
-    storage = identity_storage or deploy_proxied(evm, authority, "IdentityRegistryStorage", (owner,), sender=owner)
+    if local_records and identity_storage is not None:
+        raise ValueError("local_records and identity_storage are exclusive")
+    storage: Contract | None = None
+    if not local_records:
+        storage = identity_storage or deploy_proxied(evm, authority, "IdentityRegistryStorage", (owner,), sender=owner)
     topics = deploy_proxied(evm, authority, "ClaimTopicsRegistry", (owner,), sender=owner)
     issuers = deploy_proxied(evm, authority, "TrustedIssuersRegistry", (owner,), sender=owner)
     registry = deploy_proxied(
         evm,
         authority,
         "IdentityRegistry",
-        (owner, issuers.address, topics.address, storage.address),
+        (owner, issuers.address, topics.address, "0x" + "00" * 20 if storage is None else storage.address),
         sender=owner,
     )
-    evm.send(storage.functions.bindIdentityRegistry(registry.address), owner)
+    if storage is None:
+        storage = registry
+    else:
+        evm.send(storage.functions.bindIdentityRegistry(registry.address), owner)
     for agent in agents:
         evm.send(registry.functions.addAgent(agent), owner)
     for topic in claim_topics:

@@ -55,11 +55,17 @@ class Suite:
 
     token: Contract
     identity_registry: Contract
+    # A shared IdentityRegistryStorage, or the registry itself when it keeps the wallet records.
     identity_storage: Contract
     claim_topics_registry: Contract
     trusted_issuers_registry: Contract
     compliance: Contract
     max_balance_module: Contract | None = None
+
+    @property
+    def local_records(self) -> bool:
+        """Whether the identity registry keeps the wallet records itself (no shared storage)."""
+        return bool(self.identity_storage.address == self.identity_registry.address)
 
     def max_balance_of(self, identity: str) -> int:
         """The MaxBalanceModule's tracked balance of ``identity`` for this suite's compliance."""
@@ -86,7 +92,7 @@ class SuiteParams:
     owner: str
     decimals: int = 18
     onchain_id: str = ZERO_ADDRESS
-    identity_storage: str = ZERO_ADDRESS
+    identity_storage: str = ZERO_ADDRESS  # zero: the registry keeps the records (no storage deployed)
     claim_topics: list[int] = field(default_factory=lambda: [int(ClaimTopic.KYC)])
     trusted_issuers: list[str] = field(default_factory=list)
     issuer_claim_topics: list[list[int]] = field(default_factory=list)
@@ -135,10 +141,12 @@ def deploy_suite(evm: Chain, protocol: Protocol, params: SuiteParams, *, salt: b
     receipt = evm.send(protocol.factory.functions.deploySuite(salt, params.as_tuple()), sender)
     (event,) = evm.events(receipt, protocol.factory, "SuiteDeployed")
     max_balance = protocol.modules["MaxBalanceModule"]
+    registry = evm.at("IdentityRegistry", event["identityRegistry"])
+    local = event["identityStorage"] == event["identityRegistry"]
     return Suite(
         token=evm.at("EquityToken", event["token"]),
-        identity_registry=evm.at("IdentityRegistry", event["identityRegistry"]),
-        identity_storage=evm.at("IdentityRegistryStorage", event["identityStorage"]),
+        identity_registry=registry,
+        identity_storage=registry if local else evm.at("IdentityRegistryStorage", event["identityStorage"]),
         claim_topics_registry=evm.at("ClaimTopicsRegistry", event["claimTopicsRegistry"]),
         trusted_issuers_registry=evm.at("TrustedIssuersRegistry", event["trustedIssuersRegistry"]),
         compliance=evm.at("ModularCompliance", event["compliance"]),

@@ -9,7 +9,6 @@ import {ISuiteFactory} from "../interfaces/factory/ISuiteFactory.sol";
 import {ISuiteAuthority} from "../interfaces/factory/ISuiteAuthority.sol";
 import {IEquityToken} from "../interfaces/token/IEquityToken.sol";
 import {IIdentityRegistry} from "../interfaces/identity/IIdentityRegistry.sol";
-import {IIdentityRegistryStorage} from "../interfaces/identity/IIdentityRegistryStorage.sol";
 import {IClaimTopicsRegistry} from "../interfaces/identity/IClaimTopicsRegistry.sol";
 import {ITrustedIssuersRegistry} from "../interfaces/identity/ITrustedIssuersRegistry.sol";
 import {IClaimIssuer} from "../interfaces/identity/IClaimIssuer.sol";
@@ -67,14 +66,12 @@ contract SuiteFactory is ISuiteFactory, Ownable2Step {
 
         suite.claimTopicsRegistry = _deployOwnedByFactory(authority, salt, SuiteRoles.CLAIM_TOPICS_REGISTRY);
         suite.trustedIssuersRegistry = _deployOwnedByFactory(authority, salt, SuiteRoles.TRUSTED_ISSUERS_REGISTRY);
-        bool newStorage = p.identityStorage == address(0);
-        suite.identityStorage = newStorage
-            ? _deployOwnedByFactory(authority, salt, SuiteRoles.IDENTITY_REGISTRY_STORAGE)
-            : p.identityStorage;
         suite.identityRegistry = _deploy(authority, salt, SuiteRoles.IDENTITY_REGISTRY);
+        // No shared storage: the registry keeps the wallet records itself and is its own identity storage.
         ISuiteInitializers(suite.identityRegistry).initialize(
-            address(this), suite.trustedIssuersRegistry, suite.claimTopicsRegistry, suite.identityStorage
+            address(this), suite.trustedIssuersRegistry, suite.claimTopicsRegistry, p.identityStorage
         );
+        suite.identityStorage = p.identityStorage == address(0) ? suite.identityRegistry : p.identityStorage;
         suite.compliance = _deployOwnedByFactory(authority, salt, SuiteRoles.MODULAR_COMPLIANCE);
         suite.token = _deploy(authority, salt, SuiteRoles.TOKEN);
         IEquityToken(suite.token).initialize(
@@ -90,7 +87,6 @@ contract SuiteFactory is ISuiteFactory, Ownable2Step {
         );
 
         _configureClaims(suite, p);
-        if (newStorage) IIdentityRegistryStorage(suite.identityStorage).bindIdentityRegistry(suite.identityRegistry);
         _configureCompliance(suite, p);
         _configureAgents(suite, p);
 
@@ -99,7 +95,6 @@ contract SuiteFactory is ISuiteFactory, Ownable2Step {
         OwnableUpgradeable(suite.claimTopicsRegistry).transferOwnership(p.owner);
         OwnableUpgradeable(suite.trustedIssuersRegistry).transferOwnership(p.owner);
         OwnableUpgradeable(suite.compliance).transferOwnership(p.owner);
-        if (newStorage) OwnableUpgradeable(suite.identityStorage).transferOwnership(p.owner);
 
         emit SuiteDeployed(
             suite.token,
@@ -129,7 +124,8 @@ contract SuiteFactory is ISuiteFactory, Ownable2Step {
         address authority = _currentAuthority;
         suite.token = _predict(authority, deployer, salt, SuiteRoles.TOKEN);
         suite.identityRegistry = _predict(authority, deployer, salt, SuiteRoles.IDENTITY_REGISTRY);
-        suite.identityStorage = _predict(authority, deployer, salt, SuiteRoles.IDENTITY_REGISTRY_STORAGE);
+        // with local records (no shared storage) the registry is its own identity storage
+        suite.identityStorage = suite.identityRegistry;
         suite.claimTopicsRegistry = _predict(authority, deployer, salt, SuiteRoles.CLAIM_TOPICS_REGISTRY);
         suite.trustedIssuersRegistry = _predict(authority, deployer, salt, SuiteRoles.TRUSTED_ISSUERS_REGISTRY);
         suite.compliance = _predict(authority, deployer, salt, SuiteRoles.MODULAR_COMPLIANCE);

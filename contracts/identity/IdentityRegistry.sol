@@ -7,6 +7,7 @@ import {IClaimTopicsRegistry} from "../interfaces/identity/IClaimTopicsRegistry.
 import {IIdentity} from "../interfaces/identity/IIdentity.sol";
 import {IIdentityRegistry} from "../interfaces/identity/IIdentityRegistry.sol";
 import {IIdentityRegistryStorage} from "../interfaces/identity/IIdentityRegistryStorage.sol";
+import {IIdentityStorageReader} from "../interfaces/identity/IIdentityStorageReader.sol";
 import {IPolicyPublisher, IPolicySubscriber} from "../interfaces/identity/IPolicyPublisher.sol";
 import {ITrustedIssuersRegistry} from "../interfaces/identity/ITrustedIssuersRegistry.sol";
 
@@ -28,7 +29,18 @@ import {ITrustedIssuersRegistry} from "../interfaces/identity/ITrustedIssuersReg
 ///         above the cache caps of 15 topics x 50 issuers) it reads the registries live. Unsubscribing
 ///         syncs the registry one last time, which switches it to live reads, so the policy it applies
 ///         is always the registries' current one.
-contract IdentityRegistry is IIdentityRegistry, OwnableUpgradeable {
+///
+///         Wallet records: initialized (or switched by `setIdentityRegistryStorage`) with no storage,
+///         the registry keeps each wallet's identity and country itself, in one slot like
+///         IdentityRegistryStorage, and reads and writes them without an external call ("local
+///         records"). It is then its own `identityStorage()`: it answers the storage's read functions
+///         (IIdentityStorageReader, listing itself as the only linked registry) and emits the storage's
+///         events (IdentityStored, IdentityUnstored, IdentityModified, CountryModified) next to its own,
+///         with the storage's errors, exactly as a registry writing to a storage of its own. With a
+///         shared IdentityRegistryStorage the read functions forward to it. Switching between local
+///         records and a storage never migrates records: the registry only sees the records of the
+///         storage it uses now (the local ones are kept and reappear on switching back).
+contract IdentityRegistry is IIdentityRegistry, IIdentityStorageReader, OwnableUpgradeable {
     /// @dev Cache caps, equal to the registries' documented caps (15 topics, 50 issuers).
     uint256 private constant MAX_CACHED_TOPICS = 15;
     uint256 private constant MAX_CACHED_ISSUERS = 50;
@@ -42,30 +54,49 @@ contract IdentityRegistry is IIdentityRegistry, OwnableUpgradeable {
     /// @dev IHeldClaimIssuer.isHeldClaimValid(address,uint256) selector.
     uint256 private constant IS_HELD_CLAIM_VALID_SELECTOR = 0x76b86f8e;
 
-    /// @dev `CachedTopic.inlineTopic` value meaning "the topic does not fit: read `CachedTopic.topic`".
-    uint88 private constant TOPIC_NOT_INLINE = type(uint88).max;
+    /// @dev Inline topic value meaning "the topic does not fit: read `CachedTopic.topic`".
+    uint64 private constant TOPIC_NOT_INLINE = type(uint64).max;
+
+    /// @dev Slot 0 of the layout: all the configuration the transfer path reads. It packs the head of
+    ///      the first cached topic (first trusted issuer, issuer count, the topic itself when it fits in
+    ///      64 bits: every topic in use does) with the cache size and both modes, so verifying against a
+    ///      cached one-topic, one-issuer policy with local records costs one configuration read.
+    struct Config {
+        IClaimIssuer firstIssuer; // cached topic 0's first trusted issuer
+        uint8 firstIssuerCount; // cached topic 0's issuer count
+        uint64 firstInlineTopic; // cached topic 0, or TOPIC_NOT_INLINE (then cachedTopics[0].topic)
+        uint8 cachedTopicCount;
+        bool policyCached;
+        bool localRecords; // wallet records live in `records`, not in `identityStorage`
+    }
 
     /// @dev The issuers trusted for one required topic. The first slot packs the first issuer, the
-    ///      issuer count and the topic itself when it fits in 88 bits (every topic in use does), so a
-    ///      topic with one trusted issuer costs a single storage read.
+    ///      issuer count and the topic itself when it fits in 64 bits, so a topic with one trusted issuer
+    ///      costs a single storage read. Topic 0's first slot is unused: its head lives in `Config`.
     struct CachedTopic {
         IClaimIssuer firstIssuer;
         uint8 issuerCount;
-        uint88 inlineTopic;
-        uint256 topic; // only when inlineTopic == TOPIC_NOT_INLINE
+        uint64 inlineTopic;
+        uint256 topic; // only when the inline topic is TOPIC_NOT_INLINE
         IClaimIssuer[MAX_CACHED_ISSUERS - 1] moreIssuers;
+    }
+
+    /// @dev One wallet's local record in one slot: 20-byte identity + 2-byte country.
+    struct Record {
+        IIdentity identity;
+        uint16 country;
     }
 
     /// @custom:storage-location erc7201:dualtrack.storage.IdentityRegistry
     struct Layout {
-        // Slot 0, the only configuration the transfer path reads: storage, cache size and cache mode.
+        Config config; // slot 0, the only configuration the transfer path reads
+        // The shared storage, or this registry's own address with local records.
         IIdentityRegistryStorage identityStorage;
-        uint8 cachedTopicCount;
-        bool policyCached;
         IClaimTopicsRegistry topicsRegistry;
         ITrustedIssuersRegistry issuersRegistry;
         mapping(address account => bool isAgent) agents;
         CachedTopic[MAX_CACHED_TOPICS] cachedTopics;
+        mapping(address wallet => Record record) records; // local records only
     }
 
     // keccak256(abi.encode(uint256(keccak256("dualtrack.storage.IdentityRegistry")) - 1)) & ~bytes32(uint256(0xff))
@@ -85,32 +116,33 @@ contract IdentityRegistry is IIdentityRegistry, OwnableUpgradeable {
     /// @param owner_ The account allowed to set the registries and the agents.
     /// @param trustedIssuersRegistry_ The trusted issuers registry.
     /// @param claimTopicsRegistry_ The claim topics registry.
-    /// @param identityRegistryStorage_ The identity storage (its owner must bind this registry).
+    /// @param identityRegistryStorage_ A shared identity storage (its owner must bind this registry), or
+    ///        zero for local records (see the contract notice).
     function initialize(
         address owner_,
         address trustedIssuersRegistry_,
         address claimTopicsRegistry_,
         address identityRegistryStorage_
     ) external initializer {
-        if (
-            trustedIssuersRegistry_ == address(0) || claimTopicsRegistry_ == address(0)
-                || identityRegistryStorage_ == address(0)
-        ) revert IdentityRegistryZeroAddress();
+        if (trustedIssuersRegistry_ == address(0) || claimTopicsRegistry_ == address(0)) {
+            revert IdentityRegistryZeroAddress();
+        }
         __Ownable_init(owner_);
         Layout storage $ = _layout();
         $.issuersRegistry = ITrustedIssuersRegistry(trustedIssuersRegistry_);
         emit TrustedIssuersRegistrySet(trustedIssuersRegistry_);
         $.topicsRegistry = IClaimTopicsRegistry(claimTopicsRegistry_);
         emit ClaimTopicsRegistrySet(claimTopicsRegistry_);
-        $.identityStorage = IIdentityRegistryStorage(identityRegistryStorage_);
-        emit IdentityStorageSet(identityRegistryStorage_);
+        _setIdentityStorage($, identityRegistryStorage_);
     }
 
     // ---- Identities (agents) ----
 
     /// @inheritdoc IIdentityRegistry
     function registerIdentity(address userAddress, IIdentity identity_, uint16 country) external onlyAgent {
-        _layout().identityStorage.addIdentityToStorage(userAddress, identity_, country);
+        Layout storage $ = _layout();
+        if ($.config.localRecords) _addRecord($, userAddress, identity_, country);
+        else $.identityStorage.addIdentityToStorage(userAddress, identity_, country);
         emit IdentityRegistered(userAddress, identity_);
     }
 
@@ -123,32 +155,49 @@ contract IdentityRegistry is IIdentityRegistry, OwnableUpgradeable {
         uint256 count = userAddresses.length;
         if (identities.length != count) revert IdentityRegistryLengthMismatch(count, identities.length);
         if (countries.length != count) revert IdentityRegistryLengthMismatch(count, countries.length);
-        IIdentityRegistryStorage store = _layout().identityStorage;
+        Layout storage $ = _layout();
+        bool local = $.config.localRecords;
+        IIdentityRegistryStorage store = $.identityStorage;
         for (uint256 i; i < count; ++i) {
-            store.addIdentityToStorage(userAddresses[i], identities[i], countries[i]);
+            if (local) _addRecord($, userAddresses[i], identities[i], countries[i]);
+            else store.addIdentityToStorage(userAddresses[i], identities[i], countries[i]);
             emit IdentityRegistered(userAddresses[i], identities[i]);
         }
     }
 
     /// @inheritdoc IIdentityRegistry
     function updateIdentity(address userAddress, IIdentity identity_) external onlyAgent {
-        IIdentityRegistryStorage store = _layout().identityStorage;
-        IIdentity oldIdentity = store.storedIdentity(userAddress);
-        store.modifyStoredIdentity(userAddress, identity_);
+        Layout storage $ = _layout();
+        IIdentity oldIdentity;
+        if ($.config.localRecords) {
+            oldIdentity = _modifyRecordIdentity($, userAddress, identity_);
+        } else {
+            IIdentityRegistryStorage store = $.identityStorage;
+            oldIdentity = store.storedIdentity(userAddress);
+            store.modifyStoredIdentity(userAddress, identity_);
+        }
         emit IdentityUpdated(oldIdentity, identity_);
     }
 
     /// @inheritdoc IIdentityRegistry
     function updateCountry(address userAddress, uint16 country) external onlyAgent {
-        _layout().identityStorage.modifyStoredInvestorCountry(userAddress, country);
+        Layout storage $ = _layout();
+        if ($.config.localRecords) _modifyRecordCountry($, userAddress, country);
+        else $.identityStorage.modifyStoredInvestorCountry(userAddress, country);
         emit CountryUpdated(userAddress, country);
     }
 
     /// @inheritdoc IIdentityRegistry
     function deleteIdentity(address userAddress) external onlyAgent {
-        IIdentityRegistryStorage store = _layout().identityStorage;
-        IIdentity oldIdentity = store.storedIdentity(userAddress);
-        store.removeIdentityFromStorage(userAddress);
+        Layout storage $ = _layout();
+        IIdentity oldIdentity;
+        if ($.config.localRecords) {
+            oldIdentity = _removeRecord($, userAddress);
+        } else {
+            IIdentityRegistryStorage store = $.identityStorage;
+            oldIdentity = store.storedIdentity(userAddress);
+            store.removeIdentityFromStorage(userAddress);
+        }
         emit IdentityRemoved(userAddress, oldIdentity);
     }
 
@@ -172,10 +221,9 @@ contract IdentityRegistry is IIdentityRegistry, OwnableUpgradeable {
     }
 
     /// @inheritdoc IIdentityRegistry
+    /// @dev Zero or this registry's address: local records. No record is copied either way.
     function setIdentityRegistryStorage(address identityRegistryStorage_) external onlyOwner {
-        if (identityRegistryStorage_ == address(0)) revert IdentityRegistryZeroAddress();
-        _layout().identityStorage = IIdentityRegistryStorage(identityRegistryStorage_);
-        emit IdentityStorageSet(identityRegistryStorage_);
+        _setIdentityStorage(_layout(), identityRegistryStorage_);
     }
 
     /// @inheritdoc IIdentityRegistry
@@ -206,57 +254,54 @@ contract IdentityRegistry is IIdentityRegistry, OwnableUpgradeable {
     // ---- Views ----
 
     /// @inheritdoc IIdentityRegistry
-    /// @dev The token's transfer path: one read of the configuration slot, one storage call for both
-    ///      wallets (one for mint and burn, where the zero wallet is skipped: it is never stored), then
-    ///      verification of `to` from the cached policy.
+    /// @dev The token's transfer path: one read of the configuration slot, then the wallets' records
+    ///      (local records: one read each; a shared storage: one call for both, or one for mint and burn,
+    ///      where the zero wallet is skipped: it is never stored), then verification of `to` from the
+    ///      cached policy.
     function transferParties(address from, address to)
         external
         view
         returns (address fromIdentity, uint16 fromCountry, address toIdentity, uint16 toCountry, bool toVerified)
     {
         Layout storage $ = _layout();
-        IIdentityRegistryStorage store = $.identityStorage;
-        bool cached = $.policyCached;
-        uint256 topicCount = $.cachedTopicCount;
+        Config memory config = $.config;
         IIdentity id;
         if (from == address(0)) {
             if (to == address(0)) return (address(0), 0, address(0), 0, false);
-            (id, toCountry) = store.storedInvestor(to);
+            (id, toCountry) = _investor($, config.localRecords, to);
         } else if (to == address(0)) {
-            (id, fromCountry) = store.storedInvestor(from);
+            (id, fromCountry) = _investor($, config.localRecords, from);
             return (address(id), fromCountry, address(0), 0, false);
         } else {
             IIdentity fromId;
-            (fromId, fromCountry, id, toCountry) = store.storedInvestors(from, to);
+            (fromId, fromCountry, id, toCountry) = _investors($, config.localRecords, from, to);
             fromIdentity = address(fromId);
         }
         toIdentity = address(id);
-        toVerified = toIdentity != address(0) && _verified($, toIdentity, cached, topicCount);
+        toVerified = toIdentity != address(0) && _verified($, toIdentity, config);
     }
 
     /// @inheritdoc IIdentityRegistry
     function isVerified(address userAddress) external view returns (bool) {
         Layout storage $ = _layout();
-        IIdentityRegistryStorage store = $.identityStorage;
-        bool cached = $.policyCached;
-        uint256 topicCount = $.cachedTopicCount;
-        address id = address(store.storedIdentity(userAddress));
-        return id != address(0) && _verified($, id, cached, topicCount);
+        Config memory config = $.config;
+        (IIdentity id,) = _investor($, config.localRecords, userAddress);
+        return address(id) != address(0) && _verified($, address(id), config);
     }
 
     /// @inheritdoc IIdentityRegistry
     function contains(address wallet) external view returns (bool) {
-        return address(_layout().identityStorage.storedIdentity(wallet)) != address(0);
+        return address(_identityOf(wallet)) != address(0);
     }
 
     /// @inheritdoc IIdentityRegistry
     function identity(address userAddress) external view returns (IIdentity) {
-        return _layout().identityStorage.storedIdentity(userAddress);
+        return _identityOf(userAddress);
     }
 
     /// @inheritdoc IIdentityRegistry
     function investorCountry(address userAddress) external view returns (uint16) {
-        return _layout().identityStorage.storedInvestorCountry(userAddress);
+        return _countryOf(userAddress);
     }
 
     /// @inheritdoc IIdentityRegistry
@@ -281,22 +326,69 @@ contract IdentityRegistry is IIdentityRegistry, OwnableUpgradeable {
 
     /// @inheritdoc IIdentityRegistry
     function policyCached() external view returns (bool) {
-        return _layout().policyCached;
+        return _layout().config.policyCached;
+    }
+
+    // ---- Storage reads (IIdentityStorageReader: this registry as its own identity storage) ----
+
+    /// @inheritdoc IIdentityStorageReader
+    /// @dev Local records: this registry only. A shared storage: that storage's list.
+    function linkedIdentityRegistries() external view returns (address[] memory registries) {
+        Layout storage $ = _layout();
+        if (!$.config.localRecords) return $.identityStorage.linkedIdentityRegistries();
+        registries = new address[](1);
+        registries[0] = address(this);
+    }
+
+    /// @inheritdoc IIdentityStorageReader
+    function storedIdentity(address userAddress) external view returns (IIdentity) {
+        return _identityOf(userAddress);
+    }
+
+    /// @inheritdoc IIdentityStorageReader
+    function storedInvestorCountry(address userAddress) external view returns (uint16) {
+        return _countryOf(userAddress);
+    }
+
+    /// @inheritdoc IIdentityStorageReader
+    function storedInvestor(address userAddress) external view returns (IIdentity, uint16) {
+        Layout storage $ = _layout();
+        return _investor($, $.config.localRecords, userAddress);
+    }
+
+    /// @inheritdoc IIdentityStorageReader
+    function storedInvestors(address first, address second)
+        external
+        view
+        returns (IIdentity firstIdentity, uint16 firstCountry, IIdentity secondIdentity, uint16 secondCountry)
+    {
+        Layout storage $ = _layout();
+        return _investors($, $.config.localRecords, first, second);
     }
 
     // ---- Verification ----
 
     /// @dev Whether `id` (non-zero) satisfies every required topic, from the cache or live.
-    function _verified(Layout storage $, address id, bool cached, uint256 topicCount) private view returns (bool) {
-        return cached ? _verifiedCached($, id, topicCount) : _verifiedLive($, id);
+    function _verified(Layout storage $, address id, Config memory config) private view returns (bool) {
+        return config.policyCached ? _verifiedCached($, id, config) : _verifiedLive($, id);
     }
 
-    function _verifiedCached(Layout storage $, address id, uint256 topicCount) private view returns (bool) {
+    function _verifiedCached(Layout storage $, address id, Config memory config) private view returns (bool) {
+        uint256 topicCount = config.cachedTopicCount;
         for (uint256 i; i < topicCount; ++i) {
             CachedTopic storage entry = $.cachedTopics[i];
-            // one read: first issuer, issuer count and (inline) topic share the slot
-            (address firstIssuer, uint256 issuerCount, uint88 inlineTopic) =
+            address firstIssuer;
+            uint256 issuerCount;
+            uint64 inlineTopic;
+            if (i == 0) {
+                // topic 0's head was read with the configuration
+                (firstIssuer, issuerCount, inlineTopic) =
+                (address(config.firstIssuer), config.firstIssuerCount, config.firstInlineTopic);
+            } else {
+                // one read: first issuer, issuer count and (inline) topic share the slot
+                (firstIssuer, issuerCount, inlineTopic) =
                 (address(entry.firstIssuer), entry.issuerCount, entry.inlineTopic);
+            }
             if (issuerCount == 0) return false;
             uint256 topic = inlineTopic == TOPIC_NOT_INLINE ? entry.topic : inlineTopic;
             if (_hasValidClaim(id, firstIssuer, topic)) continue;
@@ -441,9 +533,10 @@ contract IdentityRegistry is IIdentityRegistry, OwnableUpgradeable {
         if (_isSubscribed(address(topicsRegistry_)) && _isSubscribed(address(issuersRegistry_))) {
             (cached, topicCount) = _cachePolicy($, topicsRegistry_, issuersRegistry_);
         }
-        $.policyCached = cached;
+        Config storage config = $.config;
+        config.policyCached = cached;
         // topicCount <= MAX_CACHED_TOPICS (15) when cached, 0 otherwise
-        $.cachedTopicCount = uint8(topicCount);
+        config.cachedTopicCount = uint8(topicCount);
         emit PolicySynced(cached, topicCount);
     }
 
@@ -462,15 +555,18 @@ contract IdentityRegistry is IIdentityRegistry, OwnableUpgradeable {
             if (issuerCount > MAX_CACHED_ISSUERS) return (false, 0);
             CachedTopic storage entry = $.cachedTopics[i];
             uint256 topic = topics[i];
-            entry.firstIssuer = issuerCount == 0 ? IClaimIssuer(address(0)) : issuers[0];
+            IClaimIssuer firstIssuer = issuerCount == 0 ? IClaimIssuer(address(0)) : issuers[0];
+            // topic < 2**64 - 1 fits uint64
+            uint64 inlineTopic = topic < TOPIC_NOT_INLINE ? uint64(topic) : TOPIC_NOT_INLINE;
+            if (inlineTopic == TOPIC_NOT_INLINE) entry.topic = topic;
             // issuerCount <= MAX_CACHED_ISSUERS (50) fits uint8
-            entry.issuerCount = uint8(issuerCount);
-            if (topic < TOPIC_NOT_INLINE) {
-                // topic < 2**88 - 1 fits uint88
-                entry.inlineTopic = uint88(topic);
+            if (i == 0) {
+                Config storage config = $.config;
+                (config.firstIssuer, config.firstIssuerCount, config.firstInlineTopic) =
+                (firstIssuer, uint8(issuerCount), inlineTopic);
             } else {
-                entry.inlineTopic = TOPIC_NOT_INLINE;
-                entry.topic = topic;
+                (entry.firstIssuer, entry.issuerCount, entry.inlineTopic) =
+                (firstIssuer, uint8(issuerCount), inlineTopic);
             }
             for (uint256 j = 1; j < issuerCount; ++j) {
                 entry.moreIssuers[j - 1] = issuers[j];
@@ -489,6 +585,96 @@ contract IdentityRegistry is IIdentityRegistry, OwnableUpgradeable {
             let ok := staticcall(gas(), publisher, 0x00, 0x24, 0x00, 0x20)
             subscribed := and(and(ok, gt(returndatasize(), 0x1f)), eq(mload(0x00), 1))
         }
+    }
+
+    // ---- Wallet records ----
+
+    /// @dev Use `identityStorage_` for the wallet records; zero or this registry: local records.
+    function _setIdentityStorage(Layout storage $, address identityStorage_) private {
+        bool local = identityStorage_ == address(0) || identityStorage_ == address(this);
+        if (local) identityStorage_ = address(this);
+        $.config.localRecords = local;
+        $.identityStorage = IIdentityRegistryStorage(identityStorage_);
+        emit IdentityStorageSet(identityStorage_);
+    }
+
+    function _identityOf(address wallet) private view returns (IIdentity) {
+        Layout storage $ = _layout();
+        if ($.config.localRecords) return $.records[wallet].identity;
+        return $.identityStorage.storedIdentity(wallet);
+    }
+
+    function _countryOf(address wallet) private view returns (uint16) {
+        Layout storage $ = _layout();
+        if ($.config.localRecords) return $.records[wallet].country;
+        return $.identityStorage.storedInvestorCountry(wallet);
+    }
+
+    /// @dev One wallet's identity and country: one read of a local record, or one storage call.
+    function _investor(Layout storage $, bool local, address wallet) private view returns (IIdentity, uint16) {
+        if (!local) return $.identityStorage.storedInvestor(wallet);
+        Record memory record = $.records[wallet];
+        return (record.identity, record.country);
+    }
+
+    /// @dev Two wallets' identities and countries: two reads of local records, or one storage call.
+    function _investors(Layout storage $, bool local, address first, address second)
+        private
+        view
+        returns (IIdentity, uint16, IIdentity, uint16)
+    {
+        if (!local) return $.identityStorage.storedInvestors(first, second);
+        Record memory a = $.records[first];
+        Record memory b = $.records[second];
+        return (a.identity, a.country, b.identity, b.country);
+    }
+
+    /// @dev IdentityRegistryStorage.addIdentityToStorage on the local records (same checks and event).
+    function _addRecord(Layout storage $, address wallet, IIdentity identity_, uint16 country) private {
+        if (wallet == address(0) || address(identity_) == address(0)) {
+            revert IIdentityRegistryStorage.IdentityRegistryStorageZeroAddress();
+        }
+        Record storage record = $.records[wallet];
+        if (address(record.identity) != address(0)) {
+            revert IIdentityRegistryStorage.IdentityRegistryStorageAlreadyStored(wallet);
+        }
+        (record.identity, record.country) = (identity_, country);
+        emit IIdentityRegistryStorage.IdentityStored(wallet, identity_);
+    }
+
+    /// @dev IdentityRegistryStorage.removeIdentityFromStorage on the local records; returns the identity.
+    function _removeRecord(Layout storage $, address wallet) private returns (IIdentity identity_) {
+        identity_ = $.records[wallet].identity;
+        if (address(identity_) == address(0)) revert IIdentityRegistryStorage.IdentityRegistryStorageNotStored(wallet);
+        delete $.records[wallet];
+        emit IIdentityRegistryStorage.IdentityUnstored(wallet, identity_);
+    }
+
+    /// @dev IdentityRegistryStorage.modifyStoredInvestorCountry on the local records.
+    function _modifyRecordCountry(Layout storage $, address wallet, uint16 country) private {
+        Record storage record = $.records[wallet];
+        if (address(record.identity) == address(0)) {
+            revert IIdentityRegistryStorage.IdentityRegistryStorageNotStored(wallet);
+        }
+        record.country = country;
+        emit IIdentityRegistryStorage.CountryModified(wallet, country);
+    }
+
+    /// @dev IdentityRegistryStorage.modifyStoredIdentity on the local records; returns the old identity.
+    function _modifyRecordIdentity(Layout storage $, address wallet, IIdentity identity_)
+        private
+        returns (IIdentity oldIdentity)
+    {
+        if (address(identity_) == address(0)) {
+            revert IIdentityRegistryStorage.IdentityRegistryStorageZeroAddress();
+        }
+        Record storage record = $.records[wallet];
+        oldIdentity = record.identity;
+        if (address(oldIdentity) == address(0)) {
+            revert IIdentityRegistryStorage.IdentityRegistryStorageNotStored(wallet);
+        }
+        record.identity = identity_;
+        emit IIdentityRegistryStorage.IdentityModified(oldIdentity, identity_);
     }
 
     function _layout() private pure returns (Layout storage $) {

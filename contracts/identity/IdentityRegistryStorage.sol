@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {OwnableUpgradeable} from "@openzeppelin/contracts-upgradeable/access/OwnableUpgradeable.sol";
 import {IIdentity} from "../interfaces/identity/IIdentity.sol";
 import {IIdentityRegistryStorage} from "../interfaces/identity/IIdentityRegistryStorage.sol";
+import {IIdentityStorageReader} from "../interfaces/identity/IIdentityStorageReader.sol";
 
 /// @title IdentityRegistryStorage - wallet -> (identity, country), shared by several identity registries
 /// @notice Each wallet's identity and ISO-3166 numeric country share one storage slot, so the transfer
@@ -120,28 +121,28 @@ contract IdentityRegistryStorage is IIdentityRegistryStorage, OwnableUpgradeable
 
     // ---- Views ----
 
-    /// @inheritdoc IIdentityRegistryStorage
+    /// @inheritdoc IIdentityStorageReader
     function linkedIdentityRegistries() external view returns (address[] memory) {
         return _layout().registries;
     }
 
-    /// @inheritdoc IIdentityRegistryStorage
+    /// @inheritdoc IIdentityStorageReader
     function storedIdentity(address userAddress) external view returns (IIdentity) {
         return _layout().investors[userAddress].identity;
     }
 
-    /// @inheritdoc IIdentityRegistryStorage
+    /// @inheritdoc IIdentityStorageReader
     function storedInvestorCountry(address userAddress) external view returns (uint16) {
         return _layout().investors[userAddress].country;
     }
 
-    /// @inheritdoc IIdentityRegistryStorage
+    /// @inheritdoc IIdentityStorageReader
     function storedInvestor(address userAddress) external view returns (IIdentity identity, uint16 country) {
         Investor memory investor = _layout().investors[userAddress];
         return (investor.identity, investor.country);
     }
 
-    /// @inheritdoc IIdentityRegistryStorage
+    /// @inheritdoc IIdentityStorageReader
     function storedInvestors(address first, address second)
         external
         view

@@ -13,7 +13,7 @@ interface ISuiteFactory {
         uint8 decimals;
         address onchainID; // the token's own identity (may be zero)
         address owner; // final owner of every suite contract
-        address identityStorage; // shared IdentityRegistryStorage, or zero to deploy a new one
+        address identityStorage; // shared IdentityRegistryStorage, or zero: the registry keeps the records
         uint256[] claimTopics;
         address[] trustedIssuers;
         uint256[][] issuerClaimTopics; // one list per trusted issuer
@@ -24,7 +24,8 @@ interface ISuiteFactory {
         bytes[] moduleCalls; // configuration calldata, run through ModularCompliance.callModuleFunction
     }
 
-    /// @notice The addresses of one suite.
+    /// @notice The addresses of one suite (`identityStorage` is `identityRegistry` when the registry keeps
+    ///         the wallet records itself).
     struct Suite {
         address token;
         address identityRegistry;
@@ -64,7 +65,8 @@ interface ISuiteFactory {
     function deploySuite(bytes32 salt, SuiteParams calldata params) external returns (Suite memory suite);
     /// @notice Deploy a stand-alone IdentityRegistryStorage that several suites can share.
     function deployIdentityStorage(bytes32 salt, address owner) external returns (address identityStorage);
-    /// @notice The addresses `deploySuite(salt, ...)` from `deployer` will use (with a new storage).
+    /// @notice The addresses `deploySuite(salt, ...)` from `deployer` will use, with local records
+    ///         (`identityStorage` = the registry; with a shared storage it is that storage instead).
     function predictSuite(address deployer, bytes32 salt) external view returns (Suite memory suite);
     /// @notice Use `authority` (a SuiteAuthority) for new suites (owner only).
     function setCurrentAuthority(address authority) external;

@@ -19,7 +19,7 @@ import {IPolicySubscriber} from "./IPolicyPublisher.sol";
 interface IIdentityRegistry is IPolicySubscriber {
     /// @notice The claim topics registry was set.
     event ClaimTopicsRegistrySet(address indexed claimTopicsRegistry);
-    /// @notice The identity storage was set.
+    /// @notice The identity storage was set (this registry's own address: it keeps the records itself).
     event IdentityStorageSet(address indexed identityStorage);
     /// @notice The trusted issuers registry was set.
     event TrustedIssuersRegistrySet(address indexed trustedIssuersRegistry);
@@ -54,7 +54,9 @@ interface IIdentityRegistry is IPolicySubscriber {
     function registerIdentity(address userAddress, IIdentity identity, uint16 country) external;
     /// @notice Remove `userAddress` (agent only).
     function deleteIdentity(address userAddress) external;
-    /// @notice Point at another identity storage (owner only).
+    /// @notice Point at another identity storage (owner only); zero (or this registry's own address)
+    ///         makes the registry keep the wallet records itself. Records are not migrated: the
+    ///         registry reads and writes only the records of the storage it now uses.
     function setIdentityRegistryStorage(address identityRegistryStorage) external;
     /// @notice Point at another claim topics registry (owner only).
     function setClaimTopicsRegistry(address claimTopicsRegistry) external;
@@ -86,7 +88,9 @@ interface IIdentityRegistry is IPolicySubscriber {
     function identity(address userAddress) external view returns (IIdentity);
     /// @notice The ISO-3166 numeric country of `userAddress`.
     function investorCountry(address userAddress) external view returns (uint16);
-    /// @notice The identity storage.
+    /// @notice The identity storage. A registry keeping its wallet records itself returns its own
+    ///         address: it answers the storage's read functions (IIdentityStorageReader, with itself as
+    ///         the only linked registry) and takes writes through its agent functions only.
     function identityStorage() external view returns (IIdentityRegistryStorage);
     /// @notice The trusted issuers registry.
     function issuersRegistry() external view returns (ITrustedIssuersRegistry);

@@ -2,10 +2,12 @@
 pragma solidity ^0.8.24;
 
 import {IIdentity} from "./IIdentity.sol";
+import {IIdentityStorageReader} from "./IIdentityStorageReader.sol";
 
 /// @title IIdentityRegistryStorage - wallet -> (identity, country), shared by several registries (ERC-3643)
-/// @notice Only bound identity registries write; at most 300 registries bind (documented cap).
-interface IIdentityRegistryStorage {
+/// @notice Only bound identity registries write; at most 300 registries bind (documented cap). The
+///         read functions (IIdentityStorageReader) list the bound registries and the records.
+interface IIdentityRegistryStorage is IIdentityStorageReader {
     /// @notice `investorAddress` now maps to `identity`.
     event IdentityStored(address indexed investorAddress, IIdentity indexed identity);
     /// @notice `investorAddress` no longer maps to an identity.
@@ -44,18 +46,4 @@ interface IIdentityRegistryStorage {
     function bindIdentityRegistry(address identityRegistry) external;
     /// @notice Stop `identityRegistry` from writing (owner only).
     function unbindIdentityRegistry(address identityRegistry) external;
-    /// @notice The bound registries.
-    function linkedIdentityRegistries() external view returns (address[] memory);
-    /// @notice The identity of `userAddress` (zero when none).
-    function storedIdentity(address userAddress) external view returns (IIdentity);
-    /// @notice The ISO-3166 numeric country of `userAddress` (zero when none).
-    function storedInvestorCountry(address userAddress) external view returns (uint16);
-    /// @notice Identity and country in one read (dualtrack extension for the transfer path).
-    function storedInvestor(address userAddress) external view returns (IIdentity identity, uint16 country);
-    /// @notice Identities and countries of two wallets in one call (dualtrack extension: a transfer's
-    ///         sender and receiver).
-    function storedInvestors(address first, address second)
-        external
-        view
-        returns (IIdentity firstIdentity, uint16 firstCountry, IIdentity secondIdentity, uint16 secondCountry);
 }

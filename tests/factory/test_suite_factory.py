@@ -61,6 +61,30 @@ def test_deploy_suite__completed__owner_holds_every_contract_and_wiring_is_set(
     assert len(suite.compliance.functions.getModules().call()) == 2
 
 
+def test_deploy_suite__no_shared_storage__registry_keeps_records_and_no_storage_deployed(
+    evm: Chain, protocol: Protocol, kyc: KycIssuer, issuer: str, agent: str, alice: str
+) -> None:
+    receipt = evm.send(
+        protocol.factory.functions.deploySuite(
+            salt_of("NVDA"), _params(protocol, kyc, issuer, agent, "NVDA").as_tuple()
+        ),
+        issuer,
+    )
+    (event,) = evm.events(receipt, protocol.factory, "SuiteDeployed")
+    registry = evm.at("IdentityRegistry", event["identityRegistry"])
+    assert event["identityStorage"] == registry.address
+    assert registry.functions.identityStorage().call() == registry.address
+    assert registry.functions.linkedIdentityRegistries().call() == [registry.address]
+    # no IdentityRegistryStorage was initialized: every log comes from the factory, a suite contract or a module
+    suite_contracts = {event[key] for key in ("token", "identityRegistry", "claimTopicsRegistry", "compliance")}
+    suite_contracts |= {event["trustedIssuersRegistry"], protocol.factory.address}
+    modules = {module.address for module in protocol.modules.values()}
+    assert {log["address"] for log in receipt["logs"]} - modules == suite_contracts
+    identity = deploy_identity(evm, alice)
+    evm.send(registry.functions.registerIdentity(alice, identity.address, 840), agent)
+    assert registry.functions.storedInvestor(alice).call() == [identity.address, 840]
+
+
 def test_deploy_suite__salt_reused__reverts(
     evm: Chain, protocol: Protocol, kyc: KycIssuer, issuer: str, agent: str
 ) -> None:
@@ -98,6 +122,8 @@ def test_deploy_suite__shared_storage__two_suites_see_the_same_identities(
     evm.send(suites[0].identity_registry.functions.registerIdentity(alice, identity.address, 840), agent)
     assert suites[1].identity_registry.functions.identity(alice).call() == identity.address
     assert suites[1].identity_storage.address == storage.address
+    assert not suites[1].local_records
+    assert suites[1].identity_registry.functions.identityStorage().call() == storage.address
 
 
 def test_authority_upgrade__token_implementation__every_suite_of_the_version_upgraded(

@@ -25,9 +25,10 @@ from tests.identity.registry_fixtures import AML, FR, KYC, US, ZERO, add_claim, 
 
 ISSUER_REVERTS, ISSUER_RETURNS_TWO, ISSUER_RETURNS_SHORT, ISSUER_ACCEPTS_ALL = 0, 1, 2, 3
 
-# transferParties gas ceilings (regression guards; exact figures are printed by the gas test).
+# transferParties gas ceilings with a shared storage (regression guards; exact figures are printed by the
+# gas test). Live reads pay one more cold slot than the cache: the storage address is not in slot 0.
 MAX_TRANSFER_PARTIES_GAS_CACHED = 82_000
-MAX_TRANSFER_PARTIES_GAS_LIVE = 112_000
+MAX_TRANSFER_PARTIES_GAS_LIVE = 115_000
 
 
 @pytest.fixture(params=["cached", "live"])
@@ -84,7 +85,7 @@ def test_initialize__twice__reverts(evm: Chain, regs: RegistrySet, issuer: str) 
         )
 
 
-@pytest.mark.parametrize("zero_index", [0, 1, 2])
+@pytest.mark.parametrize("zero_index", [0, 1])
 def test_initialize__zero_registry__reverts_zero_address(
     evm: Chain, authority: Contract, regs: RegistrySet, issuer: str, zero_index: int
 ) -> None:
@@ -308,9 +309,7 @@ def test_set_identity_registry_storage__by_owner__switches_and_emits(
     assert regs.identity_registry.functions.identityStorage().call() == other.address
 
 
-@pytest.mark.parametrize(
-    "setter", ["setIdentityRegistryStorage", "setClaimTopicsRegistry", "setTrustedIssuersRegistry"]
-)
+@pytest.mark.parametrize("setter", ["setClaimTopicsRegistry", "setTrustedIssuersRegistry"])
 def test_setter__zero_address__reverts_zero_address(evm: Chain, regs: RegistrySet, issuer: str, setter: str) -> None:
     with evm.reverts("IdentityRegistryZeroAddress"):
         evm.send(regs.identity_registry.functions[setter](ZERO), issuer)
@@ -494,7 +493,9 @@ def test_is_verified__two_topics_both_held__true(
     assert _verified(regs, alice) is True
 
 
-@pytest.mark.parametrize("wide_topic", [2**88 - 2, 2**88 - 1, 2**256 - 1], ids=["inline-max", "sentinel", "max"])
+@pytest.mark.parametrize(
+    "wide_topic", [2**64 - 2, 2**64 - 1, 2**88 - 1, 2**256 - 1], ids=["inline-max", "sentinel", "wide", "max"]
+)
 def test_is_verified__topic_beyond_inline_width__checked_like_any_topic(
     evm: Chain,
     regs: RegistrySet,
@@ -506,7 +507,7 @@ def test_is_verified__topic_beyond_inline_width__checked_like_any_topic(
     register: Callable[..., None],
     wide_topic: int,
 ) -> None:
-    # the cache stores topics below 2**88 - 1 inline with their first issuer, wider ones in their own slot
+    # the cache stores topics below 2**64 - 1 inline with their first issuer, wider ones in their own slot
     evm.send(regs.claim_topics.functions.addClaimTopic(wide_topic), issuer)
     trust_issuer(evm, regs, issuer, kyc_issuer.address, [KYC, wide_topic])
     identity = deploy_oid_identity(evm, bob)

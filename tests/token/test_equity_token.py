@@ -304,6 +304,8 @@ def test_recovery__new_wallet_of_same_identity__moves_everything_and_updates_reg
     assert registry.functions.identity(new_wallet).call() == lost.identity.address
     assert registry.functions.investorCountry(new_wallet).call() == lost.country
     assert registry.functions.contains(lost.wallet).call() is False
+    # the registry keeps its records itself: it is its own storage, with itself as the only user
+    assert tsla.local_records and registry.functions.identityStorage().call() == registry.address
     assert evm.events(receipt, token, "RecoverySuccess") == [
         {"lostWallet": lost.wallet, "newWallet": new_wallet, "investorOnchainID": lost.identity.address}
     ]
@@ -513,21 +515,23 @@ def test_recovery__storage_shared_with_another_registry__keeps_lost_wallet_regis
     evm: Chain, protocol: Protocol, tsla: Suite, agent: str, issuer: str, lost_and_found: tuple[Holder, str]
 ) -> None:
     lost, new_wallet = lost_and_found
+    # TSLA's registry keeps its records itself: move it to a storage shared with a second registry.
+    shared = deploy_proxied(evm, protocol.authority, "IdentityRegistryStorage", (issuer,), sender=issuer)
     second_registry = deploy_proxied(
         evm,
         protocol.authority,
         "IdentityRegistry",
-        (
-            issuer,
-            tsla.trusted_issuers_registry.address,
-            tsla.claim_topics_registry.address,
-            tsla.identity_storage.address,
-        ),
+        (issuer, tsla.trusted_issuers_registry.address, tsla.claim_topics_registry.address, shared.address),
         sender=issuer,
     )
-    evm.send(tsla.identity_storage.functions.bindIdentityRegistry(second_registry.address), issuer)
+    for registry in (tsla.identity_registry.address, second_registry.address):
+        evm.send(shared.functions.bindIdentityRegistry(registry), issuer)
+    evm.send(tsla.identity_registry.functions.setIdentityRegistryStorage(shared.address), issuer)
+    # records are not migrated: register the lost wallet in the shared storage
+    evm.send(tsla.identity_registry.functions.registerIdentity(lost.wallet, lost.identity.address, lost.country), agent)
     evm.send(tsla.token.functions.recoveryAddress(lost.wallet, new_wallet, lost.identity.address), agent)
     # Another token using the shared storage can still recover its own balance of the lost wallet.
     assert tsla.identity_registry.functions.identity(lost.wallet).call() == lost.identity.address
     assert tsla.identity_registry.functions.identity(new_wallet).call() == lost.identity.address
+    assert second_registry.functions.identity(lost.wallet).call() == lost.identity.address
     assert tsla.token.functions.balanceOf(new_wallet).call() == 10 * UNIT
