@@ -27,8 +27,10 @@ ISSUER_REVERTS, ISSUER_RETURNS_TWO, ISSUER_RETURNS_SHORT, ISSUER_ACCEPTS_ALL = 0
 
 # transferParties gas ceilings with a shared storage (regression guards; exact figures are printed by the
 # gas test). Live reads pay one more cold slot than the cache: the storage address is not in slot 0.
-MAX_TRANSFER_PARTIES_GAS_CACHED = 82_000
-MAX_TRANSFER_PARTIES_GAS_LIVE = 115_000
+# These holders use ONCHAINID's issuer, which has no held-claim records: the registry's probe for one
+# (IHeldClaimIssuer.isHeldClaimValid) reverts and costs it about 700 gas before the live claim check.
+MAX_TRANSFER_PARTIES_GAS_CACHED = 83_000
+MAX_TRANSFER_PARTIES_GAS_LIVE = 116_000
 
 
 @pytest.fixture(params=["cached", "live"])
