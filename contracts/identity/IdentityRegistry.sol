@@ -28,7 +28,9 @@ import {ITrustedIssuersRegistry} from "../interfaces/identity/ITrustedIssuersReg
 ///         above the cache caps of 15 topics x 50 issuers) it reads the registries live. Unsubscribing
 ///         syncs the registry one last time, which switches it to live reads, so the policy it applies
 ///         is always the registries' current one.
-contract IdentityRegistry is IIdentityRegistry, OwnableUpgradeable {
+/// @dev Abstract base shared by the stand-alone `IdentityRegistry` (bottom of this file) and the
+///      combined `TransferPolicy`; all state lives in its ERC-7201 namespace.
+abstract contract IdentityRegistryBase is IIdentityRegistry, OwnableUpgradeable {
     /// @dev Cache caps, equal to the registries' documented caps (15 topics, 50 issuers).
     uint256 private constant MAX_CACHED_TOPICS = 15;
     uint256 private constant MAX_CACHED_ISSUERS = 50;
@@ -74,22 +76,14 @@ contract IdentityRegistry is IIdentityRegistry, OwnableUpgradeable {
         _;
     }
 
-    constructor() {
-        _disableInitializers();
-    }
-
-    /// @notice Initialize the proxy. The registry starts with live policy reads: it caches once the
-    ///         policy registries subscribe it (their `addPolicySubscriber` syncs it).
-    /// @param owner_ The account allowed to set the registries and the agents.
-    /// @param trustedIssuersRegistry_ The trusted issuers registry.
-    /// @param claimTopicsRegistry_ The claim topics registry.
-    /// @param identityRegistryStorage_ The identity storage (its owner must bind this registry).
-    function initialize(
+    /// @dev The registry starts with live policy reads: it caches once the policy registries
+    ///      subscribe it (their `addPolicySubscriber` syncs it).
+    function __IdentityRegistry_init(
         address owner_,
         address trustedIssuersRegistry_,
         address claimTopicsRegistry_,
         address identityRegistryStorage_
-    ) external initializer {
+    ) internal onlyInitializing {
         if (
             trustedIssuersRegistry_ == address(0) || claimTopicsRegistry_ == address(0)
                 || identityRegistryStorage_ == address(0)
@@ -209,6 +203,15 @@ contract IdentityRegistry is IIdentityRegistry, OwnableUpgradeable {
     ///      verification of `to` from the cached policy.
     function transferParties(address from, address to)
         external
+        view
+        returns (address fromIdentity, uint16 fromCountry, address toIdentity, uint16 toCountry, bool toVerified)
+    {
+        return _transferParties(from, to);
+    }
+
+    /// @dev Body of `transferParties`, also used by TransferPolicy's `settle` without an external call.
+    function _transferParties(address from, address to)
+        internal
         view
         returns (address fromIdentity, uint16 fromCountry, address toIdentity, uint16 toCountry, bool toVerified)
     {
@@ -478,5 +481,27 @@ contract IdentityRegistry is IIdentityRegistry, OwnableUpgradeable {
         assembly {
             $.slot := LAYOUT_SLOT
         }
+    }
+}
+
+/// @title IdentityRegistry - the stand-alone registry behind its own SuiteProxy (see IdentityRegistryBase)
+contract IdentityRegistry is IdentityRegistryBase {
+    constructor() {
+        _disableInitializers();
+    }
+
+    /// @notice Initialize the proxy. The registry starts with live policy reads: it caches once the
+    ///         policy registries subscribe it (their `addPolicySubscriber` syncs it).
+    /// @param owner_ The account allowed to set the registries and the agents.
+    /// @param trustedIssuersRegistry_ The trusted issuers registry.
+    /// @param claimTopicsRegistry_ The claim topics registry.
+    /// @param identityRegistryStorage_ The identity storage (its owner must bind this registry).
+    function initialize(
+        address owner_,
+        address trustedIssuersRegistry_,
+        address claimTopicsRegistry_,
+        address identityRegistryStorage_
+    ) external initializer {
+        __IdentityRegistry_init(owner_, trustedIssuersRegistry_, claimTopicsRegistry_, identityRegistryStorage_);
     }
 }
