@@ -78,9 +78,16 @@ def _tsla_suite(evm: Chain, protocol: Protocol, kyc: KycIssuer, issuer: str, age
     return deploy_suite(evm, protocol, params, salt=salt, sender=issuer)
 
 
+# `*_policy` and `*_separate` depend only on each other, so a test module may override `tsla`,
+# `holders` and `lost_and_found` (e.g. parametrized over the two layouts) without a scope clash.
 @pytest.fixture(scope="session")
-def tsla(evm: Chain, protocol: Protocol, kyc: KycIssuer, issuer: str, agent: str) -> Suite:
+def tsla_policy(evm: Chain, protocol: Protocol, kyc: KycIssuer, issuer: str, agent: str) -> Suite:
     return _tsla_suite(evm, protocol, kyc, issuer, agent, separate=False)
+
+
+@pytest.fixture(scope="session")
+def tsla(tsla_policy: Suite) -> Suite:
+    return tsla_policy
 
 
 @pytest.fixture(scope="session")
@@ -115,8 +122,13 @@ def _onboard_actors(evm: Chain, suite: Suite, kyc: KycIssuer, agent: str, alice:
 
 
 @pytest.fixture(scope="session")
-def holders(evm: Chain, tsla: Suite, kyc: KycIssuer, agent: str, alice: str, bob: str) -> Actors:
-    return _onboard_actors(evm, tsla, kyc, agent, alice, bob)
+def holders_policy(evm: Chain, tsla_policy: Suite, kyc: KycIssuer, agent: str, alice: str, bob: str) -> Actors:
+    return _onboard_actors(evm, tsla_policy, kyc, agent, alice, bob)
+
+
+@pytest.fixture(scope="session")
+def holders(holders_policy: Actors) -> Actors:
+    return holders_policy
 
 
 @pytest.fixture(scope="session")
@@ -141,9 +153,16 @@ def _lost_wallet(evm: Chain, suite: Suite, kyc: KycIssuer, agent: str) -> tuple[
 
 
 @pytest.fixture(scope="session")
-def lost_and_found(evm: Chain, tsla: Suite, kyc: KycIssuer, holders: Actors, agent: str) -> tuple[Holder, str]:
+def lost_and_found_policy(
+    evm: Chain, tsla_policy: Suite, kyc: KycIssuer, holders_policy: Actors, agent: str
+) -> tuple[Holder, str]:
     """dave holds 10 TSLA in a wallet he will lose; his identity already lists his new wallet as a key."""
-    return _lost_wallet(evm, tsla, kyc, agent)
+    return _lost_wallet(evm, tsla_policy, kyc, agent)
+
+
+@pytest.fixture(scope="session")
+def lost_and_found(lost_and_found_policy: tuple[Holder, str]) -> tuple[Holder, str]:
+    return lost_and_found_policy
 
 
 @pytest.fixture(scope="session")

@@ -33,20 +33,20 @@ def layout(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def tsla(layout: str, tsla: Suite, tsla_separate: Suite) -> Suite:
-    return tsla if layout == "policy" else tsla_separate
+def tsla(layout: str, tsla_policy: Suite, tsla_separate: Suite) -> Suite:
+    return tsla_policy if layout == "policy" else tsla_separate
 
 
 @pytest.fixture
-def holders(layout: str, holders: Actors, holders_separate: Actors) -> Actors:
-    return holders if layout == "policy" else holders_separate
+def holders(layout: str, holders_policy: Actors, holders_separate: Actors) -> Actors:
+    return holders_policy if layout == "policy" else holders_separate
 
 
 @pytest.fixture
 def lost_and_found(
-    layout: str, lost_and_found: tuple[Holder, str], lost_and_found_separate: tuple[Holder, str]
+    layout: str, lost_and_found_policy: tuple[Holder, str], lost_and_found_separate: tuple[Holder, str]
 ) -> tuple[Holder, str]:
-    return lost_and_found if layout == "policy" else lost_and_found_separate
+    return lost_and_found_policy if layout == "policy" else lost_and_found_separate
 
 
 # ---------------------------------------------------------------------------- transfers
