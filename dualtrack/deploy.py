@@ -145,15 +145,15 @@ def _deploy_asset_track(deployer: Any, project: Any, deployment: Deployment) -> 
             restrict.batchRestrictCountries.encode_input([BLOCKED_COUNTRY]),
             cap.setMaxBalance.encode_input(MAX_BALANCE),
         ],
+        False,  # default layout: one TransferPolicy is the identity registry and the compliance
     )
     receipt = _send(lambda: factory.deploySuite(salt_of("TSLA"), params, sender=deployer))
     (event,) = receipt.events.filter(factory.SuiteDeployed)
     roles = {
         "token": "EquityToken proxy (TSLA)",
-        "identityRegistry": "IdentityRegistry proxy (TSLA)",
+        "identityRegistry": "TransferPolicy proxy (TSLA): identity registry, compliance, wallet records",
         "claimTopicsRegistry": "ClaimTopicsRegistry proxy (TSLA)",
         "trustedIssuersRegistry": "TrustedIssuersRegistry proxy (TSLA)",
-        "compliance": "ModularCompliance proxy (TSLA)",
     }
     for key, label in roles.items():
         address = str(getattr(event, key))

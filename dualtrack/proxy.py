@@ -17,6 +17,7 @@ SUITE_CONTRACTS = (
     "ClaimTopicsRegistry",
     "TrustedIssuersRegistry",
     "ModularCompliance",
+    "TransferPolicy",
 )
 
 

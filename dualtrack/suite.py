@@ -2,7 +2,9 @@
 
 - :func:`deploy_protocol` deploys the implementations, the version's SuiteAuthority, the SuiteFactory
   and the shared compliance modules (once per chain).
-- :func:`deploy_suite` asks the factory for a complete ERC-3643 suite in one transaction.
+- :func:`deploy_suite` asks the factory for a complete ERC-3643 suite in one transaction: by default
+  one TransferPolicy is both the identity registry and the compliance (``Suite.policy``);
+  ``SuiteParams(separate=True)`` deploys a stand-alone IdentityRegistry and ModularCompliance.
 - :func:`onboard_holder` gives a wallet an identity with a KYC claim and registers it.
 """
 
@@ -51,7 +53,12 @@ class Protocol:
 
 @dataclass(frozen=True)
 class Suite:
-    """One stock's ERC-3643 suite (every contract behind a SuiteProxy)."""
+    """One stock's ERC-3643 suite (every contract behind a SuiteProxy).
+
+    In the default (policy) layout ``identity_registry`` and ``compliance`` are the same address, the
+    suite's TransferPolicy, bound with the IdentityRegistry and ModularCompliance ABIs, and ``policy``
+    binds it with the TransferPolicy ABI; in the separate layout ``policy`` is None.
+    """
 
     token: Contract
     identity_registry: Contract
@@ -61,6 +68,7 @@ class Suite:
     trusted_issuers_registry: Contract
     compliance: Contract
     max_balance_module: Contract | None = None
+    policy: Contract | None = None
 
     @property
     def local_records(self) -> bool:
@@ -100,6 +108,7 @@ class SuiteParams:
     registry_agents: list[str] = field(default_factory=list)
     modules: list[str] = field(default_factory=list)
     module_calls: list[tuple[str, bytes]] = field(default_factory=list)
+    separate: bool = False  # True: IdentityRegistry + ModularCompliance instead of one TransferPolicy
 
     def as_tuple(self) -> tuple[Any, ...]:
         return (
@@ -117,6 +126,7 @@ class SuiteParams:
             self.modules,
             [target for target, _ in self.module_calls],
             [data for _, data in self.module_calls],
+            self.separate,
         )
 
 
@@ -143,6 +153,7 @@ def deploy_suite(evm: Chain, protocol: Protocol, params: SuiteParams, *, salt: b
     max_balance = protocol.modules["MaxBalanceModule"]
     registry = evm.at("IdentityRegistry", event["identityRegistry"])
     local = event["identityStorage"] == event["identityRegistry"]
+    combined = event["identityRegistry"] == event["compliance"]
     return Suite(
         token=evm.at("EquityToken", event["token"]),
         identity_registry=registry,
@@ -151,6 +162,7 @@ def deploy_suite(evm: Chain, protocol: Protocol, params: SuiteParams, *, salt: b
         trusted_issuers_registry=evm.at("TrustedIssuersRegistry", event["trustedIssuersRegistry"]),
         compliance=evm.at("ModularCompliance", event["compliance"]),
         max_balance_module=max_balance if max_balance.address in params.modules else None,
+        policy=evm.at("TransferPolicy", event["compliance"]) if combined else None,
     )
 
 

@@ -1,4 +1,9 @@
-"""Session fixtures: a TSLA suite with verified holders, deployed once through the SuiteFactory."""
+"""Session fixtures: a TSLA suite with verified holders, deployed once through the SuiteFactory.
+
+``tsla`` is the factory's default layout (one TransferPolicy is the identity registry and the
+compliance); ``tsla_separate`` (with ``holders_separate``, ``lost_and_found_separate``) is the same
+suite with a stand-alone IdentityRegistry and ModularCompliance, for tests run over both layouts.
+"""
 
 from __future__ import annotations
 
@@ -64,20 +69,39 @@ def kyc(evm: Chain, issuer: str, keeper: str) -> KycIssuer:
     return KycIssuer(contract=contract, signer_key=signer_key, owner=issuer)
 
 
-@pytest.fixture(scope="session")
-def tsla(evm: Chain, protocol: Protocol, kyc: KycIssuer, issuer: str, agent: str) -> Suite:
+def _tsla_suite(evm: Chain, protocol: Protocol, kyc: KycIssuer, issuer: str, agent: str, *, separate: bool) -> Suite:
     params = standard_suite_params(
         protocol, name="Tesla", symbol="TSLA", owner=issuer, claim_issuer=kyc.contract.address, agents=[agent]
     )
-    return deploy_suite(evm, protocol, params, salt=salt_of("TSLA"), sender=issuer)
+    params.separate = separate
+    salt = salt_of("TSLA-separate" if separate else "TSLA")
+    return deploy_suite(evm, protocol, params, salt=salt, sender=issuer)
+
+
+# `*_policy` and `*_separate` depend only on each other, so a test module may override `tsla`,
+# `holders` and `lost_and_found` (e.g. parametrized over the two layouts) without a scope clash.
+@pytest.fixture(scope="session")
+def tsla_policy(evm: Chain, protocol: Protocol, kyc: KycIssuer, issuer: str, agent: str) -> Suite:
+    return _tsla_suite(evm, protocol, kyc, issuer, agent, separate=False)
 
 
 @pytest.fixture(scope="session")
-def holders(evm: Chain, tsla: Suite, kyc: KycIssuer, agent: str, alice: str, bob: str) -> Actors:
+def tsla(tsla_policy: Suite) -> Suite:
+    return tsla_policy
+
+
+@pytest.fixture(scope="session")
+def tsla_separate(evm: Chain, protocol: Protocol, kyc: KycIssuer, issuer: str, agent: str) -> Suite:
+    return _tsla_suite(evm, protocol, kyc, issuer, agent, separate=True)
+
+
+def _onboard_actors(evm: Chain, suite: Suite, kyc: KycIssuer, agent: str, alice: str, bob: str) -> Actors:
+    """New identities (with KYC claims) for the actors, registered in ``suite``; 100 TSLA each to alice and bob."""
+
     def onboard(wallet: str, country: int, identity: Contract | None = None) -> Holder:
         return onboard_holder(
             evm,
-            tsla,
+            suite,
             wallet,
             country,
             claim_issuer=kyc.contract,
@@ -93,8 +117,23 @@ def holders(evm: Chain, tsla: Suite, kyc: KycIssuer, agent: str, alice: str, bob
     bob_second = onboard(bob_second_wallet, DE, identity=bob_h.identity)
     carol = onboard(evm.accounts[7], US)
     north = onboard(evm.accounts[8], BLOCKED_COUNTRY)
-    evm.send(tsla.token.functions.batchMint([alice, bob], [100 * UNIT, 100 * UNIT]), agent)
+    evm.send(suite.token.functions.batchMint([alice, bob], [100 * UNIT, 100 * UNIT]), agent)
     return Actors(alice_h, bob_h, bob_second, carol, north, alice_key=dev_private_keys(3)[2])
+
+
+@pytest.fixture(scope="session")
+def holders_policy(evm: Chain, tsla_policy: Suite, kyc: KycIssuer, agent: str, alice: str, bob: str) -> Actors:
+    return _onboard_actors(evm, tsla_policy, kyc, agent, alice, bob)
+
+
+@pytest.fixture(scope="session")
+def holders(holders_policy: Actors) -> Actors:
+    return holders_policy
+
+
+@pytest.fixture(scope="session")
+def holders_separate(evm: Chain, tsla_separate: Suite, kyc: KycIssuer, agent: str, alice: str, bob: str) -> Actors:
+    return _onboard_actors(evm, tsla_separate, kyc, agent, alice, bob)
 
 
 @pytest.fixture(scope="session")
@@ -103,16 +142,35 @@ def stranger(evm: Chain) -> str:
     return evm.accounts[9]
 
 
-@pytest.fixture(scope="session")
-def lost_and_found(evm: Chain, tsla: Suite, kyc: KycIssuer, holders: Actors, agent: str) -> tuple[Holder, str]:
-    """dave holds 10 TSLA in a wallet he will lose; his identity already lists his new wallet as a key."""
+def _lost_wallet(evm: Chain, suite: Suite, kyc: KycIssuer, agent: str) -> tuple[Holder, str]:
     dave_wallet, dave_new_wallet = evm.new_account(), evm.new_account()
     dave = onboard_holder(
-        evm, tsla, dave_wallet, US, claim_issuer=kyc.contract, signer_key=kyc.signer_key, registrar=agent
+        evm, suite, dave_wallet, US, claim_issuer=kyc.contract, signer_key=kyc.signer_key, registrar=agent
     )
     evm.send(dave.identity.functions.addKey(key_hash(dave_new_wallet), int(KeyPurpose.MANAGEMENT), 1), dave_wallet)
-    evm.send(tsla.token.functions.mint(dave_wallet, 10 * UNIT), agent)
+    evm.send(suite.token.functions.mint(dave_wallet, 10 * UNIT), agent)
     return dave, dave_new_wallet
+
+
+@pytest.fixture(scope="session")
+def lost_and_found_policy(
+    evm: Chain, tsla_policy: Suite, kyc: KycIssuer, holders_policy: Actors, agent: str
+) -> tuple[Holder, str]:
+    """dave holds 10 TSLA in a wallet he will lose; his identity already lists his new wallet as a key."""
+    return _lost_wallet(evm, tsla_policy, kyc, agent)
+
+
+@pytest.fixture(scope="session")
+def lost_and_found(lost_and_found_policy: tuple[Holder, str]) -> tuple[Holder, str]:
+    return lost_and_found_policy
+
+
+@pytest.fixture(scope="session")
+def lost_and_found_separate(
+    evm: Chain, tsla_separate: Suite, kyc: KycIssuer, holders_separate: Actors, agent: str
+) -> tuple[Holder, str]:
+    """``lost_and_found`` in the separate-layout suite."""
+    return _lost_wallet(evm, tsla_separate, kyc, agent)
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,9 @@ import {IIdentityRegistry} from "../interfaces/identity/IIdentityRegistry.sol";
 ///      recomputation from balances only if they see every movement since the token had no
 ///      supply. Hence: a token with supply can only be bound while no module is bound, and the
 ///      token can only be unbound once every module is removed.
-contract ModularCompliance is IModularCompliance, Initializable, OwnableUpgradeable {
+///      Abstract base shared by the stand-alone `ModularCompliance` (bottom of this file) and the
+///      combined `TransferPolicy`; all state lives in its ERC-7201 namespace.
+abstract contract ModularComplianceBase is IModularCompliance, Initializable, OwnableUpgradeable {
     /// @notice The documented cap on bound modules.
     uint256 public constant MAX_MODULES = 25;
 
@@ -41,13 +43,8 @@ contract ModularCompliance is IModularCompliance, Initializable, OwnableUpgradea
     bytes32 private constant MODULAR_COMPLIANCE_STORAGE =
         0x800392275e653a7652db02cd6e73e63305834204d03a726dd97b9080ddbe8300;
 
-    constructor() {
-        _disableInitializers();
-    }
-
-    /// @notice Initialize the proxy with its owner (who binds the token and manages modules).
-    /// @param owner_ The owner; must not be zero.
-    function initialize(address owner_) external initializer {
+    /// @dev `owner_` binds the token and manages modules; must not be zero.
+    function __ModularCompliance_init(address owner_) internal onlyInitializing {
         __Ownable_init(owner_);
     }
 
@@ -170,6 +167,36 @@ contract ModularCompliance is IModularCompliance, Initializable, OwnableUpgradea
         }
     }
 
+    /// @dev `moved` for a movement built in memory (TransferPolicy's `settle`): same checks and the
+    ///      same single pass, the Movement encoded once past the free memory pointer.
+    function _moved(Movement memory movement) internal {
+        ModularComplianceStorage storage $ = _store();
+        uint256 head;
+        assembly ("memory-safe") {
+            head := sload($.slot) // token (bits 0..159) and moduleCount (bits 160..167)
+        }
+        if (msg.sender != address(uint160(head))) revert ModularComplianceNotToken(msg.sender);
+        uint256 count = uint8(head >> 160);
+        address[25] storage modules = $.modules;
+        bytes4 selector = IComplianceModule.moved.selector;
+        assembly ("memory-safe") {
+            // Scratch memory past the free pointer; nothing is allocated until this function returns.
+            let ptr := mload(0x40)
+            mstore(ptr, selector)
+            // A memory struct of static members is 8 clean words: exactly the ABI encoding.
+            for { let w := 0 } lt(w, 0x100) { w := add(w, 0x20) } {
+                mstore(add(add(ptr, 0x04), w), mload(add(movement, w)))
+            }
+            let slot := modules.slot
+            for { let i := 0 } lt(i, count) { i := add(i, 1) } {
+                if iszero(call(gas(), sload(add(slot, i)), 0, ptr, MOVED_CALLDATA_SIZE, 0, 0)) {
+                    returndatacopy(ptr, 0, returndatasize())
+                    revert(ptr, returndatasize())
+                }
+            }
+        }
+    }
+
     /// @inheritdoc IModularCompliance
     function canMove(Movement calldata movement) external view returns (bool) {
         return _canMove(movement);
@@ -278,5 +305,18 @@ contract ModularCompliance is IModularCompliance, Initializable, OwnableUpgradea
         assembly {
             s.slot := MODULAR_COMPLIANCE_STORAGE
         }
+    }
+}
+
+/// @title ModularCompliance - the stand-alone compliance behind its own SuiteProxy (see ModularComplianceBase)
+contract ModularCompliance is ModularComplianceBase {
+    constructor() {
+        _disableInitializers();
+    }
+
+    /// @notice Initialize the proxy with its owner (who binds the token and manages modules).
+    /// @param owner_ The owner; must not be zero.
+    function initialize(address owner_) external initializer {
+        __ModularCompliance_init(owner_);
     }
 }

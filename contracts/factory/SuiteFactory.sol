@@ -27,6 +27,10 @@ interface ISuiteInitializers {
 /// @notice Proxies are created with empty initializer data and initialized in the same transaction,
 ///         so a suite's addresses depend only on (deployer, salt, role) and can be predicted (e.g. so
 ///         the owner of a shared identity storage binds the new registry beforehand).
+///         Default layout: one TransferPolicy (role TRANSFER_POLICY) is the suite's identity registry
+///         AND its compliance, so the token settles each movement with one call; with
+///         `separateRegistryAndCompliance` the suite gets a stand-alone IdentityRegistry and
+///         ModularCompliance as before.
 contract SuiteFactory is ISuiteFactory, Ownable2Step {
     address private _currentAuthority;
     mapping(address deployer => mapping(bytes32 salt => bool used)) private _usedSalts;
@@ -66,13 +70,18 @@ contract SuiteFactory is ISuiteFactory, Ownable2Step {
 
         suite.claimTopicsRegistry = _deployOwnedByFactory(authority, salt, SuiteRoles.CLAIM_TOPICS_REGISTRY);
         suite.trustedIssuersRegistry = _deployOwnedByFactory(authority, salt, SuiteRoles.TRUSTED_ISSUERS_REGISTRY);
-        suite.identityRegistry = _deploy(authority, salt, SuiteRoles.IDENTITY_REGISTRY);
+        bool separate = p.separateRegistryAndCompliance;
+        // TransferPolicy and IdentityRegistry share the initializer; the policy is also the compliance.
         // No shared storage: the registry keeps the wallet records itself and is its own identity storage.
+        suite.identityRegistry =
+            _deploy(authority, salt, separate ? SuiteRoles.IDENTITY_REGISTRY : SuiteRoles.TRANSFER_POLICY);
         ISuiteInitializers(suite.identityRegistry).initialize(
             address(this), suite.trustedIssuersRegistry, suite.claimTopicsRegistry, p.identityStorage
         );
         suite.identityStorage = p.identityStorage == address(0) ? suite.identityRegistry : p.identityStorage;
-        suite.compliance = _deployOwnedByFactory(authority, salt, SuiteRoles.MODULAR_COMPLIANCE);
+        suite.compliance = separate
+            ? _deployOwnedByFactory(authority, salt, SuiteRoles.MODULAR_COMPLIANCE)
+            : suite.identityRegistry;
         suite.token = _deploy(authority, salt, SuiteRoles.TOKEN);
         IEquityToken(suite.token).initialize(
             IEquityToken.InitParams({
@@ -94,7 +103,7 @@ contract SuiteFactory is ISuiteFactory, Ownable2Step {
         OwnableUpgradeable(suite.identityRegistry).transferOwnership(p.owner);
         OwnableUpgradeable(suite.claimTopicsRegistry).transferOwnership(p.owner);
         OwnableUpgradeable(suite.trustedIssuersRegistry).transferOwnership(p.owner);
-        OwnableUpgradeable(suite.compliance).transferOwnership(p.owner);
+        if (separate) OwnableUpgradeable(suite.compliance).transferOwnership(p.owner);
 
         emit SuiteDeployed(
             suite.token,
@@ -120,15 +129,18 @@ contract SuiteFactory is ISuiteFactory, Ownable2Step {
     }
 
     /// @inheritdoc ISuiteFactory
-    function predictSuite(address deployer, bytes32 salt) external view returns (Suite memory suite) {
+    function predictSuite(address deployer, bytes32 salt, bool separate) external view returns (Suite memory suite) {
         address authority = _currentAuthority;
         suite.token = _predict(authority, deployer, salt, SuiteRoles.TOKEN);
-        suite.identityRegistry = _predict(authority, deployer, salt, SuiteRoles.IDENTITY_REGISTRY);
+        suite.identityRegistry = _predict(
+            authority, deployer, salt, separate ? SuiteRoles.IDENTITY_REGISTRY : SuiteRoles.TRANSFER_POLICY
+        );
         // with local records (no shared storage) the registry is its own identity storage
         suite.identityStorage = suite.identityRegistry;
         suite.claimTopicsRegistry = _predict(authority, deployer, salt, SuiteRoles.CLAIM_TOPICS_REGISTRY);
         suite.trustedIssuersRegistry = _predict(authority, deployer, salt, SuiteRoles.TRUSTED_ISSUERS_REGISTRY);
-        suite.compliance = _predict(authority, deployer, salt, SuiteRoles.MODULAR_COMPLIANCE);
+        suite.compliance =
+            separate ? _predict(authority, deployer, salt, SuiteRoles.MODULAR_COMPLIANCE) : suite.identityRegistry;
     }
 
     // ------------------------------------------------------------------ internals

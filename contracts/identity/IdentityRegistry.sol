@@ -40,7 +40,10 @@ import {ITrustedIssuersRegistry} from "../interfaces/identity/ITrustedIssuersReg
 ///         shared IdentityRegistryStorage the read functions forward to it. Switching between local
 ///         records and a storage never migrates records: the registry only sees the records of the
 ///         storage it uses now (the local ones are kept and reappear on switching back).
-contract IdentityRegistry is IIdentityRegistry, IIdentityStorageReader, OwnableUpgradeable {
+///
+/// @dev Abstract base shared by the stand-alone `IdentityRegistry` (bottom of this file) and the
+///      combined `TransferPolicy`; all state lives in its ERC-7201 namespace.
+abstract contract IdentityRegistryBase is IIdentityRegistry, IIdentityStorageReader, OwnableUpgradeable {
     /// @dev Cache caps, equal to the registries' documented caps (15 topics, 50 issuers).
     uint256 private constant MAX_CACHED_TOPICS = 15;
     uint256 private constant MAX_CACHED_ISSUERS = 50;
@@ -107,23 +110,15 @@ contract IdentityRegistry is IIdentityRegistry, IIdentityStorageReader, OwnableU
         _;
     }
 
-    constructor() {
-        _disableInitializers();
-    }
-
-    /// @notice Initialize the proxy. The registry starts with live policy reads: it caches once the
-    ///         policy registries subscribe it (their `addPolicySubscriber` syncs it).
-    /// @param owner_ The account allowed to set the registries and the agents.
-    /// @param trustedIssuersRegistry_ The trusted issuers registry.
-    /// @param claimTopicsRegistry_ The claim topics registry.
-    /// @param identityRegistryStorage_ A shared identity storage (its owner must bind this registry), or
-    ///        zero for local records (see the contract notice).
-    function initialize(
+    /// @dev The registry starts with live policy reads: it caches once the policy registries
+    ///      subscribe it (their `addPolicySubscriber` syncs it). `identityRegistryStorage_` is a shared
+    ///      identity storage (its owner must bind this registry), or zero for local records.
+    function __IdentityRegistry_init(
         address owner_,
         address trustedIssuersRegistry_,
         address claimTopicsRegistry_,
         address identityRegistryStorage_
-    ) external initializer {
+    ) internal onlyInitializing {
         if (trustedIssuersRegistry_ == address(0) || claimTopicsRegistry_ == address(0)) {
             revert IdentityRegistryZeroAddress();
         }
@@ -260,6 +255,15 @@ contract IdentityRegistry is IIdentityRegistry, IIdentityStorageReader, OwnableU
     ///      cached policy.
     function transferParties(address from, address to)
         external
+        view
+        returns (address fromIdentity, uint16 fromCountry, address toIdentity, uint16 toCountry, bool toVerified)
+    {
+        return _transferParties(from, to);
+    }
+
+    /// @dev Body of `transferParties`, also used by TransferPolicy's `settle` without an external call.
+    function _transferParties(address from, address to)
+        internal
         view
         returns (address fromIdentity, uint16 fromCountry, address toIdentity, uint16 toCountry, bool toVerified)
     {
@@ -681,5 +685,28 @@ contract IdentityRegistry is IIdentityRegistry, IIdentityStorageReader, OwnableU
         assembly {
             $.slot := LAYOUT_SLOT
         }
+    }
+}
+
+/// @title IdentityRegistry - the stand-alone registry behind its own SuiteProxy (see IdentityRegistryBase)
+contract IdentityRegistry is IdentityRegistryBase {
+    constructor() {
+        _disableInitializers();
+    }
+
+    /// @notice Initialize the proxy. The registry starts with live policy reads: it caches once the
+    ///         policy registries subscribe it (their `addPolicySubscriber` syncs it).
+    /// @param owner_ The account allowed to set the registries and the agents.
+    /// @param trustedIssuersRegistry_ The trusted issuers registry.
+    /// @param claimTopicsRegistry_ The claim topics registry.
+    /// @param identityRegistryStorage_ A shared identity storage (its owner must bind this registry), or
+    ///        zero for local records (see the contract notice).
+    function initialize(
+        address owner_,
+        address trustedIssuersRegistry_,
+        address claimTopicsRegistry_,
+        address identityRegistryStorage_
+    ) external initializer {
+        __IdentityRegistry_init(owner_, trustedIssuersRegistry_, claimTopicsRegistry_, identityRegistryStorage_);
     }
 }

@@ -10,6 +10,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
+import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 
 import {IERC3643} from "../interfaces/token/IERC3643.sol";
 import {IEquityToken} from "../interfaces/token/IEquityToken.sol";
@@ -17,6 +18,7 @@ import {IAgentRole, AgentRestrictions} from "../interfaces/token/IAgentRole.sol"
 import {IIdentityRegistry} from "../interfaces/identity/IIdentityRegistry.sol";
 import {IIdentity} from "../interfaces/identity/IIdentity.sol";
 import {IModularCompliance} from "../interfaces/compliance/IModularCompliance.sol";
+import {ITransferPolicy} from "../interfaces/compliance/ITransferPolicy.sol";
 import {Movement, MovementKind} from "../interfaces/compliance/IComplianceModule.sol";
 
 /// @title EquityToken - an ERC-3643 permissioned stock token (one per listed stock)
@@ -26,6 +28,10 @@ import {Movement, MovementKind} from "../interfaces/compliance/IComplianceModule
 ///      slots (config, compliance, sender, receiver) and makes one call to the registry and one to
 ///      the compliance. Verification stays live: the registry re-checks the receiver's claim with
 ///      its issuer on every transfer; freezes are read from the same slot as the balance.
+///      Policy mode: when the registry and the compliance are the same ITransferPolicy (the
+///      factory's default suite), a flag in the config slot makes every movement but recovery ONE
+///      call (`settle`), made where `moved` is made in separate mode (after the token's own state
+///      change; the policy's verification only makes static calls): same errors, events and order.
 contract EquityToken is IEquityToken, Initializable, OwnableUpgradeable, EIP712Upgradeable, NoncesUpgradeable, IERC20Errors {
     // ------------------------------------------------------------------ types and storage
 
@@ -50,9 +56,11 @@ contract EquityToken is IEquityToken, Initializable, OwnableUpgradeable, EIP712U
 
     /// @custom:storage-location erc7201:dualtrack.storage.EquityToken
     struct EquityTokenStorage {
-        IIdentityRegistry identityRegistry; // slot 0, packed with `paused` and `decimals`
+        IIdentityRegistry identityRegistry; // slot 0, packed with `paused`, `decimals` and `policyMode`
         bool paused;
         uint8 decimals;
+        // identityRegistry == compliance and it is an ITransferPolicy: one `settle` call per movement
+        bool policyMode;
         IModularCompliance compliance; // slot 1
         uint256 totalSupply;
         address onchainID;
@@ -93,6 +101,7 @@ contract EquityToken is IEquityToken, Initializable, OwnableUpgradeable, EIP712U
         $.onchainID = params.onchainID;
         $.identityRegistry = IIdentityRegistry(params.identityRegistry);
         $.compliance = IModularCompliance(params.compliance);
+        _updatePolicyMode($);
         emit UpdatedTokenInformation(params.name, params.symbol, params.decimals, VERSION, params.onchainID);
         emit IdentityRegistryAdded(params.identityRegistry);
         emit ComplianceAdded(params.compliance);
@@ -259,9 +268,13 @@ contract EquityToken is IEquityToken, Initializable, OwnableUpgradeable, EIP712U
     }
 
     /// @inheritdoc IERC3643
+    /// @dev Policy mode is on after this call iff the new registry is also the compliance and an
+    ///      ITransferPolicy.
     function setIdentityRegistry(address newRegistry) external onlyOwner {
         if (newRegistry == address(0)) revert EquityTokenZeroAddress();
-        _store().identityRegistry = IIdentityRegistry(newRegistry);
+        EquityTokenStorage storage $ = _store();
+        $.identityRegistry = IIdentityRegistry(newRegistry);
+        _updatePolicyMode($);
         emit IdentityRegistryAdded(newRegistry);
     }
 
@@ -269,7 +282,8 @@ contract EquityToken is IEquityToken, Initializable, OwnableUpgradeable, EIP712U
     /// @dev The compliance's owner must have bound it to this token first: the token never binds
     ///      itself, so no third party can race to bind an unbound compliance. While the token has
     ///      supply, the new compliance must have no modules yet: modules that track balances must
-    ///      see every movement from zero supply, or their state would drift.
+    ///      see every movement from zero supply, or their state would drift. Policy mode is on after
+    ///      this call iff the new compliance is also the registry and an ITransferPolicy.
     function setCompliance(address newCompliance) external onlyOwner {
         if (newCompliance == address(0)) revert EquityTokenZeroAddress();
         if (IModularCompliance(newCompliance).getTokenBound() != address(this)) {
@@ -279,6 +293,7 @@ contract EquityToken is IEquityToken, Initializable, OwnableUpgradeable, EIP712U
         uint256 moduleCount = IModularCompliance(newCompliance).getModules().length;
         if ($.totalSupply != 0 && moduleCount != 0) revert EquityTokenComplianceHasModules(newCompliance, moduleCount);
         $.compliance = IModularCompliance(newCompliance);
+        _updatePolicyMode($);
         emit ComplianceAdded(newCompliance);
     }
 
@@ -399,17 +414,21 @@ contract EquityToken is IEquityToken, Initializable, OwnableUpgradeable, EIP712U
     function mint(address to, uint256 amount) public {
         _requireAgentWith(_agent().disableMint);
         EquityTokenStorage storage $ = _store();
+        uint256 supply = $.totalSupply;
+        if ($.policyMode) {
+            // The receiver check comes before the supply check, as below: only a mint that would
+            // overflow pays for this extra view. totalSupply <= type(uint112).max: no underflow.
+            if (amount > type(uint112).max - supply && !$.identityRegistry.isVerified(to)) {
+                revert EquityTokenUnverifiedReceiver(to);
+            }
+            _mint($, supply, to, amount);
+            _settle($, MovementKind.Mint, address(0), to, amount);
+            return;
+        }
         (,, address toIdentity, uint16 toCountry, bool toVerified) =
             $.identityRegistry.transferParties(address(0), to);
         if (!toVerified) revert EquityTokenUnverifiedReceiver(to);
-        uint256 supplyAfter = $.totalSupply + amount;
-        if (supplyAfter > type(uint112).max) revert EquityTokenSupplyOverflow(supplyAfter);
-        $.totalSupply = supplyAfter;
-        // supplyAfter < 2**112 bounds every balance.
-        unchecked {
-            $.accounts[to].balance += uint112(amount);
-        }
-        emit Transfer(address(0), to, amount);
+        _mint($, supply, to, amount);
         $.compliance.moved(Movement(MovementKind.Mint, address(0), to, address(0), toIdentity, 0, toCountry, amount));
     }
 
@@ -427,6 +446,7 @@ contract EquityToken is IEquityToken, Initializable, OwnableUpgradeable, EIP712U
         }
         $.accounts[userAddress] = account;
         emit Transfer(userAddress, address(0), amount);
+        if ($.policyMode) return _settle($, MovementKind.Burn, userAddress, address(0), amount);
         (address fromIdentity, uint16 fromCountry,,,) = $.identityRegistry.transferParties(userAddress, address(0));
         $.compliance.moved(
             Movement(MovementKind.Burn, userAddress, address(0), fromIdentity, address(0), fromCountry, 0, amount)
@@ -442,6 +462,13 @@ contract EquityToken is IEquityToken, Initializable, OwnableUpgradeable, EIP712U
         EquityTokenStorage storage $ = _store();
         Account memory source = $.accounts[from];
         if (amount > source.balance) revert ERC20InsufficientBalance(from, source.balance, amount);
+        if ($.policyMode) {
+            _unfreezeShortfall(from, source, amount);
+            _move(from, to, source, amount);
+            emit ForcedTransfer(msg.sender, from, to, amount);
+            _settle($, MovementKind.Forced, from, to, amount);
+            return true;
+        }
         (address fromIdentity, uint16 fromCountry, address toIdentity, uint16 toCountry, bool toVerified) =
             $.identityRegistry.transferParties(from, to);
         if (!toVerified) revert EquityTokenUnverifiedReceiver(to);
@@ -459,7 +486,9 @@ contract EquityToken is IEquityToken, Initializable, OwnableUpgradeable, EIP712U
     ///      `newWallet` is a MANAGEMENT key of it; moves balance, frozen amount and frozen flag;
     ///      registers the new wallet (the token must be an agent of its identity registry) and drops
     ///      the lost one unless the identity storage is shared with other registries; and tells
-    ///      compliance (kind Recovery) so per-wallet module state follows.
+    ///      compliance (kind Recovery) so per-wallet module state follows. In policy mode too the
+    ///      modules get this Movement through `moved` (the policy is the compliance): the identity
+    ///      and country are the ones checked here, read before the lost wallet is dropped.
     function recoveryAddress(address lostWallet, address newWallet, address investorOnchainID)
         external
         returns (bool)
@@ -594,6 +623,10 @@ contract EquityToken is IEquityToken, Initializable, OwnableUpgradeable, EIP712U
             available = source.balance - source.frozen;
         }
         if (amount > available) revert EquityTokenInsufficientUnfrozenBalance(from, available, amount);
+        if ($.policyMode) {
+            _move(from, to, source, amount);
+            return _settle($, MovementKind.Transfer, from, to, amount);
+        }
         (address fromIdentity, uint16 fromCountry, address toIdentity, uint16 toCountry, bool toVerified) =
             $.identityRegistry.transferParties(from, to);
         if (!toVerified) revert EquityTokenUnverifiedReceiver(to);
@@ -601,6 +634,47 @@ contract EquityToken is IEquityToken, Initializable, OwnableUpgradeable, EIP712U
         $.compliance.moved(
             Movement(MovementKind.Transfer, from, to, fromIdentity, toIdentity, fromCountry, toCountry, amount)
         );
+    }
+
+    /// @dev Policy mode: one call resolves the parties, verifies the receiver (a false answer reverts
+    ///      the whole movement with the error separate mode gives) and runs the modules. The registry
+    ///      address is read from the config slot the caller already loaded.
+    function _settle(EquityTokenStorage storage $, MovementKind kind, address from, address to, uint256 amount)
+        private
+    {
+        if (!ITransferPolicy(address($.identityRegistry)).settle(kind, from, to, amount)) {
+            revert EquityTokenUnverifiedReceiver(to);
+        }
+    }
+
+    /// @dev Mints `amount` to `to` on top of `supply` (the current totalSupply) and emits Transfer.
+    function _mint(EquityTokenStorage storage $, uint256 supply, address to, uint256 amount) private {
+        uint256 supplyAfter = supply + amount;
+        if (supplyAfter > type(uint112).max) revert EquityTokenSupplyOverflow(supplyAfter);
+        $.totalSupply = supplyAfter;
+        // supplyAfter < 2**112 bounds every balance.
+        unchecked {
+            $.accounts[to].balance += uint112(amount);
+        }
+        emit Transfer(address(0), to, amount);
+    }
+
+    /// @dev Policy mode is on iff the registry and the compliance are one contract that says (ERC-165)
+    ///      it is an ITransferPolicy; anything else (no code, a revert, a malformed answer) is off.
+    function _updatePolicyMode(EquityTokenStorage storage $) private {
+        address registry = address($.identityRegistry);
+        bool on;
+        if (registry == address($.compliance)) {
+            bytes4 selector = IERC165.supportsInterface.selector;
+            bytes4 interfaceId = type(ITransferPolicy).interfaceId;
+            assembly ("memory-safe") {
+                mstore(0x00, selector)
+                mstore(0x04, interfaceId)
+                let ok := staticcall(gas(), registry, 0x00, 0x24, 0x00, 0x20)
+                on := and(and(ok, gt(returndatasize(), 0x1f)), eq(mload(0x00), 1))
+            }
+        }
+        $.policyMode = on;
     }
 
     /// @dev Moves `amount` (<= source.balance, checked by callers) and emits Transfer.

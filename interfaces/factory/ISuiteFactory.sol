@@ -5,6 +5,10 @@ pragma solidity ^0.8.24;
 /// @notice Every suite contract is a SuiteProxy at a CREATE2 address derived from the caller, a salt
 ///         and the contract's role, reading its implementation from the version's SuiteAuthority:
 ///         upgrading the authority upgrades every suite of that version together.
+///         Layouts: by default the identity registry and the modular compliance are ONE TransferPolicy
+///         (role `dualtrack.role.TransferPolicy`), so `Suite.identityRegistry == Suite.compliance` and
+///         the token makes one call per movement. `SuiteParams.separateRegistryAndCompliance` deploys
+///         a stand-alone IdentityRegistry and ModularCompliance instead (two calls per movement).
 interface ISuiteFactory {
     /// @notice Parameters of a new suite.
     struct SuiteParams {
@@ -22,10 +26,14 @@ interface ISuiteFactory {
         address[] complianceModules;
         address[] moduleCallTargets; // module of each configuration call (must be in complianceModules)
         bytes[] moduleCalls; // configuration calldata, run through ModularCompliance.callModuleFunction
+        // false (default): one TransferPolicy is both registry and compliance; true: an IdentityRegistry
+        // and a ModularCompliance, each behind its own proxy
+        bool separateRegistryAndCompliance;
     }
 
-    /// @notice The addresses of one suite (`identityStorage` is `identityRegistry` when the registry keeps
-    ///         the wallet records itself).
+    /// @notice The addresses of one suite. By default identityRegistry == compliance (the suite's
+    ///         TransferPolicy); `identityStorage` is `identityRegistry` when the registry keeps the
+    ///         wallet records itself.
     struct Suite {
         address token;
         address identityRegistry;
@@ -66,8 +74,9 @@ interface ISuiteFactory {
     /// @notice Deploy a stand-alone IdentityRegistryStorage that several suites can share.
     function deployIdentityStorage(bytes32 salt, address owner) external returns (address identityStorage);
     /// @notice The addresses `deploySuite(salt, ...)` from `deployer` will use, with local records
-    ///         (`identityStorage` = the registry; with a shared storage it is that storage instead).
-    function predictSuite(address deployer, bytes32 salt) external view returns (Suite memory suite);
+    ///         (`identityStorage` = the registry; with a shared storage it is that storage instead), for
+    ///         `separateRegistryAndCompliance` equal to `separate`.
+    function predictSuite(address deployer, bytes32 salt, bool separate) external view returns (Suite memory suite);
     /// @notice Use `authority` (a SuiteAuthority) for new suites (owner only).
     function setCurrentAuthority(address authority) external;
     /// @notice The authority new suites use.

@@ -1,7 +1,13 @@
-"""SuiteFactory: one transaction per suite, CREATE2 addresses, ownership hand-over, version upgrades."""
+"""SuiteFactory: one transaction per suite, CREATE2 addresses, ownership hand-over, version upgrades.
+
+Default layout: one TransferPolicy is the suite's identity registry and compliance; the separate
+layout (``SuiteParams.separateRegistryAndCompliance``) keeps an IdentityRegistry and a ModularCompliance.
+"""
 
 from __future__ import annotations
 
+import pytest
+from eth_utils.abi import function_signature_to_4byte_selector
 from web3.contract import Contract
 
 from dualtrack.chain import Chain
@@ -11,18 +17,31 @@ from dualtrack.suite import Protocol, Suite, SuiteParams, deploy_suite, salt_of,
 from tests.suite_fixtures import KycIssuer
 
 
-def _params(protocol: Protocol, kyc: KycIssuer, issuer: str, agent: str, symbol: str) -> SuiteParams:
-    return standard_suite_params(
+def _selector(signature: str) -> bytes:
+    return function_signature_to_4byte_selector(signature)
+
+
+def _params(
+    protocol: Protocol, kyc: KycIssuer, issuer: str, agent: str, symbol: str, *, separate: bool = False
+) -> SuiteParams:
+    params = standard_suite_params(
         protocol, name=symbol, symbol=symbol, owner=issuer, claim_issuer=kyc.contract.address, agents=[agent]
     )
+    params.separate = separate
+    return params
 
 
+@pytest.mark.parametrize("separate", [False, True], ids=["policy", "separate"])
 def test_deploy_suite__one_transaction__addresses_match_prediction(
-    evm: Chain, protocol: Protocol, kyc: KycIssuer, issuer: str, agent: str
+    evm: Chain, protocol: Protocol, kyc: KycIssuer, issuer: str, agent: str, separate: bool
 ) -> None:
-    predicted = protocol.factory.functions.predictSuite(issuer, salt_of("AAPL")).call()
+    predicted = protocol.factory.functions.predictSuite(issuer, salt_of("AAPL"), separate).call()
     suite = deploy_suite(
-        evm, protocol, _params(protocol, kyc, issuer, agent, "AAPL"), salt=salt_of("AAPL"), sender=issuer
+        evm,
+        protocol,
+        _params(protocol, kyc, issuer, agent, "AAPL", separate=separate),
+        salt=salt_of("AAPL"),
+        sender=issuer,
     )
     deployed = (
         suite.token.address,
@@ -33,13 +52,19 @@ def test_deploy_suite__one_transaction__addresses_match_prediction(
         suite.compliance.address,
     )
     assert tuple(predicted) == deployed
+    assert (suite.identity_registry.address == suite.compliance.address) is not separate
 
 
+@pytest.mark.parametrize("separate", [False, True], ids=["policy", "separate"])
 def test_deploy_suite__completed__owner_holds_every_contract_and_wiring_is_set(
-    evm: Chain, protocol: Protocol, kyc: KycIssuer, issuer: str, agent: str
+    evm: Chain, protocol: Protocol, kyc: KycIssuer, issuer: str, agent: str, separate: bool
 ) -> None:
     suite = deploy_suite(
-        evm, protocol, _params(protocol, kyc, issuer, agent, "SPY"), salt=salt_of("SPY"), sender=issuer
+        evm,
+        protocol,
+        _params(protocol, kyc, issuer, agent, "SPY", separate=separate),
+        salt=salt_of("SPY"),
+        sender=issuer,
     )
     contracts: list[Contract] = [
         suite.token,
@@ -59,6 +84,42 @@ def test_deploy_suite__completed__owner_holds_every_contract_and_wiring_is_set(
     assert suite.claim_topics_registry.functions.getClaimTopics().call() == [1]
     assert suite.trusted_issuers_registry.functions.getTrustedIssuers().call() == [kyc.contract.address]
     assert len(suite.compliance.functions.getModules().call()) == 2
+    assert suite.identity_registry.functions.policyCached().call() is True
+    assert suite.token.functions.identityRegistry().call() == suite.identity_registry.address
+    assert suite.token.functions.compliance().call() == suite.compliance.address
+
+
+def test_deploy_suite__default__one_transfer_policy_is_registry_and_compliance(
+    evm: Chain, protocol: Protocol, kyc: KycIssuer, issuer: str, agent: str
+) -> None:
+    suite = deploy_suite(
+        evm, protocol, _params(protocol, kyc, issuer, agent, "NFLX"), salt=salt_of("NFLX"), sender=issuer
+    )
+    assert suite.policy is not None
+    assert suite.policy.address == suite.identity_registry.address == suite.compliance.address
+    assert suite.policy.functions.supportsInterface(_selector("settle(uint8,address,address,uint256)")).call()
+    assert suite.policy.functions.owner().call() == issuer
+    assert suite.policy.functions.isAgent(agent).call()
+    assert suite.policy.functions.isAgent(suite.token.address).call()
+    assert suite.policy.functions.getTokenBound().call() == suite.token.address
+    assert suite.identity_storage.functions.linkedIdentityRegistries().call() == [suite.policy.address]
+
+
+def test_deploy_suite__separate__registry_and_compliance_are_distinct_contracts(
+    evm: Chain, protocol: Protocol, kyc: KycIssuer, issuer: str, agent: str
+) -> None:
+    suite = deploy_suite(
+        evm,
+        protocol,
+        _params(protocol, kyc, issuer, agent, "AMD", separate=True),
+        salt=salt_of("AMD"),
+        sender=issuer,
+    )
+    assert suite.policy is None
+    assert suite.identity_registry.address != suite.compliance.address
+    assert suite.identity_storage.functions.linkedIdentityRegistries().call() == [suite.identity_registry.address]
+    assert suite.compliance.functions.owner().call() == issuer
+    assert suite.compliance.functions.getTokenBound().call() == suite.token.address
 
 
 def test_deploy_suite__no_shared_storage__registry_keeps_records_and_no_storage_deployed(
@@ -115,7 +176,7 @@ def test_deploy_suite__shared_storage__two_suites_see_the_same_identities(
     for symbol in ("GOOGL", "AMZN"):
         params = _params(protocol, kyc, issuer, agent, symbol)
         params.identity_storage = storage.address
-        predicted = protocol.factory.functions.predictSuite(issuer, salt_of(symbol)).call()
+        predicted = protocol.factory.functions.predictSuite(issuer, salt_of(symbol), False).call()
         evm.send(storage.functions.bindIdentityRegistry(predicted[1]), issuer)  # bind the future registry
         suites.append(deploy_suite(evm, protocol, params, salt=salt_of(symbol), sender=issuer))
     identity = deploy_identity(evm, alice)

@@ -2,7 +2,10 @@
 
 The suite is deployed through SuiteFactory (every contract behind SuiteProxy) with one claim topic
 (KYC), one trusted dualtrack ClaimIssuer, CountryRestrictModule (North Korea blocked) and
-MaxBalanceModule bound, exactly like the gas benchmark.
+MaxBalanceModule bound, exactly like the gas benchmark. Every test runs on both layouts: the
+factory's default (one TransferPolicy is registry and compliance: one `settle` call per movement)
+and the separate IdentityRegistry + ModularCompliance (two calls), which must give the same
+balances, events and errors.
 """
 
 from __future__ import annotations
@@ -22,6 +25,28 @@ UNIT = 10**18
 
 def _selector(signature: str) -> bytes:
     return function_signature_to_4byte_selector(signature)
+
+
+@pytest.fixture(params=["policy", "separate"])
+def layout(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def tsla(layout: str, tsla_policy: Suite, tsla_separate: Suite) -> Suite:
+    return tsla_policy if layout == "policy" else tsla_separate
+
+
+@pytest.fixture
+def holders(layout: str, holders_policy: Actors, holders_separate: Actors) -> Actors:
+    return holders_policy if layout == "policy" else holders_separate
+
+
+@pytest.fixture
+def lost_and_found(
+    layout: str, lost_and_found_policy: tuple[Holder, str], lost_and_found_separate: tuple[Holder, str]
+) -> tuple[Holder, str]:
+    return lost_and_found_policy if layout == "policy" else lost_and_found_separate
 
 
 # ---------------------------------------------------------------------------- transfers

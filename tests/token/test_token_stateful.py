@@ -1,5 +1,8 @@
 """Hypothesis stateful suite for EquityToken + its registry + compliance, against a Python model.
 
+Runs on both suite layouts: one TransferPolicy (registry and compliance, the factory's default)
+and a separate IdentityRegistry + ModularCompliance.
+
 Random transfers, mints, burns, freezes, forced transfers, recoveries, registrations, claim
 revocations (by claim id or by a possibly re-encoded signature), removals and re-issues, issuer key
 rotations, and pauses. Every action's outcome (success, or the exact custom error)
@@ -338,8 +341,12 @@ class HolderOnlyMachine(TokenMachine):
             self.last_balances[w.address] = balance
 
 
-@pytest.fixture(scope="module")
-def machine_env(evm: Chain, protocol: Protocol, kyc: KycIssuer, issuer: str, agent: str) -> Env:
+@pytest.fixture(scope="module", params=["policy", "separate"])
+def machine_env(
+    request: pytest.FixtureRequest, evm: Chain, protocol: Protocol, kyc: KycIssuer, issuer: str, agent: str
+) -> Env:
+    """The NVDA suite in the factory's default layout (one TransferPolicy) or the separate one."""
+    layout = str(request.param)
     params = standard_suite_params(
         protocol,
         name="NVIDIA",
@@ -349,7 +356,8 @@ def machine_env(evm: Chain, protocol: Protocol, kyc: KycIssuer, issuer: str, age
         agents=[agent],
         max_balance=CAP,
     )
-    suite = deploy_suite(evm, protocol, params, salt=salt_of("NVDA-stateful"), sender=issuer)
+    params.separate = layout == "separate"
+    suite = deploy_suite(evm, protocol, params, salt=salt_of(f"NVDA-stateful-{layout}"), sender=issuer)
     accounts = evm.accounts
     registered = [(accounts[2], US), (accounts[3], DE), (accounts[7], US), (accounts[8], BLOCKED_COUNTRY)]
     wallets: list[Wallet] = []

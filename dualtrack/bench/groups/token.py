@@ -1,7 +1,10 @@
-"""``token.*`` and ``factory.*``: dualtrack's EquityToken in the benchmark configuration.
+"""``token.*``, ``token_separate.*`` and ``factory.*``: dualtrack's EquityToken in the benchmark configuration.
 
 One claim topic (KYC), one trusted dualtrack ClaimIssuer, CountryRestrictModule and
 MaxBalanceModule bound; every suite contract behind its SuiteProxy, deployed by the SuiteFactory.
+``token.*`` measures the factory's default suite, where one TransferPolicy is both the identity
+registry and the compliance (one call per movement); ``token_separate.*`` the same operations with
+a stand-alone IdentityRegistry and ModularCompliance (``SuiteParams(separate=True)``).
 Transfers move part of a balance to a holder who already holds tokens, both verified: the
 steady-state cost a holder pays. Verification is live: the registry asks the receiver's identity for
 its claim and the issuer whether it is still valid on every transfer.
@@ -43,7 +46,7 @@ class TokenBench:
     bob: str
 
 
-def setup_token_bench(evm: Chain) -> TokenBench:
+def setup_token_bench(evm: Chain, *, separate: bool = False) -> TokenBench:
     """Protocol, a KYC claim issuer, a TSLA suite and two verified holders with 1,000 TSLA each."""
     issuer, agent, alice, bob, keeper = evm.accounts[:5]
     protocol = deploy_protocol(evm, issuer)
@@ -52,6 +55,7 @@ def setup_token_bench(evm: Chain) -> TokenBench:
     params = standard_suite_params(
         protocol, name="Tesla", symbol="TSLA", owner=issuer, claim_issuer=claim_issuer.address, agents=[agent]
     )
+    params.separate = separate
     suite = deploy_suite(evm, protocol, params, salt=salt_of("TSLA-bench"), sender=issuer)
     for wallet, country in ((alice, US), (bob, DE)):
         onboard_holder(evm, suite, wallet, country, claim_issuer=claim_issuer, signer_key=signer_key, registrar=agent)
@@ -60,20 +64,30 @@ def setup_token_bench(evm: Chain) -> TokenBench:
     return TokenBench(protocol, suite, claim_issuer, issuer, agent, alice, bob)
 
 
-@benchmark("token", title="dualtrack EquityToken (SuiteProxy, 1 topic, 1 issuer, 2 modules)")
-def token_group(evm: Chain) -> dict[str, int]:
-    b = setup_token_bench(evm)
+def _token_operations(evm: Chain, b: TokenBench, prefix: str) -> dict[str, int]:
     token, alice, bob, agent = b.suite.token, b.alice, b.bob, b.agent
     return {
-        "token.transfer": measure(evm, lambda: evm.send(token.functions.transfer(bob, UNIT), alice)),
-        "token.transferFrom": measure(evm, lambda: evm.send(token.functions.transferFrom(alice, bob, UNIT), bob)),
-        "token.mint": measure(evm, lambda: evm.send(token.functions.mint(bob, UNIT), agent)),
-        "token.burn": measure(evm, lambda: evm.send(token.functions.burn(bob, UNIT), agent)),
-        "token.forcedTransfer": measure(evm, lambda: evm.send(token.functions.forcedTransfer(alice, bob, UNIT), agent)),
-        "token.batchTransfer20": measure(
+        f"{prefix}.transfer": measure(evm, lambda: evm.send(token.functions.transfer(bob, UNIT), alice)),
+        f"{prefix}.transferFrom": measure(evm, lambda: evm.send(token.functions.transferFrom(alice, bob, UNIT), bob)),
+        f"{prefix}.mint": measure(evm, lambda: evm.send(token.functions.mint(bob, UNIT), agent)),
+        f"{prefix}.burn": measure(evm, lambda: evm.send(token.functions.burn(bob, UNIT), agent)),
+        f"{prefix}.forcedTransfer": measure(
+            evm, lambda: evm.send(token.functions.forcedTransfer(alice, bob, UNIT), agent)
+        ),
+        f"{prefix}.batchTransfer20": measure(
             evm, lambda: evm.send(token.functions.batchTransfer([bob] * BATCH_SIZE, [UNIT] * BATCH_SIZE), alice)
         ),
     }
+
+
+@benchmark("token", title="dualtrack EquityToken (SuiteProxy, 1 topic, 1 issuer, 2 modules, TransferPolicy)")
+def token_group(evm: Chain) -> dict[str, int]:
+    return _token_operations(evm, setup_token_bench(evm), "token")
+
+
+@benchmark("token_separate", title="dualtrack EquityToken with a separate IdentityRegistry and ModularCompliance")
+def token_separate_group(evm: Chain) -> dict[str, int]:
+    return _token_operations(evm, setup_token_bench(evm, separate=True), "token_separate")
 
 
 @benchmark("factory", title="SuiteFactory: a complete suite in one transaction")
