@@ -6,8 +6,11 @@ MaxBalanceModule bound; every suite contract behind its SuiteProxy, deployed by 
 registry and the compliance (one call per movement); ``token_separate.*`` the same operations with
 a stand-alone IdentityRegistry and ModularCompliance (``SuiteParams(separate=True)``).
 Transfers move part of a balance to a holder who already holds tokens, both verified: the
-steady-state cost a holder pays. Verification is live: the registry asks the receiver's identity for
-its claim and the issuer whether it is still valid on every transfer.
+steady-state cost a holder pays. Verification is live on every transfer: with dualtrack's Identity and
+ClaimIssuer the registry asks the issuer for its held-claim record of the receiver's claim (cleared in
+the same transaction as a revocation, a removal or a key change); ``token_paths.*`` measures the
+other verification paths: the live claim check once records are stale (after an issuer key change),
+and holders whose identities and claim issuer are ONCHAINID 2.2.1's (interop, always live).
 """
 
 from __future__ import annotations
@@ -18,7 +21,10 @@ from web3.contract import Contract
 
 from dualtrack.bench.registry import benchmark, measure
 from dualtrack.chain import Chain, dev_private_keys
+from dualtrack.claims import ECDSA_KEY_TYPE, ClaimTopic, KeyPurpose, key_hash
 from dualtrack.identity import deploy_claim_issuer
+from dualtrack.peers.onchainid import deploy_claim_issuer as deploy_onchainid_issuer
+from dualtrack.peers.onchainid import onchainid_artifact
 from dualtrack.suite import (
     DE,
     UNIT,
@@ -88,6 +94,37 @@ def token_group(evm: Chain) -> dict[str, int]:
 @benchmark("token_separate", title="dualtrack EquityToken with a separate IdentityRegistry and ModularCompliance")
 def token_separate_group(evm: Chain) -> dict[str, int]:
     return _token_operations(evm, setup_token_bench(evm, separate=True), "token_separate")
+
+
+@benchmark("token_paths", title="dualtrack token.transfer on the other verification paths")
+def token_paths_group(evm: Chain) -> dict[str, int]:
+    b = setup_token_bench(evm)
+    token, alice, bob = b.suite.token, b.alice, b.bob
+    results: dict[str, int] = {}
+    # An unrelated CLAIM key comes and goes: every held-claim record is stale until re-synced.
+    spare = key_hash("0x000000000000000000000000000000000000dEaD")
+    evm.send(b.claim_issuer.functions.addKey(spare, int(KeyPurpose.CLAIM), ECDSA_KEY_TYPE), b.issuer)
+    evm.send(b.claim_issuer.functions.removeKey(spare, int(KeyPurpose.CLAIM)), b.issuer)
+    results["token_paths.transfer_stale_record"] = measure(
+        evm, lambda: evm.send(token.functions.transfer(bob, UNIT), alice)
+    )
+
+    # ONCHAINID 2.2.1 identities and claim issuer (npm artifacts) in a second suite.
+    signing_key = dev_private_keys(7)[6]
+    oid_issuer = deploy_onchainid_issuer(evm, b.issuer, signing_key)
+    params = standard_suite_params(
+        b.protocol, name="Apple", symbol="AAPL", owner=b.issuer, claim_issuer=oid_issuer.address, agents=[b.agent]
+    )
+    suite = deploy_suite(evm, b.protocol, params, salt=salt_of("AAPL-bench"), sender=b.issuer)
+    for wallet, country in ((alice, US), (bob, DE)):
+        identity = evm.deploy(onchainid_artifact("Identity"), wallet, False, sender=wallet)
+        oid_issuer.issue(identity, wallet, int(ClaimTopic.KYC))
+        evm.send(suite.identity_registry.functions.registerIdentity(wallet, identity.address, country), b.agent)
+    evm.send(suite.token.functions.batchMint([alice, bob], [1_000 * UNIT, 1_000 * UNIT]), b.agent)
+    results["token_paths.transfer_onchainid"] = measure(
+        evm, lambda: evm.send(suite.token.functions.transfer(bob, UNIT), alice)
+    )
+    return results
 
 
 @benchmark("factory", title="SuiteFactory: a complete suite in one transaction")
