@@ -9,6 +9,8 @@ Used by the token tests, the benchmarks and the demo::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from eth_account import Account
 from eth_utils.address import to_checksum_address
 from web3.contract import Contract
@@ -61,6 +63,23 @@ def add_claim(
     claim = signed_claim(identity, issuer, signing_private_key, topic, data, uri)
     evm.send(identity.functions.addClaim(*claim.as_args()), owner)
     return claim_id(claim.issuer, topic)
+
+
+def sync_held_claims(
+    evm: Chain, claim_issuer: Contract, identities: Sequence[Contract | str], topic: int, sender: str
+) -> list[str]:
+    """Renew ``claim_issuer``'s held-claim records of ``identities`` for ``topic`` (a keeper's job after
+    the issuer's signing keys changed: until then those holders are verified by the slower live check).
+
+    Returns the identities whose record is valid afterwards; ``syncHeldClaim`` clears the others.
+    """
+    held: list[str] = []
+    for identity in identities:
+        address = _address(identity)
+        evm.send(claim_issuer.functions.syncHeldClaim(address, topic), sender)
+        if claim_issuer.functions.isHeldClaimValid(address, topic).call():
+            held.append(address)
+    return held
 
 
 def signer_address(private_key: str | bytes) -> str:

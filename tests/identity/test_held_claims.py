@@ -22,7 +22,7 @@ from dualtrack.claims import (
     malleate,
     with_raw_v,
 )
-from dualtrack.identity import add_claim, deploy_claim_issuer, deploy_identity, signed_claim
+from dualtrack.identity import add_claim, deploy_claim_issuer, deploy_identity, signed_claim, sync_held_claims
 from dualtrack.peers.onchainid import onchainid_artifact
 from dualtrack.suite import UNIT, Suite
 from tests.suite_fixtures import Actors, KycIssuer
@@ -292,3 +292,19 @@ def test_is_verified__issuer_not_trusted__record_ignored(
     wallet = evm.new_account()
     evm.send(tsla.identity_registry.functions.registerIdentity(wallet, identity.address, 840), agent)
     assert not tsla.identity_registry.functions.isVerified(wallet).call()
+
+
+def test_sync_held_claims__after_key_rotation__keeper_renews_valid_and_clears_revoked(
+    evm: Chain, tsla: Suite, kyc: KycIssuer, holders: Actors, stranger: str, keeper: str
+) -> None:
+    contract = kyc.contract
+    evm.send(contract.functions.addKey(key_hash(stranger), int(KeyPurpose.CLAIM), ECDSA_KEY_TYPE), kyc.owner)
+    evm.send(contract.functions.removeKey(key_hash(stranger), int(KeyPurpose.CLAIM)), kyc.owner)
+    kyc.revoke(evm, holders.carol)
+    identities = [holders.alice.identity, holders.bob.identity, holders.carol.identity]
+    assert not any(_held(contract, identity) for identity in identities)
+    renewed = sync_held_claims(evm, contract, identities, TOPIC, keeper)
+    assert renewed == [holders.alice.identity.address, holders.bob.identity.address]
+    verified = tsla.identity_registry.functions.isVerified
+    wallets = (holders.alice.wallet, holders.bob.wallet, holders.carol.wallet)
+    assert [verified(wallet).call() for wallet in wallets] == [True, True, False]
