@@ -43,14 +43,36 @@ def _local_manifest(build_dir: Path = BUILD_DIR) -> dict[str, Any]:
     return dict(json.loads(manifest_path.read_text()))
 
 
+# Contracts whose fallback delegatecalls an extension: their address answers the extension's
+# functions too, so their ABI is the union of both.
+EXTENDED_BY = {
+    "EquityToken": "EquityTokenCorporateActions",
+    "EquityTokenV2": "EquityTokenCorporateActions",
+}
+
+
 def local_artifact(name: str) -> Artifact:
-    """Return a dualtrack contract compiled by Ape."""
+    """Return a dualtrack contract compiled by Ape (with its extension's functions, see EXTENDED_BY)."""
     contract_types = _local_manifest().get("contractTypes", {})
     if name not in contract_types:
         raise ArtifactNotFoundError(f"contract {name!r} is not in the Ape build")
     contract_type = contract_types[name]
     bytecode = (contract_type.get("deploymentBytecode") or {}).get("bytecode") or "0x"
-    return Artifact(name=name, abi=contract_type["abi"], bytecode=bytecode)
+    abi = list(contract_type["abi"])
+    extension = EXTENDED_BY.get(name)
+    if extension is not None:
+        known = {_abi_key(entry) for entry in abi}
+        abi += [
+            entry
+            for entry in contract_types[extension]["abi"]
+            if entry.get("type") != "constructor" and _abi_key(entry) not in known
+        ]
+    return Artifact(name=name, abi=abi, bytecode=bytecode)
+
+
+def _abi_key(entry: dict[str, Any]) -> tuple[str, str, tuple[str, ...]]:
+    inputs = tuple(str(item.get("type")) for item in entry.get("inputs", []))
+    return (str(entry.get("type")), str(entry.get("name", "")), inputs)
 
 
 def local_artifact_names() -> list[str]:

@@ -107,13 +107,20 @@ def _send(action: Callable[[], T]) -> T:
 
 def _deploy_asset_track(deployer: Any, project: Any, deployment: Deployment) -> None:
     """Implementations, the v1 SuiteAuthority, the SuiteFactory, modules, a KYC issuer and a TSLA suite."""
+    from dualtrack.artifacts import EXTENDED_BY
     from dualtrack.proxy import SUITE_CONTRACTS, role_id
     from dualtrack.suite import BLOCKED_COUNTRY, MAX_BALANCE, MODULES, salt_of
 
     authority = _send(lambda: deployer.deploy(project.SuiteAuthority, "1.0.0", deployer))
     deployment.add("SuiteAuthority", authority, "v1.0.0 implementations: upgrading it upgrades every v1 suite")
     for name in SUITE_CONTRACTS:
-        implementation = _send(partial(deployer.deploy, getattr(project, name)))
+        constructor_args: tuple[Any, ...] = ()
+        extension_name = EXTENDED_BY.get(name)
+        if extension_name is not None:
+            extension = _send(partial(deployer.deploy, getattr(project, extension_name)))
+            deployment.add(extension_name, extension, f"extension of {name}, delegatecalled from its fallback")
+            constructor_args = (extension,)
+        implementation = _send(partial(deployer.deploy, getattr(project, name), *constructor_args))
         deployment.add(f"{name} (impl)", implementation, "implementation behind SuiteProxy")
         _send(partial(authority.setImplementation, role_id(name), implementation, sender=deployer))
     factory = _send(lambda: deployer.deploy(project.SuiteFactory, deployer, authority))

@@ -7,7 +7,7 @@ from typing import Any
 from eth_utils.crypto import keccak
 from web3.contract import Contract
 
-from dualtrack.artifacts import local_artifact
+from dualtrack.artifacts import EXTENDED_BY, local_artifact
 from dualtrack.chain import Chain
 
 SUITE_CONTRACTS = (
@@ -19,6 +19,15 @@ SUITE_CONTRACTS = (
     "ModularCompliance",
     "TransferPolicy",
 )
+
+
+def deploy_implementation(evm: Chain, contract_name: str, *, sender: str) -> Contract:
+    """Deploy an implementation; one that is extended (EXTENDED_BY) first gets its extension deployed
+    and passed to its constructor."""
+    extension = EXTENDED_BY.get(contract_name)
+    if extension is None:
+        return evm.deploy(contract_name, sender=sender)
+    return evm.deploy(contract_name, evm.deploy(extension, sender=sender).address, sender=sender)
 
 
 def role_id(contract_name: str) -> bytes:
@@ -50,7 +59,7 @@ def deploy_proxied(
     try:
         implementation.call()
     except Exception:  # unknown role: the authority reverts with SuiteAuthorityUnknownRole
-        impl = evm.deploy(contract_name, sender=sender)
+        impl = deploy_implementation(evm, contract_name, sender=sender)
         evm.send(authority.functions.setImplementation(role, impl.address), sender)
     art = local_artifact(contract_name)
     template = evm.w3.eth.contract(abi=art.abi)

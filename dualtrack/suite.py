@@ -19,7 +19,7 @@ from web3.contract import Contract
 from dualtrack.chain import Chain
 from dualtrack.claims import ClaimTopic
 from dualtrack.identity import add_claim, deploy_identity
-from dualtrack.proxy import SUITE_CONTRACTS, role_id
+from dualtrack.proxy import SUITE_CONTRACTS, deploy_implementation, role_id
 
 ZERO_ADDRESS = "0x" + "00" * 20
 UNIT = 10**18
@@ -134,7 +134,7 @@ def deploy_protocol(evm: Chain, admin: str, version: str = "1.0.0") -> Protocol:
     """Deploy implementations, their SuiteAuthority, the SuiteFactory and the module singletons."""
     authority = evm.deploy("SuiteAuthority", version, admin, sender=admin)
     for name in SUITE_CONTRACTS:
-        implementation = evm.deploy(name, sender=admin)
+        implementation = deploy_implementation(evm, name, sender=admin)
         evm.send(authority.functions.setImplementation(role_id(name), implementation.address), admin)
     factory = evm.deploy("SuiteFactory", admin, authority.address, sender=admin)
     modules = {name: evm.deploy(name, sender=admin) for name in MODULES}

@@ -20,6 +20,8 @@ import {IIdentity} from "../interfaces/identity/IIdentity.sol";
 import {IModularCompliance} from "../interfaces/compliance/IModularCompliance.sol";
 import {ITransferPolicy} from "../interfaces/compliance/ITransferPolicy.sol";
 import {Movement, MovementKind} from "../interfaces/compliance/IComplianceModule.sol";
+import {BalanceCheckpoints} from "../libraries/BalanceCheckpoints.sol";
+import {EquityTokenState} from "./EquityTokenState.sol";
 
 /// @title EquityToken - an ERC-3643 permissioned stock token (one per listed stock)
 /// @notice Transfers only between verified holders, with the agent powers regulators require.
@@ -32,58 +34,51 @@ import {Movement, MovementKind} from "../interfaces/compliance/IComplianceModule
 ///      factory's default suite), a flag in the config slot makes every movement but recovery ONE
 ///      call (`settle`), made where `moved` is made in separate mode (after the token's own state
 ///      change; the policy's verification only makes static calls): same errors, events and order.
-contract EquityToken is IEquityToken, Initializable, OwnableUpgradeable, EIP712Upgradeable, NoncesUpgradeable, IERC20Errors {
-    // ------------------------------------------------------------------ types and storage
-
-    /// @dev One slot per wallet. 112 bits hold 5.19e33 raw units: 5e15 whole shares at 18 decimals.
-    struct Account {
-        uint112 balance;
-        uint112 frozen;
-        bool walletFrozen;
-    }
-
-    /// @dev One slot per agent: membership and the powers it is denied.
-    struct Agent {
-        bool isAgent;
-        bool disableMint;
-        bool disableBurn;
-        bool disableAddressFreeze;
-        bool disableForceTransfer;
-        bool disablePartialFreeze;
-        bool disablePause;
-        bool disableRecovery;
-    }
-
-    /// @custom:storage-location erc7201:dualtrack.storage.EquityToken
-    struct EquityTokenStorage {
-        IIdentityRegistry identityRegistry; // slot 0, packed with `paused`, `decimals` and `policyMode`
-        bool paused;
-        uint8 decimals;
-        // identityRegistry == compliance and it is an ITransferPolicy: one `settle` call per movement
-        bool policyMode;
-        IModularCompliance compliance; // slot 1
-        uint256 totalSupply;
-        address onchainID;
-        string name;
-        string symbol;
-        mapping(address wallet => Account account) accounts;
-        mapping(address holder => mapping(address spender => uint256 amount)) allowances;
-        mapping(address account => Agent agent) agents;
-    }
-
-    // keccak256(abi.encode(uint256(keccak256("dualtrack.storage.EquityToken")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant EQUITY_TOKEN_STORAGE = 0x66075add6576ede7dae8a3bc87bd0a57a174eae64a0a1859087d6c01cac1f600;
+///      Corporate actions: the ERC-8056 multiplier never touches a raw balance, and record-time
+///      snapshots cost a movement nothing but two comparisons (the next record time sits in the config
+///      slot, each wallet's last synced snapshot in its account slot) unless a record time passed since
+///      the wallet last moved, when its balance before the move is checkpointed once.
+contract EquityToken is EquityTokenState, IEquityToken, Initializable, OwnableUpgradeable, EIP712Upgradeable, NoncesUpgradeable, IERC20Errors {
+    using BalanceCheckpoints for BalanceCheckpoints.Checkpoint[];
 
     bytes32 private constant PERMIT_TYPEHASH =
         keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)");
 
     string private constant VERSION = "1.0.0";
+
     uint256 private constant MANAGEMENT_PURPOSE = 1;
 
     // ------------------------------------------------------------------ construction
 
-    constructor() {
+    /// @dev The corporate-action surface (ICorporateActionTarget), delegatecalled from `fallback`.
+    address private immutable CORPORATE_ACTIONS;
+
+    /// @param corporateActions An EquityTokenCorporateActions deployment (stateless: any one serves
+    ///        every token implementation built on the same EquityTokenState).
+    constructor(address corporateActions) {
+        if (corporateActions.code.length == 0) revert EquityTokenZeroAddress();
+        CORPORATE_ACTIONS = corporateActions;
         _disableInitializers();
+    }
+
+    /// @notice Serves ICorporateActionTarget (ERC-8056 multiplier, record-time snapshots) by running
+    ///         the corporate-actions extension in this token's context; any other unknown call reverts
+    ///         there. Keeps the token's own code under the contract size limit without a second proxy.
+    fallback() external {
+        address extension = CORPORATE_ACTIONS;
+        assembly ("memory-safe") {
+            // Scratch use of memory from 0: nothing after this returns to Solidity code.
+            calldatacopy(0, 0, calldatasize())
+            let ok := delegatecall(gas(), extension, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if iszero(ok) { revert(0, returndatasize()) }
+            return(0, returndatasize())
+        }
+    }
+
+    /// @notice The extension that serves ICorporateActionTarget for this implementation.
+    function corporateActionsExtension() external view returns (address) {
+        return CORPORATE_ACTIONS;
     }
 
     /// @inheritdoc IEquityToken
@@ -439,12 +434,15 @@ contract EquityToken is IEquityToken, Initializable, OwnableUpgradeable, EIP712U
         Account memory account = $.accounts[userAddress];
         if (amount > account.balance) revert ERC20InsufficientBalance(userAddress, account.balance, amount);
         _unfreezeShortfall(userAddress, account, amount);
+        uint24 taken = _syncSnapshots($);
+        _checkpoint($, userAddress, account, taken);
+        _checkpointSupply($, $.totalSupply, taken);
         // unchecked: amount <= balance <= totalSupply.
         unchecked {
             account.balance -= uint112(amount);
             $.totalSupply -= amount;
         }
-        $.accounts[userAddress] = account;
+        _writeAccount($.accounts[userAddress], account);
         emit Transfer(userAddress, address(0), amount);
         if ($.policyMode) return _settle($, MovementKind.Burn, userAddress, address(0), amount);
         (address fromIdentity, uint16 fromCountry,,,) = $.identityRegistry.transferParties(userAddress, address(0));
@@ -518,14 +516,18 @@ contract EquityToken is IEquityToken, Initializable, OwnableUpgradeable, EIP712U
         // hold tokens to recover: only drop it when this registry is the storage's only user.
         if (registry.identityStorage().linkedIdentityRegistries().length <= 1) registry.deleteIdentity(lostWallet);
 
+        uint24 taken = _syncSnapshots($);
+        _checkpoint($, lostWallet, lost, taken);
         Account memory recovered = $.accounts[newWallet];
+        _checkpoint($, newWallet, recovered, taken);
         uint256 balanceAfter = uint256(recovered.balance) + lost.balance;
         // Both balances are parts of totalSupply < 2**112, so their sum fits.
         recovered.balance = uint112(balanceAfter);
         recovered.frozen += lost.frozen;
         recovered.walletFrozen = recovered.walletFrozen || lost.walletFrozen;
-        $.accounts[newWallet] = recovered;
-        delete $.accounts[lostWallet];
+        _writeAccount($.accounts[newWallet], recovered);
+        // Emptied, but it keeps its snapshot sync so its balance at past record times stays readable.
+        _writeAccount($.accounts[lostWallet], Account(0, 0, false, lost.snapshotSynced));
 
         if (lost.balance > 0) emit Transfer(lostWallet, newWallet, lost.balance);
         if (lost.frozen > 0) {
@@ -608,6 +610,26 @@ contract EquityToken is IEquityToken, Initializable, OwnableUpgradeable, EIP712U
 
     // ------------------------------------------------------------------ internals
 
+
+
+
+    /// @dev Before `account`'s balance changes: checkpoint it if a snapshot was taken since it last
+    ///      changed (updates `account.snapshotSynced` in memory; the caller writes the account back).
+    function _checkpoint(EquityTokenStorage storage $, address wallet, Account memory account, uint24 taken)
+        private
+    {
+        if (account.snapshotSynced < taken) {
+            account.snapshotSynced = $.balanceHistory[wallet].record(account.snapshotSynced, taken, account.balance);
+        }
+    }
+
+    /// @dev Before the total supply changes: the same for the supply (`supply` < 2**112).
+    function _checkpointSupply(EquityTokenStorage storage $, uint256 supply, uint24 taken) private {
+        uint24 synced = $.supplySnapshotSynced;
+        if (synced < taken) $.supplySnapshotSynced = $.supplyHistory.record(synced, taken, uint112(supply));
+    }
+
+
     /// @dev The holder transfer path. Checks in the ERC-3643 order: paused, frozen wallets,
     ///      unfrozen balance, receiver verified, then compliance checks and records in one call.
     function _holderTransfer(address from, address to, uint256 amount) private {
@@ -651,11 +673,10 @@ contract EquityToken is IEquityToken, Initializable, OwnableUpgradeable, EIP712U
     function _mint(EquityTokenStorage storage $, uint256 supply, address to, uint256 amount) private {
         uint256 supplyAfter = supply + amount;
         if (supplyAfter > type(uint112).max) revert EquityTokenSupplyOverflow(supplyAfter);
+        uint24 taken = _syncSnapshots($);
+        _checkpointSupply($, supply, taken);
         $.totalSupply = supplyAfter;
-        // supplyAfter < 2**112 bounds every balance.
-        unchecked {
-            $.accounts[to].balance += uint112(amount);
-        }
+        _credit($, to, amount, taken);
         emit Transfer(address(0), to, amount);
     }
 
@@ -680,13 +701,37 @@ contract EquityToken is IEquityToken, Initializable, OwnableUpgradeable, EIP712U
     /// @dev Moves `amount` (<= source.balance, checked by callers) and emits Transfer.
     function _move(address from, address to, Account memory source, uint256 amount) private {
         EquityTokenStorage storage $ = _store();
+        uint24 taken = _syncSnapshots($);
+        _checkpoint($, from, source, taken);
         // unchecked: amount <= source.balance, and any balance plus amount <= totalSupply < 2**112.
         unchecked {
             source.balance -= uint112(amount);
-            $.accounts[from] = source;
-            $.accounts[to].balance += uint112(amount);
         }
+        // Written before the receiver is read: a self-transfer must see its own debit.
+        _writeAccount($.accounts[from], source);
+        _credit($, to, amount, taken);
         emit Transfer(from, to, amount);
+    }
+
+    /// @dev Adds `amount` to `to`'s balance (checkpointing it first if a snapshot was taken since it
+    ///      last changed), updating the slot in place: cheaper than a struct round trip.
+    function _credit(EquityTokenStorage storage $, address to, uint256 amount, uint24 taken) private {
+        Account storage target = $.accounts[to];
+        uint24 synced = target.snapshotSynced;
+        if (synced < taken) target.snapshotSynced = $.balanceHistory[to].record(synced, taken, target.balance);
+        // unchecked: any balance plus amount <= totalSupply < 2**112 (checked by every caller).
+        unchecked {
+            target.balance += uint112(amount);
+        }
+    }
+
+    /// @dev One SSTORE for a whole account (Solidity writes a packed struct field by field).
+    function _writeAccount(Account storage slot, Account memory account) private {
+        uint256 word = uint256(account.balance) | (uint256(account.frozen) << 112)
+            | (account.walletFrozen ? uint256(1) << 224 : 0) | (uint256(account.snapshotSynced) << 232);
+        assembly ("memory-safe") {
+            sstore(slot.slot, word)
+        }
     }
 
     /// @dev Burns and forced transfers may take frozen tokens: unfreeze just the shortfall.
@@ -712,9 +757,4 @@ contract EquityToken is IEquityToken, Initializable, OwnableUpgradeable, EIP712U
         if (a != b) revert EquityTokenLengthMismatch(a, b);
     }
 
-    function _store() private pure returns (EquityTokenStorage storage $) {
-        assembly {
-            $.slot := EQUITY_TOKEN_STORAGE
-        }
-    }
 }

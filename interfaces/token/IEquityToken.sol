@@ -11,7 +11,10 @@ import {IAgentRole} from "./IAgentRole.sol";
 ///         units; `decimals()` applies. Improvements over the reference: the allowance is checked
 ///         before any costly check, batch arrays must have equal lengths, forced transfers and
 ///         recoveries emit their own events and notify compliance, and recovery checks that the
-///         lost wallet belongs to the given identity.
+///         lost wallet belongs to the given identity. The token also answers ICorporateActionTarget
+///         (an ERC-8056 UI multiplier for splits and stock dividends, record-time balance snapshots
+///         for cash dividends; neither ever changes a raw balance): integrators use both interfaces
+///         on the same address.
 interface IEquityToken is IERC3643, IERC20Metadata, IERC20Permit, IAgentRole {
     /// @notice An agent moved tokens with `forcedTransfer` (emitted besides `Transfer`).
     event ForcedTransfer(address indexed agent, address indexed from, address indexed to, uint256 amount);

@@ -12,7 +12,7 @@ from web3.contract import Contract
 
 from dualtrack.chain import Chain
 from dualtrack.identity import deploy_identity
-from dualtrack.proxy import role_id
+from dualtrack.proxy import deploy_implementation, role_id
 from dualtrack.suite import Protocol, Suite, SuiteParams, deploy_suite, salt_of, standard_suite_params
 from tests.suite_fixtures import KycIssuer
 
@@ -194,7 +194,7 @@ def test_authority_upgrade__token_implementation__every_suite_of_the_version_upg
         evm, protocol, _params(protocol, kyc, issuer, agent, "META"), salt=salt_of("META"), sender=issuer
     )
     balance_before = tsla.token.functions.totalSupply().call()
-    v2 = evm.deploy("EquityTokenV2", sender=issuer)
+    v2 = deploy_implementation(evm, "EquityTokenV2", sender=issuer)
     evm.send(protocol.authority.functions.setImplementation(role_id("EquityToken"), v2.address), issuer)
     assert tsla.token.functions.version().call() == "2.0.0"
     assert other.token.functions.version().call() == "2.0.0"

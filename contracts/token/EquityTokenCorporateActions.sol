@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {OwnableUpgradeable} from "@openzeppelin/contracts-upgradeable/access/OwnableUpgradeable.sol";
+import {IScaledUIAmount} from "../interfaces/token/IScaledUIAmount.sol";
+import {IBalanceSnapshots} from "../interfaces/token/IBalanceSnapshots.sol";
+import {ICorporateActionTarget} from "../interfaces/token/ICorporateActionTarget.sol";
+import {BalanceCheckpoints} from "../libraries/BalanceCheckpoints.sol";
+import {EquityTokenState} from "./EquityTokenState.sol";
+
+/// @title EquityTokenCorporateActions - the token's corporate-action surface (ICorporateActionTarget)
+/// @notice Runs only inside an EquityToken, which delegatecalls it from its fallback: it reads and
+///         writes the token's storage (EquityTokenState) and the token's owner (OwnableUpgradeable's
+///         namespace). Called directly it sees its own empty storage, so every state change reverts
+///         (no owner, no corporate-action agent). The ERC-8056 multiplier never touches a raw balance;
+///         snapshot scheduling only sets record times, which the token's movements checkpoint lazily.
+contract EquityTokenCorporateActions is EquityTokenState, ICorporateActionTarget, OwnableUpgradeable {
+    using BalanceCheckpoints for BalanceCheckpoints.Checkpoint[];
+
+    uint256 private constant ONE = 1e18;
+
+    /// @inheritdoc ICorporateActionTarget
+    uint256 public constant MIN_UI_MULTIPLIER = 1e6;
+    /// @inheritdoc ICorporateActionTarget
+    uint256 public constant MAX_UI_MULTIPLIER = 1e30;
+    /// @inheritdoc ICorporateActionTarget
+    uint256 public constant MAX_PENDING_SNAPSHOTS = 8;
+
+    constructor() {
+        _disableInitializers();
+    }
+
+    modifier onlyCorporateActionAgent() {
+        if (!_store().corporateActionAgents[msg.sender]) revert CorporateActionTargetNotAgent(msg.sender);
+        _;
+    }
+
+    /// @inheritdoc ICorporateActionTarget
+    function setCorporateActionAgent(address agent, bool enabled) external onlyOwner {
+        if (agent == address(0)) revert CorporateActionTargetZeroAddress();
+        _store().corporateActionAgents[agent] = enabled;
+        emit CorporateActionAgentSet(agent, enabled);
+    }
+
+    /// @inheritdoc ICorporateActionTarget
+    function isCorporateActionAgent(address account) external view returns (bool) {
+        return _store().corporateActionAgents[account];
+    }
+
+    /// @inheritdoc ICorporateActionTarget
+    function scheduleUIMultiplier(uint256 newMultiplier, uint256 effectiveAt_) external onlyCorporateActionAgent {
+        if (newMultiplier < MIN_UI_MULTIPLIER || newMultiplier > MAX_UI_MULTIPLIER) {
+            revert ScaledUIAmountInvalidMultiplier(newMultiplier);
+        }
+        if (effectiveAt_ <= block.timestamp || effectiveAt_ > type(uint40).max) {
+            revert ScaledUIAmountInvalidEffectiveAt(effectiveAt_, block.timestamp);
+        }
+        EquityTokenStorage storage $ = _store();
+        UIMultiplier memory m = $.multiplier;
+        if (m.effectiveAt > block.timestamp) revert ScaledUIAmountChangePending(m.next, m.effectiveAt);
+        uint256 inEffect = _multiplierNow(m);
+        // Both multipliers are within [MIN_UI_MULTIPLIER, MAX_UI_MULTIPLIER] (< 2**104) or 1e18.
+        $.multiplier = UIMultiplier(uint104(inEffect), uint104(newMultiplier), uint40(effectiveAt_));
+        emit UIMultiplierUpdated(inEffect, newMultiplier, effectiveAt_);
+    }
+
+    /// @inheritdoc ICorporateActionTarget
+    function cancelUIMultiplier() external onlyCorporateActionAgent {
+        EquityTokenStorage storage $ = _store();
+        UIMultiplier memory m = $.multiplier;
+        if (m.effectiveAt <= block.timestamp) revert ScaledUIAmountNothingPending();
+        $.multiplier = UIMultiplier(m.current, m.current, 0);
+        emit UIMultiplierCancelled(m.next, m.effectiveAt);
+    }
+
+    /// @inheritdoc IScaledUIAmount
+    function uiMultiplier() public view returns (uint256) {
+        return _multiplierNow(_store().multiplier);
+    }
+
+    /// @inheritdoc IScaledUIAmount
+    function newUIMultiplier() external view returns (uint256) {
+        UIMultiplier memory m = _store().multiplier;
+        return m.effectiveAt == 0 ? _multiplierNow(m) : m.next;
+    }
+
+    /// @inheritdoc IScaledUIAmount
+    function effectiveAt() external view returns (uint256) {
+        return _store().multiplier.effectiveAt;
+    }
+
+    /// @inheritdoc IScaledUIAmount
+    /// @dev Exact for every raw amount up to 2**156 (the multiplier is below 2**100); larger inputs
+    ///      revert with an arithmetic panic rather than wrap.
+    function toUIAmount(uint256 rawAmount) public view returns (uint256) {
+        return rawAmount * uiMultiplier() / ONE;
+    }
+
+    /// @inheritdoc IScaledUIAmount
+    /// @dev Exact for every UI amount up to 2**196; larger inputs revert with an arithmetic panic.
+    function fromUIAmount(uint256 uiAmount) external view returns (uint256) {
+        return uiAmount * ONE / uiMultiplier();
+    }
+
+    /// @inheritdoc IScaledUIAmount
+    function balanceOfUI(address account) external view returns (uint256) {
+        return toUIAmount(_store().accounts[account].balance);
+    }
+
+    /// @inheritdoc IBalanceSnapshots
+    function scheduleSnapshot(uint256 recordTime) external onlyCorporateActionAgent returns (uint256 snapshotId) {
+        if (recordTime <= block.timestamp || recordTime > type(uint40).max) {
+            revert BalanceSnapshotsInvalidRecordTime(recordTime, block.timestamp);
+        }
+        EquityTokenStorage storage $ = _store();
+        uint256 taken = _syncSnapshots($);
+        uint40[] storage times = $.snapshotTimes;
+        uint256 count = times.length;
+        if (count != 0 && recordTime <= times[count - 1]) revert BalanceSnapshotsOutOfOrder(recordTime, times[count - 1]);
+        // Pending ones are bounded (the sync scans them); the ids fit the account slot's 24 bits.
+        if (count - taken >= MAX_PENDING_SNAPSHOTS) revert BalanceSnapshotsCapReached(MAX_PENDING_SNAPSHOTS);
+        if (count == type(uint24).max) revert BalanceSnapshotsCapReached(type(uint24).max);
+        times.push(uint40(recordTime));
+        if (count == taken) $.nextRecordTime = uint40(recordTime);
+        snapshotId = count + 1;
+        emit SnapshotScheduled(snapshotId, recordTime);
+    }
+
+    /// @inheritdoc IBalanceSnapshots
+    function snapshotTime(uint256 snapshotId) external view returns (uint256) {
+        uint40[] storage times = _store().snapshotTimes;
+        if (snapshotId == 0 || snapshotId > times.length) revert BalanceSnapshotsUnknown(snapshotId);
+        return times[snapshotId - 1];
+    }
+
+    /// @inheritdoc IBalanceSnapshots
+    function snapshotCount() external view returns (uint256) {
+        return _store().snapshotTimes.length;
+    }
+
+    /// @inheritdoc IBalanceSnapshots
+    function balanceAt(address account, uint256 snapshotId) external view returns (uint256) {
+        EquityTokenStorage storage $ = _store();
+        _requireTaken($, snapshotId);
+        Account memory a = $.accounts[account];
+        return $.balanceHistory[account].balanceAt(a.snapshotSynced, snapshotId, a.balance);
+    }
+
+    /// @inheritdoc IBalanceSnapshots
+    function totalSupplyAt(uint256 snapshotId) external view returns (uint256) {
+        EquityTokenStorage storage $ = _store();
+        _requireTaken($, snapshotId);
+        return $.supplyHistory.balanceAt($.supplySnapshotSynced, snapshotId, $.totalSupply);
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    function _multiplierNow(UIMultiplier memory m) private view returns (uint256) {
+        if (m.effectiveAt != 0 && block.timestamp >= m.effectiveAt) return m.next;
+        return m.current == 0 ? ONE : m.current;
+    }
+
+    function _requireTaken(EquityTokenStorage storage $, uint256 snapshotId) private view {
+        uint40[] storage times = $.snapshotTimes;
+        if (snapshotId == 0 || snapshotId > times.length) revert BalanceSnapshotsUnknown(snapshotId);
+        uint256 recordTime = times[snapshotId - 1];
+        if (recordTime > block.timestamp) revert BalanceSnapshotsNotTaken(snapshotId, recordTime);
+    }
+}

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IScaledUIAmount} from "./IScaledUIAmount.sol";
+import {IBalanceSnapshots} from "./IBalanceSnapshots.sol";
+
+/// @title ICorporateActionTarget - what corporate-action contracts may do to a token
+/// @notice The token's owner names corporate-action agents (dualtrack's CorporateActions handler and
+///         DividendDistributor): they alone schedule or cancel UI multiplier changes and schedule
+///         record-time snapshots. Nothing here moves a raw balance.
+interface ICorporateActionTarget is IScaledUIAmount, IBalanceSnapshots {
+    /// @notice `agent` may (or may no longer) schedule multipliers and snapshots.
+    event CorporateActionAgentSet(address indexed agent, bool enabled);
+
+    /// @notice The caller is not a corporate-action agent of this token.
+    error CorporateActionTargetNotAgent(address caller);
+    /// @notice The zero address cannot be an agent.
+    error CorporateActionTargetZeroAddress();
+
+    /// @notice The smallest multiplier a change may set (1e6, i.e. 1e-12x).
+    function MIN_UI_MULTIPLIER() external view returns (uint256);
+    /// @notice The largest multiplier a change may set (1e30, i.e. 1e12x).
+    function MAX_UI_MULTIPLIER() external view returns (uint256);
+    /// @notice The most snapshots whose record time is still in the future at once.
+    function MAX_PENDING_SNAPSHOTS() external view returns (uint256);
+
+    /// @notice Allow or disallow `agent` to act on the multiplier and snapshots (owner only).
+    function setCorporateActionAgent(address agent, bool enabled) external;
+    /// @notice Whether `account` is a corporate-action agent.
+    function isCorporateActionAgent(address account) external view returns (bool);
+    /// @notice Schedule `newMultiplier` to take effect at `effectiveAt` (> now), when no other change
+    ///         is pending (corporate-action agents only).
+    function scheduleUIMultiplier(uint256 newMultiplier, uint256 effectiveAt) external;
+    /// @notice Withdraw the pending change before it takes effect (corporate-action agents only).
+    function cancelUIMultiplier() external;
+}
