@@ -258,11 +258,17 @@ abstract contract ModularComplianceBase is IModularCompliance, Initializable, Ow
 
     // ---- Internals ----
 
+    /// @dev The bound token (zero when none).
+    function _boundToken() internal view returns (address) {
+        return _store().token;
+    }
+
     function _onlyToken() private view {
         if (msg.sender != _store().token) revert ModularComplianceNotToken(msg.sender);
     }
 
-    function _dispatch(Movement memory movement) private {
+    /// @dev One pass over the modules with a movement built in memory (no caller check: callers do it).
+    function _dispatch(Movement memory movement) internal {
         ModularComplianceStorage storage $ = _store();
         uint256 count = $.moduleCount;
         for (uint256 i; i < count; ++i) {

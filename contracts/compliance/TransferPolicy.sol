@@ -2,12 +2,15 @@
 pragma solidity 0.8.28;
 
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IdentityRegistryBase} from "../identity/IdentityRegistry.sol";
 import {ModularComplianceBase} from "./ModularCompliance.sol";
 import {ITransferPolicy} from "../interfaces/compliance/ITransferPolicy.sol";
+import {IIdentity} from "../interfaces/identity/IIdentity.sol";
 import {IIdentityRegistry} from "../interfaces/identity/IIdentityRegistry.sol";
 import {IModularCompliance} from "../interfaces/compliance/IModularCompliance.sol";
 import {Movement, MovementKind} from "../interfaces/compliance/IComplianceModule.sol";
+import {IERC3643} from "../interfaces/token/IERC3643.sol";
 
 /// @title TransferPolicy - a suite's identity registry and modular compliance behind ONE proxy
 /// @notice Everything an IdentityRegistry does (agents, identities, live verification with the
@@ -16,6 +19,18 @@ import {Movement, MovementKind} from "../interfaces/compliance/IComplianceModule
 ///         `identityRegistry()` and `compliance()` are this contract settles each movement with one
 ///         call: `settle` resolves the parties and verifies the receiver in-process (no second
 ///         proxy hop) and runs the modules with the resulting Movement.
+///
+///         Re-keying: because it knows its token, the policy keeps identity-keyed module state
+///         (MaxBalance, MaxHolders) equal to a recomputation from balances when an agent changes a
+///         holding wallet's identity: registerIdentity, batchRegisterIdentity, updateIdentity and
+///         deleteIdentity run the modules with a `MovementKind.Rekey` movement of the wallet's whole
+///         balance (from == to == wallet) from its old identity and country to its new ones (zero
+///         when not registered), never rejected, and emit `HoldingReattributed`. Balances of wallets
+///         without an identity are the zero identity's. `updateCountry` moves nothing: no module
+///         keeps state per country (country modules only check a Transfer's or Mint's receiver), so
+///         the next movement simply sees the new country. Not covered (documented limits):
+///         `setIdentityRegistryStorage` (switches every record at once, records are not migrated),
+///         and records changed in a shared IdentityRegistryStorage by another registry.
 /// @dev The name says what the token asks it: whether a movement may settle under the suite's
 ///      policy (who may hold, and the compliance rules). No state of its own: the two bases keep
 ///      theirs in their ERC-7201 namespaces (`dualtrack.storage.IdentityRegistry` and
@@ -48,7 +63,8 @@ contract TransferPolicy is IdentityRegistryBase, ModularComplianceBase, ITransfe
     ///      even when the caller would not be allowed to record; returning false reveals nothing
     ///      `isVerified` does not and changes no state.
     function settle(MovementKind kind, address from, address to, uint256 amount) external returns (bool) {
-        if (kind == MovementKind.Recovery) revert TransferPolicyUnsupportedKind(kind);
+        // Recovery and Rekey: the token reports the one through `moved`, only the policy makes the other.
+        if (kind > MovementKind.Forced) revert TransferPolicyUnsupportedKind(kind);
         Movement memory movement;
         bool toVerified;
         (movement.fromIdentity, movement.fromCountry, movement.toIdentity, movement.toCountry, toVerified) =
@@ -60,6 +76,49 @@ contract TransferPolicy is IdentityRegistryBase, ModularComplianceBase, ITransfe
         movement.amount = amount;
         _moved(movement);
         return true;
+    }
+
+    // ---- Re-keying (agent path) ----
+
+    /// @dev Re-attributes `wallet`'s balance in the modules when its record changed. Only while the
+    ///      policy is both the bound token's registry and its compliance (the modules then key
+    ///      balances by this registry's identities). Nothing to do when the identity is unchanged, no
+    ///      token is bound or deployed yet, or the wallet holds nothing. The token's own
+    ///      `deleteIdentity` (of the lost wallet, in `recoveryAddress`) is skipped: the Recovery
+    ///      movement the token reports right after carries that balance, still attributed to the old
+    ///      identity, to the new wallet, so moving it here too would count it twice. The token's
+    ///      `registerIdentity` of the new wallet is not skipped: a balance that wallet already held
+    ///      (attributed to the zero identity) is not part of the Recovery movement.
+    function _afterRecordChanged(
+        address wallet,
+        IIdentity oldIdentity,
+        uint16 oldCountry,
+        IIdentity newIdentity,
+        uint16 newCountry
+    ) internal override {
+        if (oldIdentity == newIdentity) return;
+        address token = _boundToken();
+        if (token == address(0) || token.code.length == 0) return;
+        if (msg.sender == token && address(newIdentity) == address(0)) return;
+        uint256 amount = IERC20(token).balanceOf(wallet);
+        if (amount == 0) return;
+        if (
+            address(IERC3643(token).identityRegistry()) != address(this)
+                || address(IERC3643(token).compliance()) != address(this)
+        ) return;
+        _dispatch(
+            Movement({
+                kind: MovementKind.Rekey,
+                from: wallet,
+                to: wallet,
+                fromIdentity: address(oldIdentity),
+                toIdentity: address(newIdentity),
+                fromCountry: oldCountry,
+                toCountry: newCountry,
+                amount: amount
+            })
+        );
+        emit HoldingReattributed(wallet, address(oldIdentity), address(newIdentity), amount);
     }
 
     // ---- Views ----

@@ -139,6 +139,7 @@ abstract contract IdentityRegistryBase is IIdentityRegistry, IIdentityStorageRea
         if ($.config.localRecords) _addRecord($, userAddress, identity_, country);
         else $.identityStorage.addIdentityToStorage(userAddress, identity_, country);
         emit IdentityRegistered(userAddress, identity_);
+        _afterRecordChanged(userAddress, IIdentity(address(0)), 0, identity_, country);
     }
 
     /// @inheritdoc IIdentityRegistry
@@ -157,6 +158,7 @@ abstract contract IdentityRegistryBase is IIdentityRegistry, IIdentityStorageRea
             if (local) _addRecord($, userAddresses[i], identities[i], countries[i]);
             else store.addIdentityToStorage(userAddresses[i], identities[i], countries[i]);
             emit IdentityRegistered(userAddresses[i], identities[i]);
+            _afterRecordChanged(userAddresses[i], IIdentity(address(0)), 0, identities[i], countries[i]);
         }
     }
 
@@ -164,14 +166,16 @@ abstract contract IdentityRegistryBase is IIdentityRegistry, IIdentityStorageRea
     function updateIdentity(address userAddress, IIdentity identity_) external onlyAgent {
         Layout storage $ = _layout();
         IIdentity oldIdentity;
+        uint16 country;
         if ($.config.localRecords) {
-            oldIdentity = _modifyRecordIdentity($, userAddress, identity_);
+            (oldIdentity, country) = _modifyRecordIdentity($, userAddress, identity_);
         } else {
             IIdentityRegistryStorage store = $.identityStorage;
-            oldIdentity = store.storedIdentity(userAddress);
+            (oldIdentity, country) = store.storedInvestor(userAddress);
             store.modifyStoredIdentity(userAddress, identity_);
         }
         emit IdentityUpdated(oldIdentity, identity_);
+        _afterRecordChanged(userAddress, oldIdentity, country, identity_, country);
     }
 
     /// @inheritdoc IIdentityRegistry
@@ -186,15 +190,25 @@ abstract contract IdentityRegistryBase is IIdentityRegistry, IIdentityStorageRea
     function deleteIdentity(address userAddress) external onlyAgent {
         Layout storage $ = _layout();
         IIdentity oldIdentity;
+        uint16 oldCountry;
         if ($.config.localRecords) {
-            oldIdentity = _removeRecord($, userAddress);
+            (oldIdentity, oldCountry) = _removeRecord($, userAddress);
         } else {
             IIdentityRegistryStorage store = $.identityStorage;
-            oldIdentity = store.storedIdentity(userAddress);
+            (oldIdentity, oldCountry) = store.storedInvestor(userAddress);
             store.removeIdentityFromStorage(userAddress);
         }
         emit IdentityRemoved(userAddress, oldIdentity);
+        _afterRecordChanged(userAddress, oldIdentity, oldCountry, IIdentity(address(0)), 0);
     }
+
+    /// @dev Called after `wallet`'s record changed through registerIdentity, batchRegisterIdentity,
+    ///      updateIdentity or deleteIdentity, with its identity and country before (zero when it was
+    ///      not registered) and after (zero when deleted), once the registry's events are emitted.
+    ///      Empty here: the stand-alone registry knows no token. TransferPolicy overrides it to
+    ///      re-attribute the wallet's balance in its modules. Not called by updateCountry (no
+    ///      identity changes) nor by setIdentityRegistryStorage (records are not migrated).
+    function _afterRecordChanged(address, IIdentity, uint16, IIdentity, uint16) internal virtual {}
 
     // ---- Configuration (owner) ----
 
@@ -646,9 +660,10 @@ abstract contract IdentityRegistryBase is IIdentityRegistry, IIdentityStorageRea
         emit IIdentityRegistryStorage.IdentityStored(wallet, identity_);
     }
 
-    /// @dev IdentityRegistryStorage.removeIdentityFromStorage on the local records; returns the identity.
-    function _removeRecord(Layout storage $, address wallet) private returns (IIdentity identity_) {
-        identity_ = $.records[wallet].identity;
+    /// @dev IdentityRegistryStorage.removeIdentityFromStorage on the local records; returns the record.
+    function _removeRecord(Layout storage $, address wallet) private returns (IIdentity identity_, uint16 country) {
+        Record memory record = $.records[wallet];
+        (identity_, country) = (record.identity, record.country);
         if (address(identity_) == address(0)) revert IIdentityRegistryStorage.IdentityRegistryStorageNotStored(wallet);
         delete $.records[wallet];
         emit IIdentityRegistryStorage.IdentityUnstored(wallet, identity_);
@@ -664,16 +679,17 @@ abstract contract IdentityRegistryBase is IIdentityRegistry, IIdentityStorageRea
         emit IIdentityRegistryStorage.CountryModified(wallet, country);
     }
 
-    /// @dev IdentityRegistryStorage.modifyStoredIdentity on the local records; returns the old identity.
+    /// @dev IdentityRegistryStorage.modifyStoredIdentity on the local records; returns the old identity
+    ///      and the (unchanged) country.
     function _modifyRecordIdentity(Layout storage $, address wallet, IIdentity identity_)
         private
-        returns (IIdentity oldIdentity)
+        returns (IIdentity oldIdentity, uint16 country)
     {
         if (address(identity_) == address(0)) {
             revert IIdentityRegistryStorage.IdentityRegistryStorageZeroAddress();
         }
         Record storage record = $.records[wallet];
-        oldIdentity = record.identity;
+        (oldIdentity, country) = (record.identity, record.country);
         if (address(oldIdentity) == address(0)) {
             revert IIdentityRegistryStorage.IdentityRegistryStorageNotStored(wallet);
         }

@@ -51,8 +51,17 @@ interface IIdentityRegistry is IPolicySubscriber {
     error IdentityRegistryUnknownAgent(address account);
 
     /// @notice Register `userAddress` with `identity` and `country` (agent only).
+    /// @dev Compliance modules keyed by identity (MaxBalance, MaxHolders) attribute a wallet's balance
+    ///      to the identity the registry returned at each movement. A stand-alone registry knows no
+    ///      token, so when a wallet holding tokens is registered, re-keyed or deleted they keep
+    ///      attributing its balance to the identity it had before (none for a registration): agents
+    ///      must first move the balance out (e.g. a forced transfer) and back after, as in T-REX.
+    ///      A TransferPolicy re-attributes the balance itself (ITransferPolicy.HoldingReattributed).
     function registerIdentity(address userAddress, IIdentity identity, uint16 country) external;
     /// @notice Remove `userAddress` (agent only).
+    /// @dev Stand-alone registry: empty the wallet first if it holds tokens, or identity-keyed
+    ///      compliance modules keep counting its balance for the deleted identity (see
+    ///      `registerIdentity`). A TransferPolicy moves the balance to "no identity" (zero) itself.
     function deleteIdentity(address userAddress) external;
     /// @notice Point at another identity storage (owner only); zero (or this registry's own address)
     ///         makes the registry keep the wallet records itself. Records are not migrated: the
@@ -65,6 +74,9 @@ interface IIdentityRegistry is IPolicySubscriber {
     /// @notice Change the country of `userAddress` (agent only).
     function updateCountry(address userAddress, uint16 country) external;
     /// @notice Change the identity of `userAddress` (agent only).
+    /// @dev Stand-alone registry: move the wallet's tokens out before re-keying it (and back after),
+    ///      or identity-keyed compliance modules keep counting its balance for the old identity (see
+    ///      `registerIdentity`). A TransferPolicy moves the balance to the new identity itself.
     function updateIdentity(address userAddress, IIdentity identity) external;
     /// @notice Register many wallets (agent only); arrays must have equal lengths.
     function batchRegisterIdentity(

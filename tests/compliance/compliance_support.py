@@ -34,6 +34,7 @@ class Kind(IntEnum):
     BURN = 2
     FORCED = 3
     RECOVERY = 4
+    REKEY = 5
 
 
 def addr(tag: int) -> str:

@@ -7,7 +7,21 @@ import pytest
 from web3.contract import Contract
 
 from dualtrack.chain import Chain
-from tests.compliance.compliance_support import A1, A2, B1, C1, ID_A, ID_B, ID_C, Kind, Party, Suite, addr, movement
+from tests.compliance.compliance_support import (
+    A1,
+    A2,
+    B1,
+    C1,
+    ID_A,
+    ID_B,
+    ID_C,
+    ZERO,
+    Kind,
+    Party,
+    Suite,
+    addr,
+    movement,
+)
 
 
 @pytest.fixture
@@ -99,6 +113,17 @@ def test_max_balance__burn_and_recovery__debit_and_keep(suite: Suite, max_balanc
     assert _balances(max_balance, suite) == [50, 0, 0]
 
 
+def test_max_balance__rekey_above_max__moves_balance_unchecked(suite: Suite, max_balance: Contract) -> None:
+    suite.mint(A1, 70)
+    suite.mint(B1, 40)
+    rekeyed = Party(A1.wallet, ID_B, A1.country)  # an agent gave A1's wallet identity B
+    assert suite.can_move(Kind.REKEY, A1, rekeyed, 70)
+    suite.move(Kind.REKEY, A1, rekeyed, 70)  # B: 110, above the max of 100
+    assert _balances(max_balance, suite) == [0, 110, 0]
+    suite.move(Kind.REKEY, B1, Party(B1.wallet, ID_C, B1.country), 40)
+    assert _balances(max_balance, suite) == [0, 70, 40]
+
+
 def test_max_balance__debit_above_tracked__saturates_at_zero(suite: Suite, max_balance: Contract) -> None:
     suite.mint(A1, 10)
     moved_identity = Party(A1.wallet, ID_B, A1.country)  # the wallet's identity was changed
@@ -154,6 +179,22 @@ def test_max_holders__forced_burn_recovery__count_follows_balances(suite: Suite,
     suite.move(Kind.FORCED, C1, A2, 4)
     assert max_holders.functions.holderCount(c).call() == 1
     assert _balances(max_holders, suite) == [14, 0, 0]
+
+
+def test_max_holders__rekey__count_follows_and_never_rejected(suite: Suite, max_holders: Contract) -> None:
+    c = suite.compliance.address
+    suite.mint(A1, 10)
+    suite.mint(A2, 5)  # A's second wallet
+    suite.mint(B1, 10)
+    suite.move(Kind.REKEY, A2, Party(A2.wallet, ID_C, A2.country), 5)  # a third holder, above the max
+    assert max_holders.functions.holderCount(c).call() == 3
+    unregistered = Party(A1.wallet, ZERO, 0)
+    suite.move(Kind.REKEY, A1, unregistered, 10)  # deleted: the zero identity holds its balance
+    assert max_holders.functions.holderCount(c).call() == 3
+    assert max_holders.functions.identityBalance(c, ZERO).call() == 10
+    suite.move(Kind.REKEY, unregistered, Party(A1.wallet, ID_B, A1.country), 10)
+    assert max_holders.functions.holderCount(c).call() == 2
+    assert _balances(max_holders, suite) == [0, 20, 5]
 
 
 def test_max_holders__set__emits_and_reads_back(evm: Chain, suite: Suite, max_holders: Contract) -> None:

@@ -48,7 +48,8 @@ def test_restrict__forced_recovery_burn_to_blocked_country__accepted(
     suite.add(restrict)
     suite.configure(restrict, "batchRestrictCountries", [US])
     c2 = Party(addr(0xC2), C1.identity, US)
-    for kind, dst in ((Kind.FORCED, C1), (Kind.RECOVERY, c2), (Kind.BURN, None)):
+    rekeyed = Party(C1.wallet, addr(0xC9), US)
+    for kind, dst in ((Kind.FORCED, C1), (Kind.RECOVERY, c2), (Kind.BURN, None), (Kind.REKEY, rekeyed)):
         suite.move(kind, C1, dst, 1)
         assert suite.can_move(kind, C1, dst, 1)
 
@@ -128,6 +129,7 @@ def test_allow__forced_recovery_burn__never_rejected(suite: Suite, modules: dict
     allow = modules["CountryAllowModule"]
     suite.add(allow)
     c2 = Party(addr(0xC2), C1.identity, US)
-    for kind, dst in ((Kind.FORCED, A1), (Kind.RECOVERY, c2), (Kind.BURN, None)):
+    rekeyed = Party(C1.wallet, addr(0xC9), US)
+    for kind, dst in ((Kind.FORCED, A1), (Kind.RECOVERY, c2), (Kind.BURN, None), (Kind.REKEY, rekeyed)):
         suite.move(kind, C1, dst, 3)
         assert suite.can_move(kind, C1, dst, 3)

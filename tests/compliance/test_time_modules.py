@@ -6,7 +6,7 @@ import pytest
 from web3.contract import Contract
 
 from dualtrack.chain import Chain
-from tests.compliance.compliance_support import A1, A2, B1, C1, ID_A, Kind, Suite
+from tests.compliance.compliance_support import A1, A2, B1, C1, ID_A, ID_B, Kind, Party, Suite
 
 PERIOD = 100
 
@@ -132,6 +132,20 @@ def test_lockup__forced_and_recovery__carry_locked_lots(evm: Chain, suite: Suite
         suite.transfer(A2, C1, 1, at=t + 4)
 
 
+def test_lockup__rekey__wallet_balance_and_lots_unchanged(evm: Chain, suite: Suite, lockup: Contract) -> None:
+    t = evm.timestamp() + 10
+    c = suite.compliance.address
+    suite.mint(A1, 10, at=t)
+    suite.mint(A1, 20, at=t + 1)
+    evm.mine(t + PERIOD)  # the first lot has expired (still stored), the second is locked
+    before = (_lots(lockup, suite, A1.wallet), lockup.functions.walletBalance(c, A1.wallet).call())
+    rekeyed = Party(A1.wallet, ID_B, A1.country)
+    assert suite.can_move(Kind.REKEY, A1, rekeyed, 30)
+    suite.move(Kind.REKEY, A1, rekeyed, 30)
+    assert (_lots(lockup, suite, A1.wallet), lockup.functions.walletBalance(c, A1.wallet).call()) == before
+    assert before == ([(t + PERIOD, 10), (t + 1 + PERIOD, 20)], 30)
+
+
 def test_lockup__mint__never_rejected(suite: Suite, lockup: Contract) -> None:
     assert suite.can_move(Kind.MINT, None, A1, 10**30)
     assert suite.can_move(Kind.BURN, A1, None, 10**30)
@@ -183,6 +197,7 @@ def test_windows__other_kinds_and_same_identity__not_counted(evm: Chain, suite: 
     suite.transfer(A1, A2, 1000, at=t)
     suite.move(Kind.FORCED, A1, B1, 1000, at=t + 1)
     suite.move(Kind.RECOVERY, A1, A2, 1000, at=t + 2)
+    suite.move(Kind.REKEY, A1, Party(A1.wallet, ID_B, A1.country), 1000, at=t + 3)
     suite.burn(A1, 1000, at=t + 3)
     suite.mint(A1, 1000, at=t + 4)
     assert windows.functions.windowCounter(suite.compliance.address, ID_A, 60).call() == [0, 0]

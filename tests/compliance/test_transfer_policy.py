@@ -37,7 +37,7 @@ from tests.suite_fixtures import Actors, KycIssuer
 
 ZERO = "0x" + "00" * 20
 UNIT = 10**18
-TRANSFER, MINT, BURN, FORCED, RECOVERY = range(5)
+TRANSFER, MINT, BURN, FORCED, RECOVERY, REKEY = range(6)
 SETTLE = "settle(uint8,address,address,uint256)"
 
 
@@ -360,9 +360,12 @@ def test_settle__unverified_receiver__false_without_running_modules(
         assert receipt["logs"] == []
 
 
-def test_settle__recovery__reverts_unsupported_kind(evm: Chain, tsla: Suite, holders: Actors, bob: str) -> None:
-    with evm.reverts("TransferPolicyUnsupportedKind", RECOVERY):
-        evm.send(_policy(tsla).functions.settle(RECOVERY, holders.alice.wallet, holders.bob.wallet, 1), bob)
+@pytest.mark.parametrize("kind", [RECOVERY, REKEY], ids=["recovery", "rekey"])
+def test_settle__recovery_or_rekey__reverts_unsupported_kind(
+    evm: Chain, tsla: Suite, holders: Actors, bob: str, kind: int
+) -> None:
+    with evm.reverts("TransferPolicyUnsupportedKind", kind):
+        evm.send(_policy(tsla).functions.settle(kind, holders.alice.wallet, holders.bob.wallet, 1), bob)
 
 
 def test_supports_interface__policy_ids__true_others_false(tsla: Suite) -> None:

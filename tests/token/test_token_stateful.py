@@ -5,13 +5,16 @@ and a separate IdentityRegistry + ModularCompliance.
 
 Random transfers, mints, burns, freezes, forced transfers, recoveries, registrations, claim
 revocations (by claim id or by a possibly re-encoded signature), removals and re-issues, issuer key
-rotations, and pauses. Every action's outcome (success, or the exact custom error)
-must match the model, and after every step:
+rotations, pauses and, in the policy layout, re-keying of (holding) wallets by agents: identity
+updates, deletions and re-registrations, which the TransferPolicy re-attributes in its modules.
+Every action's outcome (success, or the exact custom error) must match the model, and after every
+step:
 
 - totalSupply equals the sum of balances;
 - frozen <= balance for every wallet;
 - no unverified wallet gains tokens except by agent action;
-- MaxBalanceModule's per-identity balances equal a recomputation from wallet balances;
+- MaxBalanceModule's per-identity balances equal a recomputation from wallet balances, for every
+  identity ever registered and for the zero identity (wallets without one);
 - the registry's answer equals the model, and the issuer's held-claim record (the verification fast
   path) never outlives the claim's validity.
 """
@@ -29,6 +32,7 @@ from web3.contract import Contract
 
 from dualtrack.chain import Chain, Reverted
 from dualtrack.claims import ClaimTopic, KeyPurpose, claim_id, key_hash, make_claim, malleate
+from dualtrack.identity import add_claim, deploy_identity
 from dualtrack.suite import (
     BLOCKED_COUNTRY,
     DE,
@@ -44,6 +48,7 @@ from dualtrack.suite import (
 from tests.suite_fixtures import KycIssuer
 
 CAP = 300 * UNIT
+ZERO = "0x" + "00" * 20
 AMOUNTS = st.sampled_from([0, 1, UNIT, 7 * UNIT, 50 * UNIT, 120 * UNIT, 310 * UNIT])
 
 
@@ -65,6 +70,7 @@ class Env:
     agent: str
     wallets: list[Wallet]
     lens: Contract
+    policy_layout: bool  # one TransferPolicy: agents may re-key holding wallets without drift
     verified: dict[str, bool] = field(default_factory=dict)  # identity address -> claim valid
 
 
@@ -77,6 +83,7 @@ class TokenMachine(RuleBasedStateMachine):
         self.evm, self.suite, self.kyc, self.agent = env.evm, env.suite, env.kyc, env.agent
         self.token = env.suite.token
         self.lens = env.lens
+        self.policy_layout = env.policy_layout
         self.snapshot = self.evm.snapshot()
         self.wallets = [replace(w) for w in env.wallets]
         self.verified = dict(env.verified)
@@ -294,6 +301,47 @@ class TokenMachine(RuleBasedStateMachine):
         w.identity, w.country = holder.identity, US
         self.verified[holder.identity.address] = True
 
+    # ------------------------------------------------------------------ re-keying (policy layout)
+    # A stand-alone registry knows no token: there agents must empty a wallet before re-keying it
+    # (IIdentityRegistry.updateIdentity), so these rules only run on the policy layout.
+
+    def _fresh_identity(self, w: Wallet) -> Contract:
+        identity = deploy_identity(self.evm, w.address)
+        add_claim(self.evm, identity, self.kyc.contract, self.kyc.signer_key, int(ClaimTopic.KYC), w.address)
+        self.verified[identity.address] = True
+        return identity
+
+    @precondition(lambda self: self.policy_layout and any(w.identity is not None and w.balance for w in self.wallets))
+    @rule(i=st.integers(0, 6))
+    def update_identity(self, i: int) -> None:
+        """An agent moves a holding wallet to a fresh identity with a KYC claim."""
+        candidates = [w for w in self.wallets if w.identity is not None and w.balance]
+        w = candidates[i % len(candidates)]
+        identity = self._fresh_identity(w)
+        registry = self.suite.identity_registry
+        self._expect(None, registry.functions.updateIdentity(w.address, identity.address), self.agent)
+        w.identity = identity
+
+    @precondition(lambda self: self.policy_layout and any(w.identity is not None for w in self.wallets))
+    @rule(i=st.integers(0, 6), reregister=st.sampled_from(["same", "fresh", "later"]))
+    def delete_and_reregister(self, i: int, reregister: str) -> None:
+        """An agent deletes a wallet (holding or not) and registers it again: with the same identity,
+        with a fresh one, or later (the `register` rule), so that meanwhile it holds tokens without an
+        identity (burns and forced transfers debit the zero identity)."""
+        candidates = [w for w in self.wallets if w.identity is not None]
+        w = candidates[i % len(candidates)]
+        registry = self.suite.identity_registry
+        self._expect(None, registry.functions.deleteIdentity(w.address), self.agent)
+        identity, country = w.identity, w.country
+        w.identity, w.country = None, 0
+        if reregister == "later":
+            return
+        if reregister == "fresh":
+            identity = self._fresh_identity(w)
+        assert identity is not None
+        self._expect(None, registry.functions.registerIdentity(w.address, identity.address, country), self.agent)
+        w.identity, w.country = identity, country
+
     # ------------------------------------------------------------------ invariants
 
     @invariant()
@@ -318,9 +366,11 @@ class TokenMachine(RuleBasedStateMachine):
 
     @invariant()
     def module_state_equals_recomputation(self) -> None:
-        identities = {w.identity.address for w in self.wallets if w.identity is not None}
-        for identity in identities:
-            assert self.suite.max_balance_of(identity) == self._identity_balance(identity)
+        # every identity ever registered (those no wallet uses any more hold nothing)
+        for identity in self.verified:
+            assert self.suite.max_balance_of(identity) == self._identity_balance(identity), identity
+        unregistered = sum(w.balance for w in self.wallets if w.identity is None)
+        assert self.suite.max_balance_of(ZERO) == unregistered
 
 
 class HolderOnlyMachine(TokenMachine):
@@ -388,7 +438,16 @@ def machine_env(
     evm.send(suite.token.functions.batchMint([accounts[2], accounts[3]], [100 * UNIT, 100 * UNIT]), agent)
     wallets[0].balance = wallets[1].balance = 100 * UNIT
     lens = evm.deploy("EquityTokenLens", sender=issuer)
-    return Env(evm=evm, suite=suite, kyc=kyc, agent=agent, wallets=wallets, lens=lens, verified=verified)
+    return Env(
+        evm=evm,
+        suite=suite,
+        kyc=kyc,
+        agent=agent,
+        wallets=wallets,
+        lens=lens,
+        policy_layout=not params.separate,
+        verified=verified,
+    )
 
 
 def _machine_settings() -> settings:

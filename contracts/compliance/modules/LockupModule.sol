@@ -81,6 +81,8 @@ contract LockupModule is ILockupModule, AbstractComplianceModule {
             _credit(wallets[movement.to], amount, incoming, 0);
             return;
         }
+        // Rekey: only the wallet's identity changed; it keeps its tokens and their lots.
+        if (kind == MovementKind.Rekey) return;
 
         // Burn, Forced, Recovery: never rejected. Unlocked tokens go first, then locked lots,
         // soonest-unlocking first; Forced and Recovery carry those lots to the receiver.

@@ -31,7 +31,7 @@ contract SupplyLimitModule is ISupplyLimitModule, AbstractComplianceModule {
     // ---- Movements ----
 
     /// @inheritdoc IComplianceModule
-    /// @dev Transfer, Forced and Recovery leave the supply unchanged: nothing to read or write.
+    /// @dev Transfer, Forced, Recovery and Rekey leave the supply unchanged: nothing to read or write.
     function moved(Movement calldata movement) external {
         MovementKind kind = movement.kind;
         if (kind == MovementKind.Mint) {

@@ -11,6 +11,8 @@ import {IComplianceModule} from "../IComplianceModule.sol";
 ///         the unlocked balance (balance minus still-locked lots). Burn, Forced and Recovery are
 ///         never rejected: they spend unlocked tokens first, then locked lots soonest-unlocking
 ///         first; Forced and Recovery carry those locked lots, unlock times kept, to the receiver.
+///         Rekey (a wallet's identity changed, its tokens stayed) leaves the wallet's balance and lots
+///         exactly as they are.
 ///         Binding needs a token without supply.
 interface ILockupModule is IComplianceModule {
     /// @notice `compliance` set its lock-up period.

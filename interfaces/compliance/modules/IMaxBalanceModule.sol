@@ -6,10 +6,12 @@ import {IComplianceModule} from "../IComplianceModule.sol";
 /// @title IMaxBalanceModule - cap on the balance of each identity (all its wallets together)
 /// @notice Tracks every identity's balance from the movements (Mint credits, Burn debits, the
 ///         others move between identities; Recovery and other same-identity movements leave it
-///         unchanged). A Transfer or Mint is rejected if the receiver identity's balance after it
-///         exceeds the max; a same-identity Transfer does not change it and is not checked. Debits
-///         saturate at zero (an identity only differs from its wallets' sum if a wallet's identity
-///         was changed while it held tokens). The max is 0 after binding: set it before minting.
+///         unchanged; Rekey moves a re-keyed wallet's balance to its new identity). The zero
+///         identity stands for wallets without one. A Transfer or Mint is rejected if the receiver
+///         identity's balance after it exceeds the max; a same-identity Transfer does not change it
+///         and is not checked, nor are Burn, Forced, Recovery and Rekey. Debits saturate at zero (an
+///         identity only differs from its wallets' sum if a stand-alone registry changed a wallet's
+///         identity while it held tokens). The max is 0 after binding: set it before minting.
 ///         Binding needs a token without supply.
 interface IMaxBalanceModule is IComplianceModule {
     /// @notice `compliance` set its max identity balance.

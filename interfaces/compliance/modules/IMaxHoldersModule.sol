@@ -5,9 +5,12 @@ import {IComplianceModule} from "../IComplianceModule.sol";
 
 /// @title IMaxHoldersModule - cap on the number of identities holding a non-zero balance
 /// @notice Tracks every identity's balance and the holder count from the movements (same rules as
-///         IMaxBalanceModule). A Transfer or Mint that makes its receiver identity a new holder is
-///         rejected if the holder count after it (a sender that sends its whole balance leaves
-///         first) exceeds the max. The max is 0 after binding. Binding needs a token without supply.
+///         IMaxBalanceModule, Rekey included). The zero identity, which holds the balance of wallets
+///         without an identity (e.g. deleted from a TransferPolicy while holding tokens), counts as one
+///         holder while that balance is not zero. A Transfer or Mint that makes its receiver identity a
+///         new holder is rejected if the holder count after it (a sender that sends its whole balance
+///         leaves first) exceeds the max; other kinds are never rejected. The max is 0 after binding.
+///         Binding needs a token without supply.
 interface IMaxHoldersModule is IComplianceModule {
     /// @notice `compliance` set its max holder count.
     event MaxHoldersSet(address indexed compliance, uint256 max);
