@@ -49,12 +49,18 @@ contract MockDividendCustodian is IDividendCustodian {
     address[] private _depositors;
     mapping(address depositor => uint256 amount) private _deposits;
     uint256 private _totalDeposits;
+    bool private _refusing;
 
     /// @param token_ The equity token held for depositors.
     /// @param distributor_ The distributor whose hook calls are accepted.
     constructor(IERC3643 token_, IDividendDistributor distributor_) {
         _token = token_;
         _distributor = distributor_;
+    }
+
+    /// @notice Make the hook answer a wrong value (`true`) to test that the distributor rejects it.
+    function setRefusing(bool refusing) external {
+        _refusing = refusing;
     }
 
     /// @notice Deposit `amount` raw units of the token (approved beforehand).
@@ -88,6 +94,7 @@ contract MockDividendCustodian is IDividendCustodian {
     {
         if (msg.sender != address(_distributor)) revert MockDividendCustodianNotDistributor(msg.sender);
         if (token != address(_token)) revert MockDividendCustodianWrongToken(token);
+        if (_refusing) return bytes4(0xdeadbeef);
         uint256 total = _totalDeposits;
         address taxAccount = _distributor.taxAccount();
         uint256 remitted;
