@@ -28,7 +28,8 @@ from dualtrack.chain import Chain
 GroupFunction = Callable[[Chain], Mapping[str, int]]
 
 GROUP_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-OPERATION_NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[A-Za-z0-9_]+)+$")
+# An optional "@<n>" suffix names a scale, e.g. ``dividend.claim@1000`` (a claim with 1,000 holders).
+OPERATION_NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[A-Za-z0-9_]+)+(@[0-9]+)?$")
 GROUPS_PACKAGE = "dualtrack.bench.groups"
 
 

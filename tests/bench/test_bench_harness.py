@@ -159,7 +159,18 @@ def test_benchmark__name_taken_by_another_function__raises(empty_registry: dict[
 
 @pytest.mark.parametrize(
     "results",
-    [{}, {"oz.transfer": 1}, {"trex": 1}, {"trex.": 1}, {"trex.a": 0}, {"trex.a": True}, {"trex.a": 1.0}],
+    [
+        {},
+        {"oz.transfer": 1},
+        {"trex": 1},
+        {"trex.": 1},
+        {"trex.a": 0},
+        {"trex.a": True},
+        {"trex.a": 1.0},
+        {"trex.a@": 1},
+        {"trex.a@x": 1},
+        {"trex@1.a": 1},
+    ],
 )
 def test_validate_results__empty_foreign_or_non_gas_figures__raise(results: dict[str, int]) -> None:
     with pytest.raises(BenchmarkError):
@@ -167,9 +178,10 @@ def test_validate_results__empty_foreign_or_non_gas_figures__raise(results: dict
 
 
 def test_validate_results__well_formed__returned_unchanged() -> None:
-    assert validate_results(_group("trex"), {"trex.batchTransfer20": 3, "trex.a_b": 1}) == {
+    assert validate_results(_group("trex"), {"trex.batchTransfer20": 3, "trex.a_b": 1, "trex.claim@100": 2}) == {
         "trex.batchTransfer20": 3,
         "trex.a_b": 1,
+        "trex.claim@100": 2,
     }
 
 
