@@ -6,7 +6,8 @@
   agent of an EquityToken.
 - :func:`announce` (and :func:`announce_split`, :func:`announce_reverse_split`,
   :func:`announce_stock_dividend`) announce an action and return its id; :func:`get_action` reads one
-  back as an :class:`Action`.
+  back as an :class:`Action`; :func:`maintenance` reads a token's window and
+  :func:`confirm_post_action_price` is the oracle's call that closes it.
 - :func:`expected_multiplier` is the handler's rounding (``old * num // den``) for models and checks.
 """
 
@@ -113,15 +114,36 @@ def announce_stock_dividend(
     evm: Chain,
     handler: Contract,
     token: Contract | str,
-    percent_bps: int,
+    bps: int,
     activation_time: int,
     *,
     sender: str,
 ) -> int:
-    """Announce a stock dividend of ``percent_bps`` basis points (200 for 2%: multiplier x 1.02)."""
+    """Announce a stock dividend of ``bps`` basis points (200 for 2%: multiplier x 1.02)."""
     return announce(
-        evm, handler, token, ActionKind.STOCK_DIVIDEND, 10_000 + percent_bps, 10_000, activation_time, sender=sender
+        evm, handler, token, ActionKind.STOCK_DIVIDEND, 10_000 + bps, 10_000, activation_time, sender=sender
     )
+
+
+@dataclass(frozen=True)
+class Maintenance:
+    """A token's maintenance window as ``maintenance(token)`` reports it."""
+
+    active: bool
+    since: int  # when the window opens (opened); 0 without an open action
+    action_id: int  # the open action; 0 if none
+
+
+def maintenance(evm: Chain, handler: Contract, token: Contract | str) -> Maintenance:
+    """``token``'s maintenance window as of the latest block (the vault and perps block new risk while active)."""
+    address = token if isinstance(token, str) else token.address
+    active, since, action_id = evm.call(handler.functions.maintenance(address))
+    return Maintenance(active=bool(active), since=int(since), action_id=int(action_id))
+
+
+def confirm_post_action_price(evm: Chain, handler: Contract, action_id: int, *, confirmer: str) -> None:
+    """Close the maintenance window of activated action ``action_id`` (sent by the price confirmer)."""
+    evm.send(handler.functions.confirmPostActionPrice(action_id), confirmer)
 
 
 def get_action(evm: Chain, handler: Contract, action_id: int) -> Action:

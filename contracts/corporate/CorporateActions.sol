@@ -119,7 +119,8 @@ contract CorporateActions is ICorporateActions, Ownable2Step {
             newMultiplier: SafeCast.toUint128(newMultiplier)
         });
         _tokenActionIds[token][record.count] = actionId;
-        _tokens[token] = TokenRecord(uint64(actionId), record.count + 1); // ids grow by one per tx
+        // Ids grow by one per announcement: neither the id nor a token's count can reach 2**64.
+        _tokens[token] = TokenRecord(uint64(actionId), record.count + 1);
         emit CorporateActionAnnounced(
             actionId,
             token,

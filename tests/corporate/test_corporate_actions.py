@@ -17,12 +17,15 @@ from dualtrack.corporate import (
     ONE,
     ActionKind,
     ActionStatus,
+    Maintenance,
     announce,
     announce_reverse_split,
     announce_split,
     announce_stock_dividend,
+    confirm_post_action_price,
     expected_multiplier,
     get_action,
+    maintenance,
 )
 from dualtrack.suite import UNIT
 from tests.corporate.conftest import Clock, Corporate
@@ -454,10 +457,10 @@ def test_maintenance__window__opens_lead_before_activation_and_closes_on_confirm
     clock.mine_at(opens)
     assert h.maintenance(c.token.address).call() == [True, opens, action_id]
     clock.mine_at(activation + DAY)  # the market has not reopened yet: still in maintenance
-    assert h.maintenance(c.token.address).call() == [True, opens, action_id]
+    assert maintenance(evm, c.handler, c.token) == Maintenance(active=True, since=opens, action_id=action_id)
     clock.next()
-    evm.send(h.confirmPostActionPrice(action_id), c.confirmer)
-    assert h.maintenance(c.token.address).call() == [False, 0, 0]
+    confirm_post_action_price(evm, c.handler, action_id, confirmer=c.confirmer)
+    assert maintenance(evm, c.handler, c.token) == Maintenance(active=False, since=0, action_id=0)
     assert not h.isInMaintenance(c.token.address).call()
     second, second_at = _announce(evm, c, clock, ActionKind.SPLIT, 2, 1)
     assert h.maintenance(c.token.address).call() == [False, second_at - 3 * HOUR, second]
