@@ -166,12 +166,29 @@ def _deploy_asset_track(deployer: Any, project: Any, deployment: Deployment) -> 
         address = str(getattr(event, key))
         deployment.contracts.append(DeployedContract(label, address, "suite contract", None))
     deployment.notes.append(f"TSLA suite deployed in one transaction: {int(receipt.gas_used):,} gas")
+    _deploy_corporate_actions(deployer, project, deployment, str(event.token))
     if str(event.identityStorage) == str(event.identityRegistry):
         deployment.notes.append("TSLA's IdentityRegistry keeps its wallet records itself (no IdentityRegistryStorage)")
     else:
         deployment.contracts.append(
             DeployedContract("IdentityRegistryStorage proxy (TSLA)", str(event.identityStorage), "suite contract", None)
         )
+
+
+def _deploy_corporate_actions(deployer: Any, project: Any, deployment: Deployment, token_address: str) -> None:
+    """The protocol's CorporateActions handler and DividendDistributor, enabled on TSLA.
+
+    The deployer stands in for the price confirmer (the oracle, once deployed) and the tax account.
+    """
+    handler = _send(lambda: deployer.deploy(project.CorporateActions, deployer, deployer))
+    deployment.add("CorporateActions", handler, "splits, reverse splits, stock dividends; maintenance windows")
+    distributor = _send(lambda: deployer.deploy(project.DividendDistributor, deployer, deployer))
+    deployment.add("DividendDistributor", distributor, "cash dividends with per-country withholding")
+    # The token answers ICorporateActionTarget through its extension: use that ABI at the token's address.
+    token = project.EquityTokenCorporateActions.at(token_address)
+    for agent in (handler, distributor):
+        _send(partial(token.setCorporateActionAgent, agent, True, sender=deployer))
+    deployment.notes.append("TSLA accepts corporate actions from both (corporate-action agents)")
 
 
 def print_summary(deployment: Deployment, console: Console | None = None) -> None:
