@@ -34,7 +34,18 @@ from dualtrack.dividends import (
     withheld_amount,
 )
 from dualtrack.identity import add_claim, deploy_identity
-from dualtrack.suite import DE, JP, UNIT, US, Suite, onboard_holder
+from dualtrack.suite import (
+    DE,
+    JP,
+    UNIT,
+    US,
+    Protocol,
+    Suite,
+    deploy_suite,
+    onboard_holder,
+    salt_of,
+    standard_suite_params,
+)
 from tests.suite_fixtures import Actors, KycIssuer
 
 ZERO_RATE_COUNTRY = 702  # Singapore: a treaty rate of 0% set explicitly
@@ -71,7 +82,34 @@ def _onboard(evm: Chain, suite: Suite, kyc: KycIssuer, agent: str, country: int)
 
 
 @pytest.fixture(scope="module")
-def env(evm: Chain, tsla: Suite, holders: Actors, kyc: KycIssuer, issuer: str, agent: str, keeper: str, lp: str) -> Env:
+def env(
+    evm: Chain,
+    protocol: Protocol,
+    holders: Actors,
+    kyc: KycIssuer,
+    issuer: str,
+    agent: str,
+    keeper: str,
+    lp: str,
+) -> Env:
+    # A suite of its own: the session's TSLA may hold other tests' holders, and this module's
+    # supply figures must be exact. Alice (US) and bob (DE) hold 100 each, carol (US) none.
+    params = standard_suite_params(
+        protocol, name="Tesla", symbol="TSLA", owner=issuer, claim_issuer=kyc.contract.address, agents=[agent]
+    )
+    tsla = deploy_suite(evm, protocol, params, salt=salt_of("TSLA-dividends"), sender=issuer)
+    for holder in (holders.alice, holders.bob, holders.carol):
+        onboard_holder(
+            evm,
+            tsla,
+            holder.wallet,
+            holder.country,
+            claim_issuer=kyc.contract,
+            signer_key=kyc.signer_key,
+            registrar=agent,
+            identity=holder.identity,
+        )
+    evm.send(tsla.token.functions.batchMint([holders.alice.wallet, holders.bob.wallet], [100 * UNIT] * 2), agent)
     usdc = evm.deploy("MockStablecoin", "USD Coin (mock)", "USDC", issuer, sender=issuer)
     evm.send(usdc.functions.mint(issuer, 10**15), issuer)
     distributor = deploy_dividend_distributor(evm, keeper, lp, rates=RATES)
