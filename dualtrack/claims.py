@@ -70,6 +70,15 @@ def malleate(signature: bytes) -> bytes:
     return r + (SECP256K1_N - s).to_bytes(32, "big") + bytes([flipped_v])
 
 
+def canonical_signature_hash(signature: bytes) -> bytes:
+    """``keccak256(r || s_low)`` of a 65-byte signature: the key dualtrack's ClaimIssuer revokes and
+    records held claims under, the same for every encoding of one signature."""
+    if len(signature) != 65:
+        raise ValueError(f"expected a 65-byte signature, got {len(signature)}")
+    s = int.from_bytes(signature[32:64], "big")
+    return keccak(signature[:32] + min(s, SECP256K1_N - s).to_bytes(32, "big"))
+
+
 def with_raw_v(signature: bytes) -> bytes:
     """Re-encode ``v`` as 0/1 instead of 27/28 (another non-canonical encoding)."""
     return signature[:64] + bytes([signature[64] - 27])

@@ -45,7 +45,8 @@ contract TransferPolicy is IdentityRegistryBase, ModularComplianceBase, ITransfe
     /// @param owner_ The account allowed to set the registries, the agents, the token and the modules.
     /// @param trustedIssuersRegistry_ The trusted issuers registry.
     /// @param claimTopicsRegistry_ The claim topics registry.
-    /// @param identityRegistryStorage_ The identity storage (its owner must bind this contract).
+    /// @param identityRegistryStorage_ A shared identity storage (its owner must bind this contract), or
+    ///        zero for local records (the factory's default).
     function initialize(
         address owner_,
         address trustedIssuersRegistry_,

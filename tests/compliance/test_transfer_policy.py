@@ -23,6 +23,7 @@ from dualtrack.identity import deploy_identity
 from dualtrack.proxy import deploy_proxied, role_id
 from dualtrack.suite import (
     DE,
+    UNIT,
     US,
     Holder,
     Protocol,
@@ -36,7 +37,6 @@ from dualtrack.suite import (
 from tests.suite_fixtures import Actors, KycIssuer
 
 ZERO = "0x" + "00" * 20
-UNIT = 10**18
 TRANSFER, MINT, BURN, FORCED, RECOVERY, REKEY = range(6)
 SETTLE = "settle(uint8,address,address,uint256)"
 

@@ -13,9 +13,9 @@ from web3.contract import Contract
 from dualtrack.chain import Chain, dev_private_keys
 from dualtrack.claims import (
     ECDSA_KEY_TYPE,
-    SECP256K1_N,
     ClaimTopic,
     KeyPurpose,
+    canonical_signature_hash,
     claim_id,
     key_hash,
     make_claim,
@@ -34,11 +34,6 @@ def _compact(signature: bytes) -> bytes:
     """EIP-2098 64-byte form ``r || (v - 27) << 255 | s`` of a canonical signature."""
     s = int.from_bytes(signature[32:64], "big") | ((signature[64] - 27) << 255)
     return signature[:32] + s.to_bytes(32, "big")
-
-
-def _canonical_hash(signature: bytes) -> bytes:
-    s = int.from_bytes(signature[32:64], "big")
-    return keccak(signature[:32] + min(s, SECP256K1_N - s).to_bytes(32, "big"))
 
 
 def _encodings(signature: bytes) -> dict[str, bytes]:
@@ -155,7 +150,7 @@ def test_revoke_claim_by_signature__any_encoding__every_encoding_revoked_and_inv
         assert claim_issuer.functions.isClaimRevoked(encoded).call(), form
         assert not _valid(claim_issuer, alice_identity, encoded), form
         # Revoking another encoding again cannot toggle anything: it is the same revocation.
-        with evm.reverts("ClaimIssuerAlreadyRevoked", _canonical_hash(signature)):
+        with evm.reverts("ClaimIssuerAlreadyRevoked", canonical_signature_hash(signature)):
             evm.send(claim_issuer.functions.revokeClaimBySignature(encoded), issuer)
 
 
@@ -212,7 +207,7 @@ def test_revoke_claim__claim_held_by_identity__revokes_and_emits(
     for encoded in _encodings(stored).values():
         assert claim_issuer.functions.isClaimRevoked(encoded).call()
         assert not _valid(claim_issuer, alice_identity, encoded)
-    with evm.reverts("ClaimIssuerAlreadyRevoked", _canonical_hash(stored)):
+    with evm.reverts("ClaimIssuerAlreadyRevoked", canonical_signature_hash(stored)):
         evm.send(claim_issuer.functions.revokeClaim(cid, alice_identity.address), issuer)
 
 

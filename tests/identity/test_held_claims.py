@@ -8,15 +8,14 @@ all end it in the same transaction, and the registry then answers exactly as the
 from __future__ import annotations
 
 import pytest
-from eth_utils.crypto import keccak
 from web3.contract import Contract
 
 from dualtrack.chain import Chain, dev_private_keys
 from dualtrack.claims import (
     ECDSA_KEY_TYPE,
-    SECP256K1_N,
     ClaimTopic,
     KeyPurpose,
+    canonical_signature_hash,
     claim_id,
     key_hash,
     malleate,
@@ -30,11 +29,6 @@ from tests.suite_fixtures import Actors, KycIssuer
 TOPIC = int(ClaimTopic.KYC)
 AML = int(ClaimTopic.AML)
 ZERO_HASH = b"\x00" * 32
-
-
-def _canonical_hash(signature: bytes) -> bytes:
-    s = int.from_bytes(signature[32:64], "big")
-    return keccak(signature[:32] + min(s, SECP256K1_N - s).to_bytes(32, "big"))
 
 
 def _held(issuer: Contract, identity: Contract | str, topic: int = TOPIC) -> bool:
@@ -60,10 +54,10 @@ def test_add_claim__reporting_identity__issuer_records_it(
     receipt = evm.send(alice_identity.functions.addClaim(*claim.as_args()), alice)
     (event,) = evm.events(receipt, claim_issuer, "HeldClaimRecorded")
     assert (event["identity"], event["topic"]) == (alice_identity.address, TOPIC)
-    assert bytes(event["canonicalSignatureHash"]) == _canonical_hash(bytes(claim.signature))
+    assert bytes(event["canonicalSignatureHash"]) == canonical_signature_hash(bytes(claim.signature))
     assert _held(claim_issuer, alice_identity)
     signature_hash, epoch, valid = claim_issuer.functions.heldClaim(alice_identity.address, TOPIC).call()
-    assert (bytes(signature_hash), epoch, valid) == (_canonical_hash(bytes(claim.signature)), 0, True)
+    assert (bytes(signature_hash), epoch, valid) == (canonical_signature_hash(bytes(claim.signature)), 0, True)
 
 
 def test_is_held_claim_valid__other_topic_or_identity__false(
@@ -167,7 +161,7 @@ def test_add_claim__replaced_by_new_signature__record_follows_and_old_revocation
     new_claim = signed_claim(alice_identity, claim_issuer, signer_key, TOPIC, b"kyc:level-3")
     evm.send(alice_identity.functions.addClaim(*new_claim.as_args()), alice)
     signature_hash, _, valid = claim_issuer.functions.heldClaim(alice_identity.address, TOPIC).call()
-    assert (bytes(signature_hash), valid) == (_canonical_hash(bytes(new_claim.signature)), True)
+    assert (bytes(signature_hash), valid) == (canonical_signature_hash(bytes(new_claim.signature)), True)
     # Revoking the replaced signature does not touch the record of the current claim...
     receipt = evm.send(claim_issuer.functions.revokeClaimBySignature(kyc_claim), issuer)
     assert evm.events(receipt, claim_issuer, "HeldClaimCleared") == []
