@@ -21,7 +21,7 @@ from dualtrack.oracle import (
     sign_report,
     signed_report,
 )
-from dualtrack.reporter import Reporter
+from dualtrack.reporter import Multipliers, Reporter
 from tests.oracle.conftest import MAX_FUTURE_DRIFT, MAX_REPORT_AGE, TSLA, Desk, usd
 
 OPEN = MarketStatus.OPEN
@@ -62,9 +62,7 @@ def test_report_digest__python_and_contract__agree(evm: Chain, desk: Desk) -> No
     assert payload[:97] == report.encode() and len(payload) == 97 + 3 * 64
 
 
-def desk_multipliers() -> "Multipliers":
-    from dualtrack.reporter import Multipliers
-
+def desk_multipliers() -> Multipliers:
     return Multipliers(current=ONE, announced=10 * ONE, activation_time=2_000_000_000)
 
 
