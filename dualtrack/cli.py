@@ -10,6 +10,7 @@ from rich.table import Table
 
 from dualtrack import __version__
 from dualtrack.artifacts import local_artifact, local_artifact_names
+from dualtrack.cli_prices import prices
 from dualtrack.devnode import run_with_node
 
 # EIP-170: the largest runtime bytecode a contract may have.
@@ -42,3 +43,6 @@ def contracts() -> None:
         size = (len(art.bytecode) - 2) // 2
         table.add_row(name, f"{size:,}" if size else "interface", str(len(art.abi)))
     Console(width=120).print(table)
+
+
+main.add_command(prices)
