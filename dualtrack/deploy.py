@@ -87,7 +87,40 @@ def with_nonce_retry(action: Callable[[], T]) -> T:
     raise AssertionError("unreachable")
 
 
-def deploy_all(deployer: Any, project: Any, network: str, chain_id: int, stablecoin: str | None = None) -> Deployment:
+@dataclass(frozen=True)
+class OracleSettings:
+    """The oracle's reporter set and the sequencer uptime source of a deployment.
+
+    ``reporters`` empty means the deterministic local demo keys (:func:`dualtrack.oracle.reporter_accounts`,
+    never for a live network); ``sequencer_feed`` None deploys a mock uptime feed on local networks and no
+    sentinel on live ones.
+    """
+
+    reporters: tuple[str, ...] = ()
+    threshold: int = 3
+    confirm_quorum: int = 4
+    sequencer_feed: str | None = None
+    grace_period: int = 3_600
+
+
+# Feed settings: (symbol, bound to the TSLA token, max ages open/value/liquidate in seconds, jump band bps).
+ORACLE_FEEDS: tuple[tuple[str, bool, int, int, int, int], ...] = (
+    ("TSLA", True, 60, 600, 120, 1_000),
+    ("BTC", False, 60, 600, 120, 1_500),
+    ("ETH", False, 60, 600, 120, 1_500),
+)
+
+
+def deploy_all(
+    deployer: Any,
+    project: Any,
+    network: str,
+    chain_id: int,
+    stablecoin: str | None = None,
+    oracle: OracleSettings | None = None,
+    *,
+    local: bool = True,
+) -> Deployment:
     """Deploy the protocol with an Ape account; reuse ``stablecoin`` if given (e.g. USDC on Base Sepolia)."""
     deployment = Deployment(network=network, chain_id=chain_id, deployer=str(deployer.address))
 
@@ -98,6 +131,7 @@ def deploy_all(deployer: Any, project: Any, network: str, chain_id: int, stablec
         deployment.contracts.append(DeployedContract("Stablecoin", stablecoin, "existing 6-decimal USD token"))
 
     _deploy_asset_track(deployer, project, deployment)
+    _deploy_oracle(deployer, project, deployment, oracle or OracleSettings(), local=local)
     return deployment
 
 
@@ -189,6 +223,95 @@ def _deploy_corporate_actions(deployer: Any, project: Any, deployment: Deploymen
     for agent in (handler, distributor):
         _send(partial(token.setCorporateActionAgent, agent, True, sender=deployer))
     deployment.notes.append("TSLA accepts corporate actions from both (corporate-action agents)")
+
+
+def _deploy_oracle(deployer: Any, project: Any, deployment: Deployment, settings: OracleSettings, *, local: bool) -> None:
+    """The EquityPriceOracle (the CorporateActions price confirmer), its sentinel and the TSLA/BTC/ETH feeds."""
+    from dualtrack.oracle import feed_id, reporter_accounts
+
+    if settings.reporters:
+        reporters = list(settings.reporters)
+    elif local:
+        reporters = [account.address for account in reporter_accounts(5)]
+        deployment.notes.append("Oracle reporters: the 5 deterministic demo keys (local only)")
+    else:
+        raise ValueError("a live deployment needs the oracle's reporter addresses")
+    oracle = _send(
+        lambda: deployer.deploy(
+            project.EquityPriceOracle, deployer, reporters, settings.threshold, settings.confirm_quorum, 300, 10
+        )
+    )
+    deployment.add(
+        "EquityPriceOracle",
+        oracle,
+        f"signed reports, {settings.threshold}-of-{len(reporters)} (confirm {settings.confirm_quorum})",
+    )
+    handler = project.CorporateActions.at(deployment.address_of("CorporateActions"))
+    _send(partial(handler.setPriceConfirmer, oracle, sender=deployer))
+    _send(partial(oracle.setCorporateActions, handler, sender=deployer))
+    deployment.notes.append("The oracle confirms post-action prices (CorporateActions price confirmer)")
+
+    uptime_feed = settings.sequencer_feed
+    if uptime_feed is None and local:
+        mock = _send(lambda: deployer.deploy(project.MockSequencerUptimeFeed))
+        deployment.add("MockSequencerUptimeFeed", mock, "stands in for Chainlink's L2 sequencer uptime feed")
+        from ape import chain
+
+        started = int(chain.pending_timestamp) - 2 * settings.grace_period
+        _send(partial(mock.setStatus, True, started, sender=deployer))
+        uptime_feed = str(mock.address)
+    if uptime_feed is not None:
+        sentinel = _send(
+            lambda: deployer.deploy(project.SequencerSentinel, deployer, uptime_feed, settings.grace_period)
+        )
+        deployment.add("SequencerSentinel", sentinel, f"{settings.grace_period}s grace after a sequencer restart")
+        _send(partial(oracle.setSequencerSentinel, sentinel, sender=deployer))
+    else:
+        deployment.notes.append("No sequencer uptime feed given: the oracle runs without a sentinel")
+
+    token = deployment.address_of("EquityToken proxy (TSLA)")
+    zero = "0x" + "00" * 20
+    for symbol, bound, open_age, value_age, liquidate_age, band in ORACLE_FEEDS:
+        config = (token if bound else zero, open_age, value_age, liquidate_age, band)
+        _send(partial(oracle.configureFeed, feed_id(symbol), config, sender=deployer))
+    deployment.notes.append("Oracle feeds: " + ", ".join(f"{s} 0x{feed_id(s).hex()}" for s, *_ in ORACLE_FEEDS))
+
+
+def replay_demo_prices(w3: Any, deployment: Deployment, sender: str, console: Console | None = None) -> None:
+    """Local demo: replay a generated TSLA week (Friday, a weekend, a Monday open 15% lower) into the oracle.
+
+    Uses the deterministic demo reporter keys, so only for a deployment made with them.
+    """
+    from dualtrack.chain import Chain
+    from dualtrack.oracle import feed_id, latest_price, reporter_accounts
+    from dualtrack.pricepaths import summarize, weekend_gap_path
+    from dualtrack.reporter import Reporter, replay
+
+    evm = Chain(w3)
+    oracle = evm.at("EquityPriceOracle", deployment.address_of("EquityPriceOracle"))
+    tsla = feed_id("TSLA")
+    reporter = Reporter(reporter_accounts(5)[:3], int(w3.eth.chain_id), str(oracle.address), tsla)
+    points = weekend_gap_path(step_s=900)
+    summary = replay(evm, oracle, reporter, points, sender, progress=True, total=len(points))
+    gap = summarize(points).largest_gap
+    view = latest_price(oracle, tsla)
+    table = Table(title="TSLA oracle replay (generated: Friday session, weekend, Monday gap)")
+    table.add_column("figure", style="bold cyan")
+    table.add_column("value", justify="right")
+    accepted, held = summary.outcomes.get("accepted", 0), summary.outcomes.get("held", 0)
+    rows = [
+        ("reports submitted", f"{summary.submitted:,}"),
+        ("accepted / held / rejected", f"{accepted:,} / {held:,} / {sum(summary.rejections.values()):,}"),
+        ("largest reopening gap", f"{gap.fraction:.2%}" if gap else "-"),
+        ("gas per accepted or held report", f"{summary.gas_used // max(1, accepted + held):,}"),
+        ("reports per second (local node)", f"{summary.reports_per_second:,.1f}"),
+        ("last price per token (USD)", f"{view.price_per_token / 10**18:,.2f}"),
+        ("usable: open risk / value / liquidate", f"{view.usable_to_open_risk} / {view.usable_to_value} / "
+         f"{view.usable_to_liquidate}"),
+    ]
+    for row in rows:
+        table.add_row(*row)
+    (console or Console(width=160)).print(table)
 
 
 def print_summary(deployment: Deployment, console: Console | None = None) -> None:
