@@ -10,6 +10,7 @@ from rich.table import Table
 
 from dualtrack import __version__
 from dualtrack.artifacts import local_artifact, local_artifact_names
+from dualtrack.cli_oracle import oracle
 from dualtrack.cli_prices import prices
 from dualtrack.devnode import run_with_node
 
@@ -46,3 +47,4 @@ def contracts() -> None:
 
 
 main.add_command(prices)
+main.add_command(oracle)

@@ -1,6 +1,6 @@
 """``dualtrack prices``: generate a price-path CSV for local oracle runs, and summarize one.
 
-    dualtrack prices generate --start 2026-11-06 --days 4 --price 250 --vol 0.5 --seed 7 \\
+    dualtrack prices generate --start 2026-11-06 --days 5 --price 250 --vol 0.5 --seed 7 \\
         --gap 2026-11-09:-0.15 --halt 2026-11-10T15:00:00Z:900 --step 60 --out path.csv
     dualtrack prices show path.csv
 """

@@ -225,7 +225,9 @@ def _deploy_corporate_actions(deployer: Any, project: Any, deployment: Deploymen
     deployment.notes.append("TSLA accepts corporate actions from both (corporate-action agents)")
 
 
-def _deploy_oracle(deployer: Any, project: Any, deployment: Deployment, settings: OracleSettings, *, local: bool) -> None:
+def _deploy_oracle(
+    deployer: Any, project: Any, deployment: Deployment, settings: OracleSettings, *, local: bool
+) -> None:
     """The EquityPriceOracle (the CorporateActions price confirmer), its sentinel and the TSLA/BTC/ETH feeds."""
     from dualtrack.oracle import feed_id, reporter_accounts
 
@@ -306,8 +308,10 @@ def replay_demo_prices(w3: Any, deployment: Deployment, sender: str, console: Co
         ("gas per accepted or held report", f"{summary.gas_used // max(1, accepted + held):,}"),
         ("reports per second (local node)", f"{summary.reports_per_second:,.1f}"),
         ("last price per token (USD)", f"{view.price_per_token / 10**18:,.2f}"),
-        ("usable: open risk / value / liquidate", f"{view.usable_to_open_risk} / {view.usable_to_value} / "
-         f"{view.usable_to_liquidate}"),
+        (
+            "usable: open risk / value / liquidate",
+            f"{view.usable_to_open_risk} / {view.usable_to_value} / {view.usable_to_liquidate}",
+        ),
     ]
     for row in rows:
         table.add_row(*row)

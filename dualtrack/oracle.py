@@ -19,7 +19,8 @@ from typing import Any
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_account.signers.local import LocalAccount
-from eth_utils import keccak
+from eth_typing import Hash32
+from eth_utils.crypto import keccak
 from web3.contract import Contract
 from web3.types import TxReceipt
 
@@ -171,7 +172,7 @@ def sign_report(report: Report, signers: Sequence[LocalAccount], chain_id: int, 
     digest = report_digest(report, chain_id, oracle)
     signatures = []
     for signer in signers:
-        signed = signer.unsafe_sign_hash(digest)
+        signed = signer.unsafe_sign_hash(Hash32(digest))
         signatures.append(compact_signature(signed.r, signed.s, signed.v))
     return signatures
 

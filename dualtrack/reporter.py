@@ -144,6 +144,7 @@ def replay(
     *,
     multipliers: Callable[[int], Multipliers] | None = None,
     signatures: int | None = None,
+    confirm_signatures: int | None = None,
     latency: int = 1,
     progress: bool = False,
     total: int | None = None,
@@ -155,6 +156,9 @@ def replay(
     CSV from the past replays as if it happened now). ``multipliers(t)`` gives the multiplier fields for
     an observation at chain time ``t`` (default: 1x). A rejected report is counted by its error name
     and the replay goes on, as a real reporter would.
+
+    With ``confirm_signatures``, the reporters confirm a held move the way the oracle expects: the report
+    after a held one (the move persisted in their data) carries that many signatures.
     """
     summary = ReplaySummary()
     started = time.perf_counter()
@@ -162,13 +166,15 @@ def replay(
     with Progress(disable=not progress, transient=True) as bar:
         task = bar.add_task("replaying reports", total=total)
         offset: int | None = None
+        held = False
         for point in iterator:
             if offset is None:
                 offset = max(0, evm.timestamp() + 1 - point.timestamp)
                 summary.offset = offset
             observed_at = point.timestamp + offset
             fields = multipliers(observed_at) if multipliers else Multipliers()
-            payload = reporter.sign(reporter.from_point(point, fields, offset), signatures)
+            count = confirm_signatures if held and confirm_signatures else signatures
+            payload = reporter.sign(reporter.from_point(point, fields, offset), count)
             evm.set_next_timestamp(max(observed_at + latency, evm.timestamp() + 1))
             try:
                 receipt = submit(evm, oracle, payload, sender, gas=400_000)
@@ -178,7 +184,9 @@ def replay(
                 label = error.name or _rejection_name(evm, oracle, payload, sender)
                 summary.rejections[label] += 1
             else:
-                label = outcome_of(evm, oracle, receipt).name.lower()
+                outcome = outcome_of(evm, oracle, receipt)
+                held = outcome is Outcome.HELD
+                label = outcome.name.lower()
                 summary.outcomes[label] += 1
                 summary.gas_used += int(receipt["gasUsed"])
             if on_result:

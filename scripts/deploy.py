@@ -39,7 +39,13 @@ def cli(network, provider, alias, stablecoin, reporters, threshold, confirm_quor
     if not network.is_local and not oracle.reporters:
         raise click.UsageError("--reporters is required on live networks")
     deployment = deploy_all(
-        deployer, project, network.choice, provider.chain_id, stablecoin=stablecoin, oracle=oracle, local=network.is_local
+        deployer,
+        project,
+        network.choice,
+        provider.chain_id,
+        stablecoin=stablecoin,
+        oracle=oracle,
+        local=network.is_local,
     )
     print_summary(deployment)
     if network.is_local and not oracle.reporters:

@@ -40,11 +40,12 @@ BTC = feed_id("BTC")
 TSLA_CONFIG_AGES = (60, 600, 120)  # open risk, value, liquidate (seconds)
 JUMP_BAND_BPS = 1_000  # 10%
 SUBMIT_GAS = 400_000
+UNIT = Multipliers()  # 1x, nothing announced
 
 
 def usd(amount: float | int) -> int:
     """A USD amount in 18 decimals (exact for the round figures tests use)."""
-    return int(round(amount * 10**6)) * 10**12
+    return round(amount * 10**6) * 10**12
 
 
 @dataclass
@@ -68,7 +69,7 @@ class Desk:
         price: int,
         *,
         tokenized: int | None = None,
-        multipliers: Multipliers = Multipliers(),
+        multipliers: Multipliers = UNIT,
         signatures: int = THRESHOLD,
         delay: int = 1,
         reporter: Reporter | None = None,
@@ -76,7 +77,10 @@ class Desk:
         """Sign a report observed at ``at`` and submit it in a block at ``at + delay``."""
         source = reporter or self.tsla
         return self.post_report(
-            source.report(at, status, price, tokenized, multipliers), signatures=signatures, at=at + delay, reporter=source
+            source.report(at, status, price, tokenized, multipliers),
+            signatures=signatures,
+            at=at + delay,
+            reporter=source,
         )
 
     def post_report(

@@ -24,7 +24,7 @@ def test_deploy__initial_settings__readable(desk: Desk) -> None:
     assert all(oracle.isReporter(s.address).call() for s in desk.tsla.signers)
     assert oracle.corporateActions().call() == desk.handler.address
     assert oracle.sequencerSentinel().call() == ZERO
-    assert tuple(oracle.feedConfig(TSLA).call())[0] == desk.token.address
+    assert next(iter(oracle.feedConfig(TSLA).call())) == desk.token.address
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,8 @@ continuous. Whatever the reporters publish in between, no consumer may see a 10x
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from dualtrack.chain import Chain
@@ -34,7 +36,7 @@ def test_split_playbook__t_minus_2_to_t_plus_2__price_per_token_continuous(
 ) -> None:
     old = desk.token.functions.uiMultiplier().call()
     new = old * numerator // denominator
-    before, after = Multipliers(old), Multipliers(new)
+    _before, after = Multipliers(old), Multipliers(new)
     t_minus_2 = evm.timestamp() + 10
     t0 = t_minus_2 + 2 * DAY
     announced = Multipliers(old, new, t0)
@@ -96,7 +98,7 @@ def test_split_playbook__t_minus_2_to_t_plus_2__price_per_token_continuous(
     assert reads[-1].usable_to_open_risk
 
     prices = [r.price_per_token for r in reads]
-    assert all(abs(b - a) * 10_000 <= a * JUMP_BAND_BPS for a, b in zip(prices, prices[1:], strict=False)), prices
+    assert all(abs(b - a) * 10_000 <= a * JUMP_BAND_BPS for a, b in itertools.pairwise(prices)), prices
     assert max(prices) < min(prices) * 11 // 10
 
 

@@ -13,6 +13,7 @@ every step:
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -103,8 +104,10 @@ class OracleMachine(RuleBasedStateMachine):
         continuous = abs(candidate - anchor) * 10_000 <= anchor * JUMP_BAND_BPS
         if report.current_multiplier != last.multiplier:
             ok = report.market_status is MarketStatus.OPEN and (continuous or by_quorum)
-        elif self.hold is HoldReason.NONE and last.status is not MarketStatus.OPEN and (
-            report.market_status is MarketStatus.OPEN
+        elif (
+            self.hold is HoldReason.NONE
+            and last.status is not MarketStatus.OPEN
+            and (report.market_status is MarketStatus.OPEN)
         ):
             ok = True
         else:
@@ -196,7 +199,7 @@ class OracleMachine(RuleBasedStateMachine):
     @invariant()
     def accepted_times_strictly_increase(self) -> None:
         times = self.accepted_times
-        assert all(a < b for a, b in zip(times, times[1:], strict=False)), times
+        assert all(a < b for a, b in itertools.pairwise(times)), times
         assert self.desk.oracle.functions.lastObservedAt(TSLA).call() == self.last_recorded
 
     @invariant()
