@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {UsdPerShare, UsdPerToken} from "../interfaces/oracle/OracleTypes.sol";
 import {ClaimSignatures} from "../libraries/ClaimSignatures.sol";
+import {PriceMath} from "../libraries/PriceMath.sol";
 import {SuiteRoles} from "../libraries/SuiteRoles.sol";
 
 /// @title LibraryHarness - exposes internal library functions so tests can check them directly
@@ -31,5 +33,20 @@ contract LibraryHarness {
             SuiteRoles.TRUSTED_ISSUERS_REGISTRY,
             SuiteRoles.MODULAR_COMPLIANCE
         ];
+    }
+
+    /// @notice PriceMath.perToken.
+    function perToken(uint256 pricePerShare, uint256 multiplier) external pure returns (uint256) {
+        return UsdPerToken.unwrap(PriceMath.perToken(UsdPerShare.wrap(pricePerShare), multiplier));
+    }
+
+    /// @notice PriceMath.valueOf.
+    function valueOf(uint256 pricePerToken, uint256 rawAmount) external pure returns (uint256) {
+        return PriceMath.valueOf(UsdPerToken.wrap(pricePerToken), rawAmount);
+    }
+
+    /// @notice PriceMath.withinBand.
+    function withinBand(uint256 candidate, uint256 anchor, uint256 bandBps) external pure returns (bool) {
+        return PriceMath.withinBand(UsdPerToken.wrap(candidate), UsdPerToken.wrap(anchor), bandBps);
     }
 }

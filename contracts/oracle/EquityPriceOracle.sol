@@ -152,49 +152,13 @@ contract EquityPriceOracle is IEquityPriceOracle, Ownable2Step, EIP712 {
     // ---- Reads ----
 
     /// @inheritdoc IEquityPriceOracle
-    function latestPrice(bytes32 feedId) public view returns (PriceView memory view_) {
-        FeedConfig memory feed = _feedConfigs[feedId];
-        if (feed.jumpBandBps == 0) revert OracleUnknownFeed(feedId);
-        FeedState memory state = _feedStates[feedId];
-        FeedMultipliers memory multipliers = _feedMultipliers[feedId];
-
-        view_.pricePerShare = UsdPerShare.wrap(state.price);
-        view_.multiplier = multipliers.current;
-        view_.pricePerToken = view_.pricePerShare.perToken(multipliers.current);
-        view_.tokenizedPricePerToken = UsdPerShare.wrap(state.tokenizedPrice).perToken(multipliers.current);
-        view_.observedAt = state.observedAt;
-        view_.marketStatus = state.marketStatus;
-        view_.isExchangePrice = state.marketStatus == MarketStatus.Open;
-        view_.hold = state.hold;
-        if (state.hold != HoldReason.None) {
-            PendingReport memory pending = _pendingReports[feedId];
-            view_.pendingPricePerToken = UsdPerToken.wrap(pending.pricePerToken);
-            view_.pendingObservedAt = pending.observedAt;
-        }
-        view_.tokenMultiplier = feed.token == address(0) ? UNIT_MULTIPLIER : IScaledUIAmount(feed.token).uiMultiplier();
-        address handler = _corporateActions;
-        view_.inMaintenance =
-            feed.token != address(0) && handler != address(0) && ICorporateActions(handler).isInMaintenance(feed.token);
-
-        // A price is usable only if it exists, the feed does not hold, and its multiplier is the token's.
-        if (state.observedAt == 0 || state.hold != HoldReason.None || multipliers.current != view_.tokenMultiplier) {
-            return view_;
-        }
-        // Reporter clocks may run up to maxFutureDrift ahead of the block: such a report has age zero.
-        uint256 age = block.timestamp > state.observedAt ? block.timestamp - state.observedAt : 0;
-        (bool riskAllowed, bool liquidationAllowed) = _sequencerAllows();
-        MarketStatus status = state.marketStatus;
-        view_.usableToOpenRisk =
-            status == MarketStatus.Open && age <= feed.maxAgeToOpenRisk && !view_.inMaintenance && riskAllowed;
-        view_.usableToValue = status != MarketStatus.Unknown && age <= feed.maxAgeToValue;
-        // A halted venue has no price to liquidate at; a closed one has its last close (flagged).
-        view_.usableToLiquidate = (status == MarketStatus.Open || status == MarketStatus.Closed)
-            && age <= feed.maxAgeToLiquidate && liquidationAllowed;
+    function latestPrice(bytes32 feedId) external view returns (PriceView memory view_) {
+        (view_,) = _read(feedId);
     }
 
     /// @inheritdoc IEquityPriceOracle
     function priceFor(bytes32 feedId, Use use) external view returns (UsdPerToken pricePerToken, uint256 observedAt) {
-        PriceView memory view_ = latestPrice(feedId);
+        (PriceView memory view_,) = _read(feedId);
         bool usable = use == Use.OpenRisk
             ? view_.usableToOpenRisk
             : use == Use.ValueCollateral ? view_.usableToValue : view_.usableToLiquidate;
@@ -208,14 +172,12 @@ contract EquityPriceOracle is IEquityPriceOracle, Ownable2Step, EIP712 {
         view
         returns (UsdPerToken pricePerToken, uint256 observedAt)
     {
-        PriceView memory view_ = latestPrice(feedId);
-        bool usable = view_.usableToLiquidate;
-        address sentinel = _sequencerSentinel;
-        if (!usable && sentinel != address(0) && ISequencerSentinel(sentinel).isLiquidationAllowed(healthFactor)) {
-            // The sentinel lets a deeply underwater account go during the grace period: the price itself
-            // must still pass every other liquidation rule.
-            usable = _usableToLiquidateIgnoringSequencer(feedId, view_);
-        }
+        (PriceView memory view_, bool priceLiquidatable) = _read(feedId);
+        // The sentinel lets a deeply underwater account go during the grace period; the price itself must
+        // still pass every other liquidation rule. (Without a sentinel the two flags are equal, so the
+        // sentinel is only called when there is one.)
+        bool usable = view_.usableToLiquidate
+            || (priceLiquidatable && ISequencerSentinel(_sequencerSentinel).isLiquidationAllowed(healthFactor));
         if (!usable) revert OraclePriceUnusable(feedId, Use.Liquidate);
         return (view_.pricePerToken, view_.observedAt);
     }
@@ -487,22 +449,55 @@ contract EquityPriceOracle is IEquityPriceOracle, Ownable2Step, EIP712 {
 
     // ---- Internal: reads ----
 
+    /// @dev The consumer view of `feedId`, and whether its price passes every liquidation rule but the
+    ///      sequencer sentinel's (for the deeply-underwater exception).
+    function _read(bytes32 feedId) private view returns (PriceView memory view_, bool priceLiquidatable) {
+        FeedConfig memory feed = _feedConfigs[feedId];
+        if (feed.jumpBandBps == 0) revert OracleUnknownFeed(feedId);
+        FeedState memory state = _feedStates[feedId];
+        FeedMultipliers memory multipliers = _feedMultipliers[feedId];
+
+        view_.pricePerShare = UsdPerShare.wrap(state.price);
+        view_.multiplier = multipliers.current;
+        view_.pricePerToken = view_.pricePerShare.perToken(multipliers.current);
+        view_.tokenizedPricePerToken = UsdPerShare.wrap(state.tokenizedPrice).perToken(multipliers.current);
+        view_.observedAt = state.observedAt;
+        view_.marketStatus = state.marketStatus;
+        view_.isExchangePrice = state.marketStatus == MarketStatus.Open;
+        view_.hold = state.hold;
+        if (state.hold != HoldReason.None) {
+            PendingReport memory pending = _pendingReports[feedId];
+            view_.pendingPricePerToken = UsdPerToken.wrap(pending.pricePerToken);
+            view_.pendingObservedAt = pending.observedAt;
+        }
+        view_.tokenMultiplier = feed.token == address(0) ? UNIT_MULTIPLIER : IScaledUIAmount(feed.token).uiMultiplier();
+        address handler = _corporateActions;
+        view_.inMaintenance =
+            feed.token != address(0) && handler != address(0) && ICorporateActions(handler).isInMaintenance(feed.token);
+
+        // A price is usable only if it exists, the feed does not hold, and its multiplier is the token's.
+        if (state.observedAt == 0 || state.hold != HoldReason.None || multipliers.current != view_.tokenMultiplier) {
+            return (view_, false);
+        }
+        // Reporter clocks may run up to maxFutureDrift ahead of the block: such a report has age zero.
+        uint256 age = block.timestamp > state.observedAt ? block.timestamp - state.observedAt : 0;
+        MarketStatus status = state.marketStatus;
+        // A halted venue has no price to liquidate at; a closed one has its last close (flagged).
+        priceLiquidatable =
+            (status == MarketStatus.Open || status == MarketStatus.Closed) && age <= feed.maxAgeToLiquidate;
+        (bool riskAllowed, bool liquidationAllowed) = _sequencerAllows();
+        view_.usableToOpenRisk =
+            status == MarketStatus.Open && age <= feed.maxAgeToOpenRisk && !view_.inMaintenance && riskAllowed;
+        view_.usableToValue = status != MarketStatus.Unknown && age <= feed.maxAgeToValue;
+        view_.usableToLiquidate = priceLiquidatable && liquidationAllowed;
+    }
+
     /// @dev (new risk allowed, ordinary liquidations allowed) by the sequencer sentinel (both without one).
     function _sequencerAllows() private view returns (bool riskAllowed, bool liquidationAllowed) {
         address sentinel = _sequencerSentinel;
         if (sentinel == address(0)) return (true, true);
-        liquidationAllowed = ISequencerSentinel(sentinel).isUpAndGracePeriodPassed();
         riskAllowed = ISequencerSentinel(sentinel).isNewRiskAllowed();
-    }
-
-    /// @dev The liquidation rules of `latestPrice` without the sequencer's: for deeply underwater accounts.
-    function _usableToLiquidateIgnoringSequencer(bytes32 feedId, PriceView memory view_) private view returns (bool) {
-        if (view_.observedAt == 0 || view_.hold != HoldReason.None || view_.multiplier != view_.tokenMultiplier) {
-            return false;
-        }
-        if (view_.marketStatus != MarketStatus.Open && view_.marketStatus != MarketStatus.Closed) return false;
-        uint256 age = block.timestamp > view_.observedAt ? block.timestamp - view_.observedAt : 0;
-        return age <= _feedConfigs[feedId].maxAgeToLiquidate;
+        liquidationAllowed = ISequencerSentinel(sentinel).isUpAndGracePeriodPassed();
     }
 
     // ---- Internal: administration ----

@@ -239,7 +239,7 @@ def test_submit__signer_removed__reverts_wrong_signer(evm: Chain, desk: Desk) ->
 
 
 @given(position=st.integers(min_value=0, max_value=97 + 3 * 64 - 1), flip=st.integers(min_value=1, max_value=255))
-def test_submit__any_corrupted_byte__reverts_with_a_custom_error(
+def test_submit__any_malformed_byte__reverts_with_a_custom_error(
     evm: Chain, desk: Desk, position: int, flip: int
 ) -> None:
     snapshot = evm.snapshot()
