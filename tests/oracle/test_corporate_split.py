@@ -16,7 +16,7 @@ from dualtrack.chain import Chain
 from dualtrack.corporate import DAY, ActionKind, ActionStatus, announce
 from dualtrack.market import MarketStatus
 from dualtrack.oracle import ONE, HoldReason, Outcome, PriceView, outcome_of
-from dualtrack.reporter import Multipliers
+from dualtrack.reporter import Multipliers, token_multipliers
 from tests.oracle.conftest import BTC, CONFIRM_QUORUM, JUMP_BAND_BPS, TSLA, Desk, usd
 
 OPEN, CLOSED = MarketStatus.OPEN, MarketStatus.CLOSED
@@ -138,3 +138,13 @@ def test_read__maintenance_window__blocks_new_risk_only(evm: Chain, desk: Desk) 
     view = desk.read()
     assert view.in_maintenance and not view.usable_to_open_risk
     assert view.usable_to_value and view.usable_to_liquidate
+
+
+def test_token_multipliers__around_activation__report_fields_follow_the_token(evm: Chain, desk: Desk) -> None:
+    old = desk.token.functions.uiMultiplier().call()
+    assert token_multipliers(desk.token, evm.timestamp()) == Multipliers(old)
+    t0 = evm.timestamp() + 2 * DAY
+    _announce(desk, 10, 1, t0)
+    assert token_multipliers(desk.token, evm.timestamp()) == Multipliers(old, 10 * old, t0)
+    evm.mine(t0)
+    assert token_multipliers(desk.token, t0) == Multipliers(10 * old)
