@@ -17,7 +17,6 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal
 from typing import Protocol
 
 from eth_account.signers.local import LocalAccount
@@ -38,18 +37,13 @@ class PricePointLike(Protocol):
     def timestamp(self) -> int: ...
 
     @property
-    def price(self) -> Decimal: ...
+    def price_wad(self) -> int: ...
 
     @property
-    def tokenized_price(self) -> Decimal: ...
+    def tokenized_wad(self) -> int: ...
 
     @property
     def status(self) -> MarketStatus: ...
-
-
-def to_wad(value: Decimal) -> int:
-    """A decimal amount in 18-decimal fixed point, rounded down."""
-    return int((value * ONE).to_integral_value(rounding=ROUND_DOWN))
 
 
 @dataclass(frozen=True)
@@ -106,9 +100,7 @@ class Reporter:
 
     def from_point(self, point: PricePointLike, multipliers: Multipliers = Multipliers(), offset: int = 0) -> Report:
         """The report of a price point, its time shifted by ``offset`` seconds."""
-        return self.report(
-            point.timestamp + offset, point.status, to_wad(point.price), to_wad(point.tokenized_price), multipliers
-        )
+        return self.report(point.timestamp + offset, point.status, point.price_wad, point.tokenized_wad, multipliers)
 
     def sign(self, report: Report, signatures: int | None = None) -> bytes:
         """``submit``'s calldata for ``report`` signed by the first ``signatures`` signers (all by default)."""
@@ -212,6 +204,5 @@ __all__ = [
     "ReplaySummary",
     "Reporter",
     "replay",
-    "to_wad",
     "token_multipliers",
 ]

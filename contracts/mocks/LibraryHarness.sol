@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {IEquityPriceOracle} from "../interfaces/oracle/IEquityPriceOracle.sol";
 import {UsdPerShare, UsdPerToken} from "../interfaces/oracle/OracleTypes.sol";
 import {ClaimSignatures} from "../libraries/ClaimSignatures.sol";
 import {PriceMath} from "../libraries/PriceMath.sol";
+import {SignedReports} from "../libraries/SignedReports.sol";
 import {SuiteRoles} from "../libraries/SuiteRoles.sol";
 
 /// @title LibraryHarness - exposes internal library functions so tests can check them directly
@@ -48,5 +50,24 @@ contract LibraryHarness {
     /// @notice PriceMath.withinBand.
     function withinBand(uint256 candidate, uint256 anchor, uint256 bandBps) external pure returns (bool) {
         return PriceMath.withinBand(UsdPerToken.wrap(candidate), UsdPerToken.wrap(anchor), bandBps);
+    }
+
+    /// @notice SignedReports.signatureCount.
+    function signatureCount(bytes calldata signed, uint256 maxSignatures) external pure returns (uint256) {
+        return SignedReports.signatureCount(signed, maxSignatures);
+    }
+
+    /// @notice SignedReports.decode.
+    function decodeSignedReport(bytes calldata signed)
+        external
+        pure
+        returns (IEquityPriceOracle.Report memory report, uint256 rawStatus)
+    {
+        return SignedReports.decode(signed);
+    }
+
+    /// @notice SignedReports.signerAt.
+    function signerAt(bytes calldata signed, uint256 index, bytes32 digest) external pure returns (address) {
+        return SignedReports.signerAt(signed, index, digest);
     }
 }

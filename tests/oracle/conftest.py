@@ -17,7 +17,6 @@ from dualtrack.chain import Chain, Reverted
 from dualtrack.corporate import deploy_corporate_actions, enable_corporate_actions
 from dualtrack.market import MarketStatus
 from dualtrack.oracle import (
-    ONE,
     FeedConfig,
     PriceView,
     Report,
@@ -144,6 +143,3 @@ def desk(evm: Chain, tsla: Suite, issuer: str, keeper: str) -> Desk:
         handler=handler,
         token_owner=issuer,
     )
-
-
-__all__ = ["ONE", "Desk", "usd"]

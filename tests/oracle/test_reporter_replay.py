@@ -13,7 +13,7 @@ from dualtrack.cli import main
 from dualtrack.market import MarketStatus
 from dualtrack.oracle import HoldReason
 from dualtrack.pricepaths import Jump, PathSpec, generate_path, to_unix, weekend_gap_path, write_csv
-from dualtrack.reporter import replay, to_wad
+from dualtrack.reporter import replay
 from tests.oracle.conftest import CONFIRM_QUORUM, THRESHOLD, Desk
 
 HOUR = 3_600
@@ -35,7 +35,7 @@ def test_replay__weekend_gap_path__every_report_accepted_and_gap_in_one_step(evm
     monday_open = next(p for p in points if p.status is MarketStatus.OPEN and p.timestamp >= monday)
     friday_close = [p for p in points if p.status is MarketStatus.OPEN and p.timestamp < monday][-1]
     assert abs(monday_open.price / friday_close.price - Decimal("0.85")) < Decimal("0.000001")
-    assert to_wad(monday_open.price) in opens  # the gap landed in one accepted report
+    assert monday_open.price_wad in opens  # the gap landed in one accepted report
     view = desk.read()
     assert view.observed_at == points[-1].timestamp + summary.offset
 
@@ -55,7 +55,7 @@ def test_replay__mid_session_jump__held_then_confirmed_by_quorum(evm: Chain, des
     )
     assert summary.outcomes["held"] == 1 and summary.outcomes["accepted"] == len(points) - 1
     view = desk.read()
-    assert view.hold is HoldReason.NONE and view.price_per_share == to_wad(points[-1].price)
+    assert view.hold is HoldReason.NONE and view.price_per_share == points[-1].price_wad
 
 
 def test_replay__mid_session_jump_without_quorum__feed_stays_held(evm: Chain, desk: Desk) -> None:
@@ -88,7 +88,7 @@ def test_cli_oracle_replay__csv__reports_land_on_the_node(evm: Chain, desk: Desk
     )
     assert result.exit_code == 0, result.output
     assert "accepted" in result.output and f"{len(points):,}" in result.output
-    assert desk.read().price_per_share == to_wad(points[-1].price)
+    assert desk.read().price_per_share == points[-1].price_wad
 
 
 def test_cli_oracle_replay__no_keys__usage_error(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from dualtrack.reporter import Multipliers, Reporter
 from tests.oracle.conftest import MAX_FUTURE_DRIFT, MAX_REPORT_AGE, TSLA, Desk, usd
 
 OPEN = MarketStatus.OPEN
+ANNOUNCED = Multipliers(current=ONE, announced=10 * ONE, activation_time=2_000_000_000)
 
 
 def _state(desk: Desk) -> tuple[object, ...]:
@@ -54,16 +55,12 @@ def test_submit__three_valid_signatures__accepted_and_readable(evm: Chain, desk:
 
 
 def test_report_digest__python_and_contract__agree(evm: Chain, desk: Desk) -> None:
-    report = desk.tsla.report(evm.timestamp(), OPEN, usd(250), multipliers=desk_multipliers())
+    report = desk.tsla.report(evm.timestamp(), OPEN, usd(250), multipliers=ANNOUNCED)
     on_chain = desk.oracle.functions.reportDigest(report.as_tuple()).call()
     assert on_chain == report_digest(report, evm.w3.eth.chain_id, desk.oracle.address)
     payload = desk.tsla.sign(report, 3)
     assert tuple(desk.oracle.functions.decodeReport(payload).call()) == report.as_tuple()
     assert payload[:97] == report.encode() and len(payload) == 97 + 3 * 64
-
-
-def desk_multipliers() -> Multipliers:
-    return Multipliers(current=ONE, announced=10 * ONE, activation_time=2_000_000_000)
 
 
 def test_submit__anyone_may_submit__accepted(evm: Chain, desk: Desk) -> None:
