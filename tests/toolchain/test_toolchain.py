@@ -144,3 +144,15 @@ def test_run_with_node__terminated__stops_the_node_too() -> None:
     for pid in node_pids:
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+
+
+def test_ape_project__after_make_compile__resolves_every_compiled_contract() -> None:
+    # `ape run deploy` looks contracts up by walking contracts/ with a 500-file cap; an unpacked
+    # dependency cache left there hid project sources from it (`make compile` removes the cache).
+    from ape import project
+
+    assert not (PROJECT_ROOT / "contracts" / ".cache").exists()
+    compiled = json.loads((PROJECT_ROOT / ".build" / "__local__.json").read_text())["contractTypes"]
+    for name in ("MockStablecoin", "EquityPriceOracle", "SequencerSentinel", "SuiteFactory"):
+        assert name in compiled
+        assert project.contracts.get(name, compile_missing=False) is not None, name
