@@ -153,6 +153,22 @@ class Chain:
             raise Reverted("", (), b"")
         return receipt
 
+    def send_at(self, call: ContractFunction, sender: str, timestamp: int, *, gas: int) -> TxReceipt:
+        """Send a transaction in a block at ``timestamp``; raise :class:`Reverted` with its decoded error.
+
+        The gas limit is fixed because an estimate would run on another block, at another time. A
+        transaction reverted with a fixed limit has no decoded reason in its receipt, so it is simulated
+        again on the block it reverted in (same time, same state) to name the error.
+        """
+        self.set_next_timestamp(timestamp)
+        try:
+            return self.send(call, sender, gas=gas)
+        except Reverted as error:
+            if error.name:
+                raise
+            self.call(call, sender, gas=gas)
+            raise
+
     def call(self, call: ContractFunction, sender: str | None = None, *, gas: int | None = None) -> Any:
         """Run a view (or simulate a transaction, with ``gas`` as its limit) and decode custom-error reverts."""
         tx: dict[str, Any] = {}

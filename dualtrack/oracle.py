@@ -35,6 +35,7 @@ HALF_CURVE_ORDER = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681
 CURVE_ORDER = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 DOMAIN_NAME = "dualtrack EquityPriceOracle"
 DOMAIN_VERSION = "1"
+SUBMIT_GAS_LIMIT = 400_000  # above a 31-signature submit; fixed when a submission is placed at a set time
 
 REPORT_FIELDS: list[dict[str, str]] = [
     {"name": "feedId", "type": "bytes32"},
@@ -263,9 +264,14 @@ def configure_feed(evm: Chain, oracle: Contract, feed: bytes, config: FeedConfig
     evm.send(oracle.functions.configureFeed(feed, config.as_tuple()), owner)
 
 
-def submit(evm: Chain, oracle: Contract, payload: bytes, sender: str, *, gas: int | None = None) -> TxReceipt:
-    """Submit a signed report; raises ``Reverted`` with the oracle's custom error if it is rejected."""
-    return evm.send(oracle.functions.submit(payload), sender, gas=gas)
+def submit(evm: Chain, oracle: Contract, payload: bytes, sender: str) -> TxReceipt:
+    """Submit a signed report now; raises ``Reverted`` with the oracle's custom error if it is rejected."""
+    return evm.send(oracle.functions.submit(payload), sender)
+
+
+def submit_at(evm: Chain, oracle: Contract, payload: bytes, sender: str, timestamp: int) -> TxReceipt:
+    """Submit a signed report in a block at ``timestamp`` (a rejection raises its decoded error)."""
+    return evm.send_at(oracle.functions.submit(payload), sender, timestamp, gas=SUBMIT_GAS_LIMIT)
 
 
 def outcome_of(evm: Chain, oracle: Contract, receipt: TxReceipt) -> Outcome:

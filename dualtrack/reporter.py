@@ -25,7 +25,7 @@ from web3.contract import Contract
 
 from dualtrack.chain import Chain, Reverted
 from dualtrack.market import MarketStatus
-from dualtrack.oracle import ONE, Outcome, Report, outcome_of, sign_report, signed_report, submit
+from dualtrack.oracle import ONE, Outcome, Report, outcome_of, sign_report, signed_report, submit_at
 
 DEFAULT_VALIDITY = 300  # seconds a report stays valid after its observation (its expiresAt)
 
@@ -167,13 +167,11 @@ def replay(
             fields = multipliers(observed_at) if multipliers else Multipliers()
             count = confirm_signatures if held and confirm_signatures else signatures
             payload = reporter.sign(reporter.from_point(point, fields, offset), count)
-            evm.set_next_timestamp(max(observed_at + latency, evm.timestamp() + 1))
+            block_time = max(observed_at + latency, evm.timestamp() + 1)
             try:
-                receipt = submit(evm, oracle, payload, sender, gas=400_000)
+                receipt = submit_at(evm, oracle, payload, sender, block_time)
             except Reverted as error:
-                # A reverted transaction sent with a fixed gas limit has no decoded reason: simulate it
-                # again in the same state to name the error.
-                label = error.name or _rejection_name(evm, oracle, payload, sender)
+                label = error.name or "reverted"
                 summary.rejections[label] += 1
             else:
                 outcome = outcome_of(evm, oracle, receipt)
@@ -186,14 +184,6 @@ def replay(
             bar.advance(task)
     summary.seconds = time.perf_counter() - started
     return summary
-
-
-def _rejection_name(evm: Chain, oracle: Contract, payload: bytes, sender: str) -> str:
-    try:
-        evm.call(oracle.functions.submit(payload), sender, gas=400_000)
-    except Reverted as error:
-        return error.name or "reverted"
-    return "reverted"
 
 
 __all__ = [

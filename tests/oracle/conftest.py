@@ -13,7 +13,7 @@ import pytest
 from web3.contract import Contract
 from web3.types import TxReceipt
 
-from dualtrack.chain import Chain, Reverted
+from dualtrack.chain import Chain
 from dualtrack.corporate import deploy_corporate_actions, enable_corporate_actions
 from dualtrack.market import MarketStatus
 from dualtrack.oracle import (
@@ -25,6 +25,7 @@ from dualtrack.oracle import (
     feed_id,
     latest_price,
     reporter_accounts,
+    submit_at,
 )
 from dualtrack.reporter import Multipliers, Reporter
 from dualtrack.suite import Suite
@@ -38,7 +39,6 @@ TSLA = feed_id("TSLA")
 BTC = feed_id("BTC")
 TSLA_CONFIG_AGES = (60, 600, 120)  # open risk, value, liquidate (seconds)
 JUMP_BAND_BPS = 1_000  # 10%
-SUBMIT_GAS = 400_000
 UNIT = Multipliers()  # 1x, nothing announced
 
 
@@ -90,20 +90,8 @@ class Desk:
         return self.submit_at(payload, report.observed_at + 1 if at is None else at)
 
     def submit_at(self, payload: bytes, at: int) -> TxReceipt:
-        """Submit ``payload`` in a block at time ``at``: a revert raises the oracle's decoded error.
-
-        The transaction has a fixed gas limit (an estimate would run at another block time); a reverted
-        one is simulated again on the block it reverted in, at the same time, to decode its error.
-        """
-        call = self.oracle.functions.submit(payload)
-        self.evm.set_next_timestamp(at)
-        try:
-            return self.evm.send(call, self.submitter, gas=SUBMIT_GAS)
-        except Reverted as error:
-            if error.name:
-                raise
-            self.evm.call(call, self.submitter, gas=SUBMIT_GAS)
-            raise
+        """Submit ``payload`` in a block at time ``at``: a revert raises the oracle's decoded error."""
+        return submit_at(self.evm, self.oracle, payload, self.submitter, at)
 
     def read(self, feed: bytes = TSLA) -> PriceView:
         return latest_price(self.oracle, feed)
