@@ -51,13 +51,11 @@ install: $(PY_STAMP) $(NODE_STAMP) $(SOLC_BIN) ## Install Python, npm and compil
 SOL_SOURCES := $(shell find contracts interfaces -name '*.sol' 2>/dev/null)
 BUILD_STAMP := .build/.compiled
 
-# On a fresh clone the compile unpacks the OpenZeppelin dependencies into contracts/.cache (about 600
-# files). Ape looks up a project's sources by walking contracts/ with a 500-file cap, so afterwards
-# `ape run deploy` no longer found project contracts (`project.MockStablecoin`). The artifacts are in
-# .build: drop the unpacked copy.
-$(BUILD_STAMP): $(SOLC_BIN) $(SOL_SOURCES) ape-config.yaml
-	$(BIN)/ape compile --force
-	rm -rf contracts/.cache
+# tools/compile.py runs `ape compile --force` with Ape's unpacked dependency copy (contracts/.cache)
+# removed before and after: a copy left there hides project sources from Ape's capped source walk.
+# It then checks that every source under contracts/ was compiled from its current text, or fails.
+$(BUILD_STAMP): $(SOLC_BIN) $(SOL_SOURCES) ape-config.yaml tools/compile.py
+	$(BIN)/python tools/compile.py
 	touch $@
 
 compile: install $(BUILD_STAMP) ## Compile the contracts with Ape (all of them whenever a source changed)

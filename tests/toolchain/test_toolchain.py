@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -156,3 +157,101 @@ def test_ape_project__after_make_compile__resolves_every_compiled_contract() -> 
     for name in ("MockStablecoin", "EquityPriceOracle", "SequencerSentinel", "SuiteFactory"):
         assert name in compiled
         assert project.contracts.get(name, compile_missing=False) is not None, name
+
+
+def _project_copy(destination: Path) -> Path:
+    """A copy of the working tree (tracked and untracked files, mtimes kept) sharing the installs.
+
+    `.venv`, `node_modules` and `.solcx` are symlinks to this checkout's; `make` is told never to
+    remake their stamps, so the copy can only compile (it must not re-point the editable install).
+    """
+    listing = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=PROJECT_ROOT, capture_output=True, check=True
+    ).stdout.decode()
+    for name in filter(None, listing.split("\0")):
+        source = PROJECT_ROOT / name
+        if not source.exists() and not source.is_symlink():
+            continue  # deleted in the working tree
+        target = destination / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_symlink():
+            target.symlink_to(os.readlink(source))
+        else:
+            shutil.copy2(source, target)
+    for shared in (".venv", "node_modules", ".solcx"):
+        (destination / shared).symlink_to(PROJECT_ROOT / shared)
+    return destination
+
+
+def _make_compile(project: Path) -> subprocess.CompletedProcess[str]:
+    solc = f".solcx/solc-v{_pinned_solc()}"
+    keep = ["-o", ".venv/.installed", "-o", "node_modules/.installed", "-o", solc]
+    return subprocess.run(
+        ["make", *keep, "compile"], cwd=project, capture_output=True, text=True, timeout=900, check=False
+    )
+
+
+def test_compile__failed_then_edited__rebuilds_every_source_fresh(tmp_path: Path) -> None:
+    # A failed compile used to leave Ape's unpacked dependencies in contracts/.cache; the next
+    # compile then walked into them, found only part of the project's sources, exited 0 and left the
+    # other artifacts stale (a function added to DividendDistributor was missing from its ABI).
+    project = _project_copy(tmp_path / "project")
+    distributor = project / "contracts" / "corporate" / "DividendDistributor.sol"
+    original = distributor.read_text()
+
+    distributor.write_text(original + "\nthis is not solidity\n")
+    failed = _make_compile(project)
+    assert failed.returncode != 0, failed.stdout + failed.stderr
+
+    body = original.rstrip()
+    assert body.endswith("}")
+    probe = "    function freshnessProbe() external pure returns (uint256) { return 7; }\n"
+    distributor.write_text(body[:-1] + probe + "}\n")
+    rebuilt = _make_compile(project)
+    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
+
+    manifest = json.loads((project / ".build" / "__local__.json").read_text())
+    expected = json.loads((PROJECT_ROOT / ".build" / "__local__.json").read_text())
+    assert set(manifest["contractTypes"]) == set(expected["contractTypes"])
+    abi_names = {item.get("name") for item in manifest["contractTypes"]["DividendDistributor"]["abi"]}
+    assert "freshnessProbe" in abi_names
+    assert not (project / "contracts" / ".cache").exists()
+
+
+def test_build_check__manifest_missing_or_stale_sources__names_each(tmp_path: Path) -> None:
+    sys.path.insert(0, str(PROJECT_ROOT / "tools"))
+    try:
+        import compile as compile_tool  # tools/compile.py
+    finally:
+        sys.path.pop(0)
+    contracts = tmp_path / "contracts"
+    (contracts / "a").mkdir(parents=True)
+    (contracts / ".cache" / "dep").mkdir(parents=True)
+    (contracts / "a" / "One.sol").write_text("contract One {}")
+    (contracts / "a" / "Two.sol").write_text("contract Two {}")
+    (contracts / ".cache" / "dep" / "Dep.sol").write_text("contract Dep {}")
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(
+        json.dumps(
+            {
+                "sources": {"contracts/a/One.sol": {"content": "contract One { }"}},
+                "contractTypes": {"One": {"sourceId": "contracts/a/One.sol"}},
+            }
+        )
+    )
+    assert compile_tool.build_problems(manifest, contracts) == [
+        "stale artifact (source changed since): contracts/a/One.sol",
+        "not compiled: contracts/a/Two.sol",
+    ]
+    manifest.write_text(
+        json.dumps(
+            {
+                "sources": {
+                    "contracts/a/One.sol": {"content": "contract One {}"},
+                    "contracts/a/Two.sol": {"content": "contract Two {}"},
+                },
+                "contractTypes": {"One": {"sourceId": "contracts/a/One.sol"}},
+            }
+        )
+    )
+    assert compile_tool.build_problems(manifest, contracts) == []
