@@ -18,7 +18,9 @@ export APE_DISABLE_TELEMETRY := 1
 
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
-SOLC_BIN := .solcx/solc-v$(SOLC_VERSION)
+# A stamp beside the compiler: the compiler itself may be a symlink to tools/solc-shim.js, whose
+# (older) mtime make would read through the link, re-running the installer on every make.
+SOLC_STAMP := .solcx/.installed-v$(SOLC_VERSION)
 DEVNODE := $(BIN)/python -m dualtrack.devnode
 
 .PHONY: help install compile test demo lint bench fuzz abi clean
@@ -39,11 +41,11 @@ $(NODE_STAMP): package.json package-lock.json
 	npm install --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(SOLC_BIN): $(PY_STAMP) $(NODE_STAMP) tools/solc-shim.js tools/ensure_solc.py
+$(SOLC_STAMP): $(PY_STAMP) $(NODE_STAMP) tools/solc-shim.js tools/ensure_solc.py
 	$(BIN)/python tools/ensure_solc.py $(SOLC_VERSION) .solcx
-	touch -h $@
+	touch $@
 
-install: $(PY_STAMP) $(NODE_STAMP) $(SOLC_BIN) ## Install Python, npm and compiler dependencies (once)
+install: $(PY_STAMP) $(NODE_STAMP) $(SOLC_STAMP) ## Install Python, npm and compiler dependencies (once)
 
 # Ape recompiles only the files whose own text changed, not the contracts importing them (an edit
 # to an abstract base or a library would leave its users' artifacts stale): any source change
@@ -54,7 +56,7 @@ BUILD_STAMP := .build/.compiled
 # tools/compile.py runs `ape compile --force` with Ape's unpacked dependency copy (contracts/.cache)
 # removed before and after: a copy left there hides project sources from Ape's capped source walk.
 # It then checks that every source under contracts/ was compiled from its current text, or fails.
-$(BUILD_STAMP): $(SOLC_BIN) $(SOL_SOURCES) ape-config.yaml tools/compile.py
+$(BUILD_STAMP): $(SOLC_STAMP) $(SOL_SOURCES) ape-config.yaml tools/compile.py
 	$(BIN)/python tools/compile.py
 	touch $@
 

@@ -41,24 +41,31 @@ class Permit:
         return (self.owner, self.spender, self.value, self.deadline, self.v, self.r, self.s)
 
 
+def permit_domain(token: Contract) -> dict[str, str | int]:
+    """The token's EIP-712 domain as it reports it (ERC-5267 ``eip712Domain()``): the source of truth.
+
+    EquityToken's domain name is its current ``name()`` (it follows ``setName``); reading the domain
+    rather than assuming it keeps permits right for any ERC-5267 token.
+    """
+    _fields, name, version, chain_id, verifying_contract, _salt, _extensions = token.functions.eip712Domain().call()
+    return {"name": name, "version": version, "chainId": chain_id, "verifyingContract": verifying_contract}
+
+
 def sign_permit(
     token: Contract, private_key: str, spender: str, value: int, deadline: int, *, domain_name: str | None = None
 ) -> Permit:
-    """Sign a permit of the key's owner for ``token`` (EIP-712 domain version "1", current nonce).
+    """Sign a permit of the key's owner for ``token`` in the domain the token reports, at its current nonce.
 
-    ``domain_name`` defaults to the token's current ``name()``; EquityToken keeps the name it was
-    initialized with as its domain name, so pass that after a ``setName``.
+    ``domain_name`` overrides the reported name (to show that a permit signed under another name fails).
     """
     owner = Account.from_key(private_key).address
+    domain = permit_domain(token)
+    if domain_name is not None:
+        domain["name"] = domain_name
     typed = {
         "types": _PERMIT_TYPES,
         "primaryType": "Permit",
-        "domain": {
-            "name": domain_name if domain_name is not None else token.functions.name().call(),
-            "version": "1",
-            "chainId": token.w3.eth.chain_id,
-            "verifyingContract": token.address,
-        },
+        "domain": domain,
         "message": {
             "owner": owner,
             "spender": spender,

@@ -58,12 +58,17 @@ contract EquityPriceOracle is IEquityPriceOracle, Ownable2Step, EIP712 {
     }
 
     /// @dev The last accepted report (one slot), and whether the feed holds a pending one.
+    ///      `reopening`: a closure or halt was accepted since the last open-market report, so the next
+    ///      open-market report may gap. Only a closed or halted report sets it and only an open one clears
+    ///      it; an unknown-status report leaves it as it was (an in-band unknown report mid-session must
+    ///      not let the next open report jump beyond the band).
     struct FeedState {
         uint96 price;
         uint96 tokenizedPrice;
         uint32 observedAt;
         MarketStatus marketStatus;
         HoldReason hold;
+        bool reopening;
     }
 
     /// @dev The last accepted report's multipliers (one slot).
@@ -392,10 +397,10 @@ contract EquityPriceOracle is IEquityPriceOracle, Ownable2Step, EIP712 {
             accept = report.marketStatus == MarketStatus.Open && (continuous || byQuorum);
             return (accept, accept ? HoldReason.None : HoldReason.MultiplierChange);
         }
-        if (last.hold == HoldReason.None && last.marketStatus != MarketStatus.Open) {
+        if (last.hold == HoldReason.None && last.reopening && report.marketStatus == MarketStatus.Open) {
             // The first exchange price after a closure or a halt is news, not noise: accept the gap
-            // in one report rather than crawl towards it.
-            if (report.marketStatus == MarketStatus.Open) return (true, HoldReason.None);
+            // in one report rather than crawl towards it. An unknown status is not a closure.
+            return (true, HoldReason.None);
         }
         accept = continuous || byQuorum;
         return (accept, accept ? HoldReason.None : HoldReason.Jump);
@@ -410,7 +415,8 @@ contract EquityPriceOracle is IEquityPriceOracle, Ownable2Step, EIP712 {
             tokenizedPrice: report.tokenizedPrice,
             observedAt: report.observedAt,
             marketStatus: report.marketStatus,
-            hold: HoldReason.None
+            hold: HoldReason.None,
+            reopening: _reopeningAfter(last.reopening, report.marketStatus)
         });
         if (
             multipliers.current != report.currentMultiplier || multipliers.announced != report.newMultiplier
@@ -431,6 +437,13 @@ contract EquityPriceOracle is IEquityPriceOracle, Ownable2Step, EIP712 {
             report.currentMultiplier
         );
         if (last.hold != HoldReason.None) emit HoldReleased(feedId, report.observedAt, byQuorum);
+    }
+
+    /// @dev Whether the next open-market report may gap once a report with `status` is accepted.
+    function _reopeningAfter(bool reopening, MarketStatus status) private pure returns (bool) {
+        if (status == MarketStatus.Closed || status == MarketStatus.Halted) return true;
+        if (status == MarketStatus.Open) return false;
+        return reopening; // unknown: neither a closure nor a reopening
     }
 
     function _hold(Report memory report, FeedState memory last, FeedMultipliers memory multipliers, HoldReason reason)

@@ -87,8 +87,10 @@ contract EquityToken is EquityTokenState, IEquityToken, Initializable, OwnableUp
             revert EquityTokenZeroAddress();
         }
         if (params.decimals > 18) revert EquityTokenInvalidDecimals(params.decimals);
+        _requireNameAndSymbol(params.name, params.symbol);
         __Ownable_init(params.owner);
-        __EIP712_init(params.name, "1");
+        // The domain name is the token's own `name()` (see `_EIP712Name`): no second copy is stored.
+        __EIP712_init("", "1");
         EquityTokenStorage storage $ = _store();
         $.name = params.name;
         $.symbol = params.symbol;
@@ -179,8 +181,9 @@ contract EquityToken is EquityTokenState, IEquityToken, Initializable, OwnableUp
     }
 
     /// @inheritdoc IERC20Permit
-    /// @dev The EIP-712 domain name is the token name at initialization and does not follow
-    ///      `setName`; wallets should read it from `eip712Domain()` (ERC-5267).
+    /// @dev The EIP-712 domain name is the token's current `name()`, also reported by `eip712Domain()`
+    ///      (ERC-5267): a `setName` changes the domain, so permits signed under the old name no longer
+    ///      verify and wallets sign with the name they read.
     function permit(address holder, address spender, uint256 value, uint256 deadline, uint8 v, bytes32 r, bytes32 s)
         external
     {
@@ -243,6 +246,7 @@ contract EquityToken is EquityTokenState, IEquityToken, Initializable, OwnableUp
 
     /// @inheritdoc IERC3643
     function setName(string calldata newName) external onlyOwner {
+        if (bytes(newName).length == 0) revert EquityTokenEmptyName();
         EquityTokenStorage storage $ = _store();
         $.name = newName;
         emit UpdatedTokenInformation(newName, $.symbol, $.decimals, VERSION, $.onchainID);
@@ -250,6 +254,7 @@ contract EquityToken is EquityTokenState, IEquityToken, Initializable, OwnableUp
 
     /// @inheritdoc IERC3643
     function setSymbol(string calldata newSymbol) external onlyOwner {
+        if (bytes(newSymbol).length == 0) revert EquityTokenEmptySymbol();
         EquityTokenStorage storage $ = _store();
         $.symbol = newSymbol;
         emit UpdatedTokenInformation($.name, newSymbol, $.decimals, VERSION, $.onchainID);
@@ -264,10 +269,19 @@ contract EquityToken is EquityTokenState, IEquityToken, Initializable, OwnableUp
 
     /// @inheritdoc IERC3643
     /// @dev Policy mode is on after this call iff the new registry is also the compliance and an
-    ///      ITransferPolicy.
+    ///      ITransferPolicy. Refused while there is supply and the compliance has modules, as
+    ///      `setCompliance` refuses a compliance with modules: module state keyed by identities would
+    ///      otherwise be re-keyed silently by the new registry's records.
     function setIdentityRegistry(address newRegistry) external onlyOwner {
         if (newRegistry == address(0)) revert EquityTokenZeroAddress();
         EquityTokenStorage storage $ = _store();
+        uint256 supply = $.totalSupply;
+        if (supply != 0) {
+            uint256 moduleCount = $.compliance.getModules().length;
+            if (moduleCount != 0) {
+                revert EquityTokenRegistryChangeWithModules(address($.compliance), moduleCount, supply);
+            }
+        }
         $.identityRegistry = IIdentityRegistry(newRegistry);
         _updatePolicyMode($);
         emit IdentityRegistryAdded(newRegistry);
@@ -751,6 +765,16 @@ contract EquityToken is EquityTokenState, IEquityToken, Initializable, OwnableUp
         if (spender == address(0)) revert ERC20InvalidSpender(address(0));
         _store().allowances[holder][spender] = amount;
         emit Approval(holder, spender, amount);
+    }
+
+    /// @dev The EIP-712 domain name: the token's current name, so `permit` follows `setName`.
+    function _EIP712Name() internal view override returns (string memory) {
+        return _store().name;
+    }
+
+    function _requireNameAndSymbol(string calldata name_, string calldata symbol_) private pure {
+        if (bytes(name_).length == 0) revert EquityTokenEmptyName();
+        if (bytes(symbol_).length == 0) revert EquityTokenEmptySymbol();
     }
 
     function _requireSameLength(uint256 a, uint256 b) private pure {

@@ -17,6 +17,8 @@ import {UsdPerShare, UsdPerToken} from "./OracleTypes.sol";
 ///
 ///         Acceptance policy, comparing prices per token (price x multiplier) with the last accepted report:
 ///         - the first exchange price after a closure or a halt is accepted whatever the gap (no crawl);
+///           only an accepted closed or halted report grants that gap: an unknown-status report neither
+///           grants it (mid-session it must not let the next open report jump) nor withdraws it;
 ///         - any other move beyond the feed's `jumpBandBps` holds the feed: the report is recorded as
 ///           pending and nothing is usable until a report carrying `confirmQuorum()` signatures arrives
 ///           (or a report back within the band of the last accepted price);

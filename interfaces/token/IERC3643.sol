@@ -30,9 +30,9 @@ interface IERC3643 is IERC20 {
     /// @notice The token was unpaused.
     event Unpaused(address userAddress);
 
-    /// @notice Change the name (owner only).
+    /// @notice Change the name (owner only; not empty). The EIP-712 domain of `permit` follows it.
     function setName(string calldata name) external;
-    /// @notice Change the symbol (owner only).
+    /// @notice Change the symbol (owner only; not empty).
     function setSymbol(string calldata symbol) external;
     /// @notice Change the token's own identity (owner only).
     function setOnchainID(address onchainID) external;
@@ -46,7 +46,8 @@ interface IERC3643 is IERC20 {
     function freezePartialTokens(address userAddress, uint256 amount) external;
     /// @notice Unfreeze part of a wallet's frozen balance (agent).
     function unfreezePartialTokens(address userAddress, uint256 amount) external;
-    /// @notice Point at another identity registry (owner only).
+    /// @notice Point at another identity registry (owner only; refused while the token has supply and
+    ///         its compliance has modules, whose state is keyed by the registry's identities).
     function setIdentityRegistry(address identityRegistry) external;
     /// @notice Point at another compliance, which must already be bound to this token (owner only).
     function setCompliance(address compliance) external;

@@ -47,6 +47,15 @@ interface IEquityToken is IERC3643, IERC20Metadata, IERC20Permit, IAgentRole {
     ///         state must start at zero supply. Switch to it with no modules, then add them (stateful
     ///         modules refuse binding while there is supply; stateless ones bind normally).
     error EquityTokenComplianceHasModules(address compliance, uint256 modules);
+    /// @notice While the token has supply and its compliance has modules, the identity registry cannot
+    ///         change: modules key balances by the registry's identities (MaxBalance, MaxHolders), and a
+    ///         new registry would silently re-key that state. The same rule as `setCompliance`: remove
+    ///         the modules (or reach zero supply) first.
+    error EquityTokenRegistryChangeWithModules(address compliance, uint256 modules, uint256 totalSupply);
+    /// @notice The token's name cannot be empty (as the ERC-3643 reference requires).
+    error EquityTokenEmptyName();
+    /// @notice The token's symbol cannot be empty (as the ERC-3643 reference requires).
+    error EquityTokenEmptySymbol();
     /// @notice A forced transfer needs two different wallets (a self-transfer would only unfreeze).
     error EquityTokenForcedSelfTransfer(address wallet);
     /// @notice Zero address where a contract or holder is required.

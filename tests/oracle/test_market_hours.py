@@ -50,6 +50,31 @@ def test_submit__first_report_after_halt__gap_accepted(evm: Chain, desk: Desk) -
     assert desk.read().price_per_token == usd(70)
 
 
+def test_submit__open_jump_after_in_band_unknown_mid_session__held(evm: Chain, desk: Desk) -> None:
+    """Review finding 6: an unknown-status report is not a closure and must not grant the reopening gap."""
+    t = evm.timestamp() + 10
+    desk.post(t, OPEN, usd(250))
+    assert outcome_of(evm, desk.oracle, desk.post(t + MINUTE, UNKNOWN, usd(251))) is Outcome.ACCEPTED
+    receipt = desk.post(t + 2 * MINUTE, OPEN, usd(300))
+    assert outcome_of(evm, desk.oracle, receipt) is Outcome.HELD
+    view = desk.read()
+    assert view.hold is HoldReason.JUMP and view.price_per_token == usd(251)
+    assert not (view.usable_to_open_risk or view.usable_to_value or view.usable_to_liquidate)
+
+
+def test_submit__reopen_after_closure_then_unknown__gap_accepted(evm: Chain, desk: Desk) -> None:
+    """Review finding 6: an unknown report after a real closure keeps the reopening gap."""
+    t = evm.timestamp() + 10
+    desk.post(t, OPEN, usd(200))
+    desk.post(t + MINUTE, CLOSED, usd(200))
+    desk.post(t + 2 * MINUTE, UNKNOWN, usd(200))
+    receipt = desk.post(t + 3 * MINUTE, OPEN, usd(170))
+    assert outcome_of(evm, desk.oracle, receipt) is Outcome.ACCEPTED
+    assert desk.read().price_per_token == usd(170)
+    # The gap is spent: the next open report beyond the band is held again.
+    assert outcome_of(evm, desk.oracle, desk.post(t + 4 * MINUTE, OPEN, usd(200))) is Outcome.HELD
+
+
 def test_submit__20pct_jump_mid_session__held_until_confirmation_quorum(evm: Chain, desk: Desk) -> None:
     t = evm.timestamp() + 10
     desk.post(t, OPEN, usd(250))

@@ -70,6 +70,7 @@ class OracleMachine(RuleBasedStateMachine):
         self.now = self.evm.timestamp()
         self.accepted: Accepted | None = None
         self.hold = HoldReason.NONE
+        self.reopening = False  # a closure or halt was accepted since the last open report
         self.pending: tuple[int, int] = (0, 0)  # (price per token, observed at)
         self.accepted_times: list[int] = []
         self.last_recorded = 0
@@ -104,11 +105,7 @@ class OracleMachine(RuleBasedStateMachine):
         continuous = abs(candidate - anchor) * 10_000 <= anchor * JUMP_BAND_BPS
         if report.current_multiplier != last.multiplier:
             ok = report.market_status is MarketStatus.OPEN and (continuous or by_quorum)
-        elif (
-            self.hold is HoldReason.NONE
-            and last.status is not MarketStatus.OPEN
-            and (report.market_status is MarketStatus.OPEN)
-        ):
+        elif self.hold is HoldReason.NONE and self.reopening and report.market_status is MarketStatus.OPEN:
             ok = True
         else:
             ok = continuous or by_quorum
@@ -190,6 +187,10 @@ class OracleMachine(RuleBasedStateMachine):
             self.accepted = Accepted(report.price, report.current_multiplier, report.market_status, report.observed_at)
             self.accepted_times.append(report.observed_at)
             self.hold = HoldReason.NONE
+            if report.market_status in (MarketStatus.CLOSED, MarketStatus.HALTED):
+                self.reopening = True
+            elif report.market_status is MarketStatus.OPEN:
+                self.reopening = False
         else:
             self.hold = self._hold_reason(report)
             self.pending = (per_token(report.price, report.current_multiplier), report.observed_at)

@@ -16,7 +16,16 @@ from eth_utils.abi import function_signature_to_4byte_selector
 from dualtrack.chain import Chain
 from dualtrack.permit import sign_permit
 from dualtrack.proxy import deploy_proxied
-from dualtrack.suite import BLOCKED_COUNTRY, MAX_BALANCE, Holder, Protocol, Suite
+from dualtrack.suite import (
+    BLOCKED_COUNTRY,
+    MAX_BALANCE,
+    Holder,
+    Protocol,
+    Suite,
+    deploy_suite,
+    salt_of,
+    standard_suite_params,
+)
 from tests.suite_fixtures import Actors, KycIssuer
 
 ZERO = "0x" + "00" * 20
@@ -192,6 +201,33 @@ def test_permit__signed_by_holder__sets_allowance_once(evm: Chain, tsla: Suite, 
     assert token.functions.nonces(holders.alice.wallet).call() == 1
     with evm.reverts("ERC2612InvalidSigner"):  # replay: the nonce moved on
         evm.send(token.functions.permit(*permit.as_args()), holders.bob.wallet)
+
+
+def test_permit__signed_with_current_name_after_set_name__sets_allowance(
+    evm: Chain, tsla: Suite, holders: Actors, issuer: str
+) -> None:
+    """Review finding 5: the permit domain follows `setName` (it kept the original name before)."""
+    token = tsla.token
+    evm.send(token.functions.setName("Tesla Inc. Class A"), issuer)
+    permit = sign_permit(
+        token, holders.alice_key, holders.bob.wallet, 9, evm.timestamp() + 600, domain_name="Tesla Inc. Class A"
+    )
+    evm.send(token.functions.permit(*permit.as_args()), holders.bob.wallet)
+    assert token.functions.allowance(holders.alice.wallet, holders.bob.wallet).call() == 9
+    assert token.functions.eip712Domain().call()[1] == "Tesla Inc. Class A"
+
+
+def test_permit__signed_with_original_name_after_set_name__reverts_invalid_signer(
+    evm: Chain, tsla: Suite, holders: Actors, issuer: str
+) -> None:
+    """Review finding 5: a permit signed under the name the token no longer has does not verify."""
+    token = tsla.token
+    original = token.functions.name().call()
+    evm.send(token.functions.setName("Tesla Inc. Class A"), issuer)
+    permit = sign_permit(token, holders.alice_key, holders.bob.wallet, 9, evm.timestamp() + 600, domain_name=original)
+    with evm.reverts("ERC2612InvalidSigner"):
+        evm.send(token.functions.permit(*permit.as_args()), holders.bob.wallet)
+    assert token.functions.allowance(holders.alice.wallet, holders.bob.wallet).call() == 0
 
 
 def test_permit__after_deadline__reverts_expired(evm: Chain, tsla: Suite, holders: Actors) -> None:
@@ -421,6 +457,48 @@ def test_owner_function__non_owner__reverts_unauthorized(
 ) -> None:
     with evm.reverts("OwnableUnauthorizedAccount", agent):
         evm.send(tsla.token.functions[function](*args), agent)
+
+
+@pytest.mark.parametrize(
+    ("function", "error"), [("setName", "EquityTokenEmptyName"), ("setSymbol", "EquityTokenEmptySymbol")]
+)
+def test_set_name_or_symbol__empty__reverts_and_keeps_the_old_one(
+    evm: Chain, tsla: Suite, issuer: str, function: str, error: str
+) -> None:
+    """Review finding 11: an empty name or symbol is refused, as the ERC-3643 reference does."""
+    before = (tsla.token.functions.name().call(), tsla.token.functions.symbol().call())
+    with evm.reverts(error):
+        evm.send(tsla.token.functions[function](""), issuer)
+    assert (tsla.token.functions.name().call(), tsla.token.functions.symbol().call()) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "symbol", "error"), [("", "TSLA", "EquityTokenEmptyName"), ("Tesla", "", "EquityTokenEmptySymbol")]
+)
+def test_deploy_suite__empty_name_or_symbol__initialize_reverts(
+    evm: Chain, protocol: Protocol, kyc: KycIssuer, issuer: str, agent: str, name: str, symbol: str, error: str
+) -> None:
+    """Review finding 11: `initialize` refuses an empty name or symbol (through the factory's deploySuite)."""
+    params = standard_suite_params(
+        protocol, name=name, symbol=symbol, owner=issuer, claim_issuer=kyc.contract.address, agents=[agent]
+    )
+    with evm.reverts(error):
+        deploy_suite(evm, protocol, params, salt=salt_of(f"empty-{name}-{symbol}"), sender=issuer)
+
+
+def test_set_identity_registry__supply_and_modules__reverts_and_keeps_the_registry(
+    evm: Chain, tsla: Suite, holders: Actors, issuer: str
+) -> None:
+    """Review finding 9: like setCompliance, a registry switch is refused while module state exists."""
+    token = tsla.token
+    before = token.functions.identityRegistry().call()
+    supply = token.functions.totalSupply().call()
+    assert supply > 0
+    modules = len(tsla.compliance.functions.getModules().call())
+    other = tsla.claim_topics_registry  # any contract: the rule fires before the registry is used
+    with evm.reverts("EquityTokenRegistryChangeWithModules", tsla.compliance.address, modules, supply):
+        evm.send(token.functions.setIdentityRegistry(other.address), issuer)
+    assert token.functions.identityRegistry().call() == before
 
 
 AGENT_CALLS = [

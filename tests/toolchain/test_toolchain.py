@@ -184,7 +184,7 @@ def _project_copy(destination: Path) -> Path:
 
 
 def _make_compile(project: Path) -> subprocess.CompletedProcess[str]:
-    solc = f".solcx/solc-v{_pinned_solc()}"
+    solc = f".solcx/.installed-v{_pinned_solc()}"
     keep = ["-o", ".venv/.installed", "-o", "node_modules/.installed", "-o", solc]
     return subprocess.run(
         ["make", *keep, "compile"], cwd=project, capture_output=True, text=True, timeout=900, check=False
