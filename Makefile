@@ -57,7 +57,7 @@ BUILD_STAMP := .build/.compiled
 # removed before and after: a copy left there hides project sources from Ape's capped source walk.
 # It then checks that every source under contracts/ was compiled from its current text, or fails.
 $(BUILD_STAMP): $(SOLC_STAMP) $(SOL_SOURCES) ape-config.yaml tools/compile.py
-	$(BIN)/python tools/compile.py
+	$(BIN)/python tools/compile.py $(if $(VERBOSE),,--quiet)
 	touch $@
 
 compile: install $(BUILD_STAMP) ## Compile the contracts with Ape (all of them whenever a source changed)
@@ -69,13 +69,13 @@ fuzz: compile ## Long hypothesis campaigns (profile `fuzz`: 500 examples, 60 ste
 	HYPOTHESIS_PROFILE=fuzz $(DEVNODE) $(BIN)/ape test --network $(NETWORK) --disable-isolation \
 		-k "stateful or state_machine or any_sequence or random or any_amount or malformed" $(TEST_ARGS)
 
-demo: compile ## Deploy everything to a fresh local Base-like node and print a summary (KEEP_NODE=1 keeps it)
-	$(DEVNODE) $(BIN)/ape run deploy --network $(NETWORK)
+demo: compile ## Deploy deploy/local.toml to a fresh local Base-like node and tell the story (KEEP_NODE=1 keeps it)
+	$(DEVNODE) $(BIN)/dualtrack demo
 
 bench: compile ## Measure exact gas of the benchmarks on a fresh node into reports/gas.json (BENCH_ARGS="--only trex")
 	$(DEVNODE) $(BIN)/python -m dualtrack.bench $(BENCH_ARGS)
 
-abi: install ## Export interfaces/abi/*.json from interfaces/**/*.sol
+abi: compile ## Export interfaces/abi/*.json: every interface and every deployed contract (complete ABIs)
 	$(BIN)/python tools/export_abis.py
 
 lint: install ## ruff and mypy on the Python package

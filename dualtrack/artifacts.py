@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from dualtrack.paths import BUILD_DIR, NODE_MODULES
+from dualtrack.paths import ABI_DIR, BUILD_DIR, NODE_MODULES
 
 
 class ArtifactNotFoundError(LookupError):
@@ -73,6 +73,18 @@ def local_artifact(name: str) -> Artifact:
 def _abi_key(entry: dict[str, Any]) -> tuple[str, str, tuple[str, ...]]:
     inputs = tuple(str(item.get("type")) for item in entry.get("inputs", []))
     return (str(entry.get("type")), str(entry.get("name", "")), inputs)
+
+
+def abi_artifact(name: str) -> Artifact:
+    """A contract compiled here (with its bytecode), else an exported ABI ``interfaces/abi/<name>.json``
+    (an interface such as ``IStablecoin``, for a contract dualtrack did not deploy)."""
+    try:
+        return local_artifact(name)
+    except ArtifactNotFoundError:
+        path = ABI_DIR / f"{name}.json"
+        if not path.exists():
+            raise ArtifactNotFoundError(f"no contract or exported ABI named {name!r}") from None
+        return Artifact(name=name, abi=json.loads(path.read_text()), bytecode="0x")
 
 
 def local_artifact_names() -> list[str]:

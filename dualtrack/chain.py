@@ -1,10 +1,11 @@
-"""A thin, fast web3.py layer over a local dev node.
+"""A thin, fast web3.py layer over a node: deploy, send, call, decode custom errors.
 
-Transactions are sent from the node's unlocked accounts with
-``eth_sendTransaction``, so the node assigns nonces: there is no client-side
-nonce cache to go stale (the "nonce too low" flake of tight Ape loops).
-Reverts are decoded into :class:`Reverted` with the custom error's name and
-arguments, looked up across every known ABI.
+Each sending address has a transport (:mod:`dualtrack.transport`): by default the node's own
+unlocked or impersonated accounts (``eth_sendTransaction``: the node assigns nonces, so there is no
+client-side nonce cache to go stale, the "nonce too low" flake of tight Ape loops); an address added
+with :meth:`Chain.use_key` signs locally (a testnet deployer, a reporter, a keeper). Reverts are
+decoded into :class:`Reverted` with the custom error's name and arguments, looked up across every
+known ABI.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eth_abi.abi import decode as abi_decode
+from eth_account.signers.local import LocalAccount
 from eth_utils.abi import function_signature_to_4byte_selector
 from eth_utils.address import to_checksum_address
 from hexbytes import HexBytes
@@ -25,7 +27,8 @@ from web3.exceptions import ContractCustomError, ContractLogicError, ContractPan
 from web3.logs import DISCARD
 from web3.types import TxReceipt
 
-from dualtrack.artifacts import Artifact, local_artifact
+from dualtrack.artifacts import Artifact, abi_artifact, local_artifact
+from dualtrack.transport import KeyTransport, NodeTransport, Transport, TxObserver, wait_for_receipt
 
 DEV_MNEMONIC = "test test test test test test test test test test test junk"
 ERROR_STRING_SELECTOR = bytes.fromhex("08c379a0")
@@ -33,7 +36,6 @@ PANIC_SELECTOR = bytes.fromhex("4e487b71")
 # Anvil answers eth_sendTransaction before its automined block is indexed: under load the receipt
 # can lag the returned hash by a few milliseconds, so receipts are polled briefly instead of read once.
 RECEIPT_TIMEOUT_SECONDS = 60.0
-RECEIPT_POLL_SECONDS = 0.002
 
 
 class Reverted(Exception):  # noqa: N818 - reads naturally: `except Reverted`
@@ -102,12 +104,31 @@ def _revert_data(error: Exception) -> bytes:
 
 
 class Chain:
-    """Deploys and drives contracts on a dev node from its unlocked accounts."""
+    """Deploys and drives contracts on a node, from its unlocked accounts or from local keys."""
 
     def __init__(self, w3: Web3) -> None:
         self.w3 = w3
         self.errors = ErrorDecoder()
         self.accounts: list[str] = [to_checksum_address(a) for a in w3.eth.accounts]
+        self._transports: dict[str, Transport] = {}
+        # Told about every transaction (the deployment manifest records hashes before broadcast).
+        self.observer: TxObserver | None = None
+
+    # ------------------------------------------------------------------ senders
+
+    def use_key(self, account: LocalAccount, **options: Any) -> str:
+        """Send from ``account``'s address by signing locally (:class:`KeyTransport`); return the address.
+
+        ``options`` go to :class:`KeyTransport` (``receipt_timeout``, ``priority_fee_wei``, ``max_fee_wei``).
+        """
+        transport = KeyTransport(account, **options)
+        self._transports[transport.address] = transport
+        return transport.address
+
+    def transport(self, sender: str) -> Transport:
+        """How ``sender``'s transactions are sent: its local key if one was added, else the node."""
+        address = to_checksum_address(sender)
+        return self._transports.get(address) or NodeTransport(address, RECEIPT_TIMEOUT_SECONDS)
 
     # ------------------------------------------------------------------ deploy
 
@@ -115,43 +136,40 @@ class Chain:
         """Deploy ``artifact`` (or a local contract by name) and return a bound contract."""
         art = local_artifact(artifact) if isinstance(artifact, str) else artifact
         self.errors.register(art.abi)
-        factory = self.w3.eth.contract(abi=art.abi, bytecode=art.bytecode)
-        try:
-            tx_hash = factory.constructor(*args).transact({"from": sender, "value": value})
-        except (ContractCustomError, ContractLogicError, ContractPanicError) as error:
-            raise self.errors.decode(_revert_data(error)) from error
-        receipt = self.receipt(tx_hash)
-        if receipt["status"] != 1 or receipt["contractAddress"] is None:
+        data = self.w3.eth.contract(abi=art.abi, bytecode=art.bytecode).constructor(*args).data_in_transaction
+        receipt = self._transact({"data": data, "value": value}, sender)
+        if receipt["contractAddress"] is None:
             raise Reverted("", (), b"")
         return self.w3.eth.contract(address=receipt["contractAddress"], abi=art.abi)
 
     def at(self, artifact: Artifact | str, address: str) -> Contract:
-        """Bind an ABI to an address already deployed."""
-        art = local_artifact(artifact) if isinstance(artifact, str) else artifact
+        """Bind an ABI (an artifact, or a contract or exported ABI by name) to an address already deployed."""
+        art = abi_artifact(artifact) if isinstance(artifact, str) else artifact
         self.errors.register(art.abi)
         return self.w3.eth.contract(address=to_checksum_address(address), abi=art.abi)
 
     # ---------------------------------------------------------------- transact
 
-    def receipt(self, tx_hash: HexBytes) -> TxReceipt:
-        """Wait (briefly) for the receipt of ``tx_hash``: anvil may return the hash before indexing it."""
-        return self.w3.eth.wait_for_transaction_receipt(
-            tx_hash, timeout=RECEIPT_TIMEOUT_SECONDS, poll_latency=RECEIPT_POLL_SECONDS
-        )
-
     def send(self, call: ContractFunction, sender: str, *, value: int = 0, gas: int | None = None) -> TxReceipt:
         """Send a transaction; raise :class:`Reverted` with the decoded error if it reverts."""
-        tx: dict[str, Any] = {"from": sender, "value": value}
+        tx: dict[str, Any] = {"to": call.address, "data": call._encode_transaction_data(), "value": value}
         if gas is not None:
             tx["gas"] = gas
+        return self._transact(tx, sender)
+
+    def _transact(self, tx: dict[str, Any], sender: str) -> TxReceipt:
+        """Send ``tx`` through ``sender``'s transport; a revert (at estimate or once mined) raises :class:`Reverted`."""
         try:
-            tx_hash = call.transact(tx)  # type: ignore[arg-type]
+            receipt = self.transport(sender).send(self.w3, tx, self.observer)
         except (ContractCustomError, ContractLogicError, ContractPanicError) as error:
             raise self.errors.decode(_revert_data(error)) from error
-        receipt = self.receipt(tx_hash)
         if receipt["status"] != 1:
             raise Reverted("", (), b"")
         return receipt
+
+    def receipt(self, tx_hash: HexBytes) -> TxReceipt:
+        """Wait (briefly) for the receipt of ``tx_hash``: anvil may return the hash before indexing it."""
+        return wait_for_receipt(self.w3, tx_hash, RECEIPT_TIMEOUT_SECONDS)
 
     def send_at(self, call: ContractFunction, sender: str, timestamp: int, *, gas: int) -> TxReceipt:
         """Send a transaction in a block at ``timestamp``; raise :class:`Reverted` with its decoded error.

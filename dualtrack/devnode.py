@@ -73,8 +73,9 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def running_node(*, optimism: bool = True, attempts: int = 3) -> Iterator[DevNode]:
-    """Start anvil on a free port (OP-stack mode by default) and stop it on exit."""
+def running_node(*, optimism: bool = True, chain_id: int | None = None, attempts: int = 3) -> Iterator[DevNode]:
+    """Start anvil on a free port (OP-stack mode by default; ``chain_id`` e.g. 84532 to look like Base
+    Sepolia) and stop it on exit."""
     anvil = foundry_binary("anvil")
     last_error = ""
     for _ in range(attempts):
@@ -82,6 +83,8 @@ def running_node(*, optimism: bool = True, attempts: int = 3) -> Iterator[DevNod
         command = [str(anvil), "--port", str(port), "--silent", "--gas-limit", str(BLOCK_GAS_LIMIT)]
         if optimism:
             command.append("--optimism")
+        if chain_id is not None:
+            command += ["--chain-id", str(chain_id)]
         process = subprocess.Popen(
             command,
             stdout=subprocess.DEVNULL,

@@ -10,6 +10,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = PROJECT_ROOT / "node_modules"
 BUILD_DIR = PROJECT_ROOT / ".build"
 REPORTS_DIR = PROJECT_ROOT / "reports"
+ABI_DIR = PROJECT_ROOT / "interfaces" / "abi"
+DEPLOYMENTS_DIR = PROJECT_ROOT / "deployments"
 
 _NPM_PLATFORM = {
     ("Linux", "x86_64"): "linux-amd64",

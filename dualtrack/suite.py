@@ -1,7 +1,7 @@
 """Deploy the asset track from Python: protocol infrastructure, per-stock suites, verified holders.
 
-- :func:`deploy_protocol` deploys the implementations, the version's SuiteAuthority, the SuiteFactory
-  and the shared compliance modules (once per chain).
+- :func:`dualtrack.deployment.deploy_protocol` deploys the implementations, the version's
+  SuiteAuthority, the SuiteFactory and the shared compliance modules (once per chain).
 - :func:`deploy_suite` asks the factory for a complete ERC-3643 suite in one transaction: by default
   one TransferPolicy is both the identity registry and the compliance (``Suite.policy``);
   ``SuiteParams(separate=True)`` deploys a stand-alone IdentityRegistry and ModularCompliance.
@@ -15,11 +15,11 @@ from typing import Any
 
 from eth_utils.crypto import keccak
 from web3.contract import Contract
+from web3.types import TxReceipt
 
 from dualtrack.chain import Chain
 from dualtrack.claims import ClaimTopic
 from dualtrack.identity import add_claim, deploy_identity
-from dualtrack.proxy import SUITE_CONTRACTS, deploy_implementation, role_id
 
 ZERO_ADDRESS = "0x" + "00" * 20
 UNIT = 10**18
@@ -130,39 +130,49 @@ class SuiteParams:
         )
 
 
-def deploy_protocol(evm: Chain, admin: str, version: str = "1.0.0") -> Protocol:
-    """Deploy implementations, their SuiteAuthority, the SuiteFactory and the module singletons."""
-    authority = evm.deploy("SuiteAuthority", version, admin, sender=admin)
-    for name in SUITE_CONTRACTS:
-        implementation = deploy_implementation(evm, name, sender=admin)
-        evm.send(authority.functions.setImplementation(role_id(name), implementation.address), admin)
-    factory = evm.deploy("SuiteFactory", admin, authority.address, sender=admin)
-    modules = {name: evm.deploy(name, sender=admin) for name in MODULES}
-    return Protocol(authority=authority, factory=factory, modules=modules)
-
-
 def salt_of(label: str) -> bytes:
     """A readable CREATE2 salt, e.g. ``salt_of("TSLA")``."""
     return keccak(text=f"dualtrack.suite.{label}")
 
 
+def suite_addresses(evm: Chain, factory: Contract, receipt: TxReceipt) -> dict[str, tuple[str, str]]:
+    """The contracts a ``deploySuite`` receipt created: {role: (address, ABI name)}.
+
+    Roles: ``token``, ``identity_registry``, ``compliance`` (the same TransferPolicy in the default
+    layout), ``claim_topics_registry``, ``trusted_issuers_registry`` and, with a shared storage,
+    ``identity_storage``.
+    """
+    (event,) = evm.events(receipt, factory, "SuiteDeployed")
+    combined = event["identityRegistry"] == event["compliance"]
+    addresses = {
+        "token": (event["token"], "EquityToken"),
+        "identity_registry": (event["identityRegistry"], "TransferPolicy" if combined else "IdentityRegistry"),
+        "compliance": (event["compliance"], "TransferPolicy" if combined else "ModularCompliance"),
+        "claim_topics_registry": (event["claimTopicsRegistry"], "ClaimTopicsRegistry"),
+        "trusted_issuers_registry": (event["trustedIssuersRegistry"], "TrustedIssuersRegistry"),
+    }
+    if event["identityStorage"] != event["identityRegistry"]:
+        addresses["identity_storage"] = (event["identityStorage"], "IdentityRegistryStorage")
+    return addresses
+
+
 def deploy_suite(evm: Chain, protocol: Protocol, params: SuiteParams, *, salt: bytes, sender: str) -> Suite:
     """Deploy a full suite through the factory in one transaction and bind its contracts."""
     receipt = evm.send(protocol.factory.functions.deploySuite(salt, params.as_tuple()), sender)
-    (event,) = evm.events(receipt, protocol.factory, "SuiteDeployed")
+    addresses = suite_addresses(evm, protocol.factory, receipt)
+    registry = evm.at("IdentityRegistry", addresses["identity_registry"][0])
     max_balance = protocol.modules["MaxBalanceModule"]
-    registry = evm.at("IdentityRegistry", event["identityRegistry"])
-    local = event["identityStorage"] == event["identityRegistry"]
-    combined = event["identityRegistry"] == event["compliance"]
+    policy = addresses["compliance"][0] if addresses["compliance"][1] == "TransferPolicy" else None
+    storage = addresses.get("identity_storage")
     return Suite(
-        token=evm.at("EquityToken", event["token"]),
+        token=evm.at("EquityToken", addresses["token"][0]),
         identity_registry=registry,
-        identity_storage=registry if local else evm.at("IdentityRegistryStorage", event["identityStorage"]),
-        claim_topics_registry=evm.at("ClaimTopicsRegistry", event["claimTopicsRegistry"]),
-        trusted_issuers_registry=evm.at("TrustedIssuersRegistry", event["trustedIssuersRegistry"]),
-        compliance=evm.at("ModularCompliance", event["compliance"]),
+        identity_storage=registry if storage is None else evm.at("IdentityRegistryStorage", storage[0]),
+        claim_topics_registry=evm.at("ClaimTopicsRegistry", addresses["claim_topics_registry"][0]),
+        trusted_issuers_registry=evm.at("TrustedIssuersRegistry", addresses["trusted_issuers_registry"][0]),
+        compliance=evm.at("ModularCompliance", addresses["compliance"][0]),
         max_balance_module=max_balance if max_balance.address in params.modules else None,
-        policy=evm.at("TransferPolicy", event["compliance"]) if combined else None,
+        policy=evm.at("TransferPolicy", policy) if policy else None,
     )
 
 

@@ -1,55 +1,54 @@
-"""`ape run deploy`: deploy dualtrack and print a summary table.
+"""`ape run deploy`: the same deployment as `dualtrack deploy`, through Ape's network and accounts.
 
-Local (demo):      ape run deploy --network base:local:foundry
-Base Sepolia:      ape run deploy --network base:sepolia:node --account <alias> [--stablecoin 0x...]
+Local:         ape run deploy --network base:local:foundry
+Base Sepolia:  ape run deploy --network base:sepolia:https://your-rpc --config deploy/my.toml --account <alias>
+
+The Ape account's keystore is decrypted once, without Ape's per-transaction "Sign: [y/N]" prompts: the
+passphrase comes from APE_ACCOUNTS_<alias>_PASSPHRASE (or a single prompt when there is a terminal).
+Everything else (pre-flight, the manifest, resuming, the checks) is dualtrack.deployment's.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
-from ape import accounts, project
 from ape.cli import ConnectedProviderCommand
 
-from dualtrack.deploy import OracleSettings, deploy_all, print_summary, replay_demo_prices
-from dualtrack.paths import PROJECT_ROOT
+from dualtrack.chain import Chain
+from dualtrack.cli.common import choose_sender
+from dualtrack.cli.deploy import _load, console, run_deployment
+from dualtrack.paths import DEPLOYMENTS_DIR, PROJECT_ROOT
 
 
 @click.command(cls=ConnectedProviderCommand)
-@click.option("--account", "alias", default=None, help="Ape account alias; required on live networks.")
-@click.option("--stablecoin", default=None, help="Use this existing 6-decimal stablecoin instead of a mock.")
-@click.option("--reporters", default="", help="Comma-separated oracle reporter addresses (required on live networks).")
-@click.option("--threshold", default=3, show_default=True, help="Signatures an oracle report needs.")
-@click.option("--confirm-quorum", default=4, show_default=True, help="Signatures that confirm a held price move.")
-@click.option("--sequencer-feed", default=None, help="Chainlink L2 sequencer uptime feed (local: a mock).")
-def cli(network, provider, alias, stablecoin, reporters, threshold, confirm_quorum, sequencer_feed):
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Deployment configuration (default on a local network: deploy/local.toml).",
+)
+@click.option("--account", "alias", default=None, help="Ape account alias (required on live networks).")
+@click.option("--manifest", "manifest_path", type=click.Path(dir_okay=False, path_type=Path), default=None)
+def cli(network, provider, config_path, alias, manifest_path):
     """Deploy dualtrack to the selected network."""
-    if alias:
-        deployer = accounts.load(alias)
-    elif network.is_local:
-        deployer = accounts.test_accounts[0]
-    else:
+    if config_path is None:
+        if not network.is_local:
+            raise click.UsageError(f"--config is required on {network.choice}")
+        config_path = PROJECT_ROOT / "deploy" / "local.toml"
+    config = _load(config_path)
+    evm = Chain(provider.web3)
+    if alias is None and not network.is_local:
         raise click.UsageError(f"--account <alias> is required on {network.choice}")
-
-    oracle = OracleSettings(
-        reporters=tuple(r.strip() for r in reporters.split(",") if r.strip()),
-        threshold=threshold,
-        confirm_quorum=confirm_quorum,
-        sequencer_feed=sequencer_feed,
+    deployer, key = choose_sender(evm, key_file=None, ape_alias=alias, node_account=None if alias else "0")
+    run_deployment(
+        evm,
+        config,
+        deployer=deployer,
+        deployer_key=key,
+        manifest_path=manifest_path or DEPLOYMENTS_DIR / f"{config.network.name}.json",
+        rpc_url=str(getattr(provider, "uri", "") or ""),
+        fresh=network.is_local,
+        out=console(),
     )
-    if not network.is_local and not oracle.reporters:
-        raise click.UsageError("--reporters is required on live networks")
-    deployment = deploy_all(
-        deployer,
-        project,
-        network.choice,
-        provider.chain_id,
-        stablecoin=stablecoin,
-        oracle=oracle,
-        local=network.is_local,
-    )
-    print_summary(deployment)
-    if network.is_local and not oracle.reporters:
-        replay_demo_prices(provider.web3, deployment, str(deployer.address))
-    out = PROJECT_ROOT / "deployments" / f"{network.ecosystem.name}-{network.name}.json"
-    deployment.write(out)
-    click.echo(f"Addresses written to {out.relative_to(PROJECT_ROOT)}")

@@ -14,6 +14,7 @@ from web3.contract import Contract
 
 from dualtrack.chain import Chain, dev_private_keys
 from dualtrack.claims import ClaimTopic, KeyPurpose, claim_id, key_hash
+from dualtrack.deployment import deploy_protocol
 from dualtrack.identity import deploy_claim_issuer
 from dualtrack.suite import (
     BLOCKED_COUNTRY,
@@ -23,7 +24,6 @@ from dualtrack.suite import (
     Holder,
     Protocol,
     Suite,
-    deploy_protocol,
     deploy_suite,
     onboard_holder,
     salt_of,

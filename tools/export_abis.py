@@ -1,8 +1,11 @@
-"""Export the JSON ABI of every interface in interfaces/ to interfaces/abi/<Name>.json.
+"""Export JSON ABIs to interfaces/abi/: every interface (I<Name>.json) and every deployed contract.
 
 Integrators import the I*.sol files or read these ABIs. The interfaces are compiled with the
-project's own solc (native or the npm solc-js shim) through standard JSON, so the export needs
-nothing beyond `make install`.
+project's own solc (native or the npm solc-js shim) through standard JSON. Each contract a deployment
+deploys (dualtrack.deployment.plan.DEPLOYED_CONTRACTS) gets one COMPLETE ABI, <Name>.json, from the
+Ape build (`make compile`): everything its address answers, including what a token serves through its
+extension (ERC-8056 multiplier, record-time snapshots). The deployment manifest names, for each
+address, which of these files describes it.
 
 Usage: python tools/export_abis.py [--check]
   --check  exit 1 if interfaces/abi is not up to date (used by the test suite)
@@ -66,8 +69,22 @@ def render(abi: list[dict[str, object]]) -> str:
     return json.dumps(abi, indent=2, sort_keys=True) + "\n"
 
 
+def deployed_contract_abis() -> dict[str, list[dict[str, object]]]:
+    """{contract name: complete ABI} of every contract a deployment deploys, from the Ape build."""
+    sys.path.insert(0, str(ROOT))
+    from dualtrack.artifacts import local_artifact
+    from dualtrack.deployment.plan import DEPLOYED_CONTRACTS
+
+    return {name: local_artifact(name).abi for name in DEPLOYED_CONTRACTS}
+
+
 def main(check: bool) -> int:
     abis = compile_interfaces()
+    contracts = deployed_contract_abis()
+    clash = set(abis) & set(contracts)
+    if clash:
+        raise SystemExit(f"an interface and a contract share a name: {sorted(clash)}")
+    abis.update(contracts)
     expected = {f"{name}.json": render(abi) for name, abi in abis.items()}
     current = {p.name: p.read_text() for p in ABI_DIR.glob("*.json")} if ABI_DIR.exists() else {}
     if check:

@@ -18,13 +18,13 @@ from web3.contract import Contract
 from dualtrack.bench.registry import BenchmarkError, benchmark, measure
 from dualtrack.chain import Chain, dev_private_keys
 from dualtrack.claims import ClaimTopic
+from dualtrack.deployment import deploy_protocol
 from dualtrack.dividends import TREATY_RATES_BPS, deploy_dividend_distributor, enable_distributor, required_funding
 from dualtrack.identity import add_claim, deploy_claim_issuer, deploy_identity
 from dualtrack.suite import (
     UNIT,
     US,
     Suite,
-    deploy_protocol,
     deploy_suite,
     onboard_holder,
     salt_of,

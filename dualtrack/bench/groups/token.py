@@ -22,6 +22,7 @@ from web3.contract import Contract
 from dualtrack.bench.registry import benchmark, measure
 from dualtrack.chain import Chain, dev_private_keys
 from dualtrack.claims import ECDSA_KEY_TYPE, ClaimTopic, KeyPurpose, key_hash
+from dualtrack.deployment import deploy_protocol
 from dualtrack.identity import deploy_claim_issuer
 from dualtrack.peers.onchainid import deploy_claim_issuer as deploy_onchainid_issuer
 from dualtrack.peers.onchainid import onchainid_artifact
@@ -31,7 +32,6 @@ from dualtrack.suite import (
     US,
     Protocol,
     Suite,
-    deploy_protocol,
     deploy_suite,
     onboard_holder,
     salt_of,

@@ -1,4 +1,8 @@
-"""The ``dualtrack`` command line."""
+"""The ``dualtrack`` command line: one module per domain (``prices``, ``oracle``, ``deploy``, ``demo``).
+
+Shared options (RPC URL, the sender's key) live in :mod:`dualtrack.cli.common`; the keepers' commands
+of the trading track join here as their own modules.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,10 @@ from rich.table import Table
 
 from dualtrack import __version__
 from dualtrack.artifacts import local_artifact, local_artifact_names
-from dualtrack.cli_oracle import oracle
-from dualtrack.cli_prices import prices
+from dualtrack.cli.demo import demo_command
+from dualtrack.cli.deploy import deploy_command
+from dualtrack.cli.oracle import oracle
+from dualtrack.cli.prices import prices
 from dualtrack.devnode import run_with_node
 
 # EIP-170: the largest runtime bytecode a contract may have.
@@ -48,3 +54,5 @@ def contracts() -> None:
 
 main.add_command(prices)
 main.add_command(oracle)
+main.add_command(deploy_command)
+main.add_command(demo_command)

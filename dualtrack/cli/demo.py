@@ -1,0 +1,119 @@
+"""``dualtrack demo`` (what ``make demo`` runs): the asset track on a fresh local node, told in tables.
+
+Deploys ``deploy/local.toml`` with the node's first account through the one deployment path, shows the
+verified investors and their TSLA, then replays a generated TSLA week (a Friday session, a weekend, a
+Monday open 15% lower) into the oracle with the deterministic demo reporter keys.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from dualtrack.chain import Chain
+from dualtrack.cli.common import choose_sender, connect, rpc_option
+from dualtrack.cli.deploy import _load, console, run_deployment
+from dualtrack.deployment import Outcome
+from dualtrack.deployment.manifest import Manifest
+from dualtrack.oracle import feed_id, latest_price, reporter_accounts
+from dualtrack.paths import DEPLOYMENTS_DIR, PROJECT_ROOT
+from dualtrack.pricepaths import summarize, weekend_gap_path
+from dualtrack.reporter import Reporter, replay
+
+LOCAL_CONFIG = PROJECT_ROOT / "deploy" / "local.toml"
+COUNTRY_NAMES = {840: "United States", 276: "Germany", 392: "Japan", 826: "United Kingdom"}
+UNIT = 10**18
+
+
+@click.command("demo")
+@rpc_option
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=LOCAL_CONFIG,
+    show_default=True,
+)
+def demo_command(rpc_url: str, config_path: Path) -> None:
+    """Deploy the local demo configuration and show the asset track at work (a dev node only)."""
+    config = _load(config_path)
+    if not config.network.local:
+        raise click.UsageError(f"{config_path} is not a local configuration (network.local = true)")
+    evm = connect(rpc_url)
+    deployer, key = choose_sender(evm, key_file=None, ape_alias=None, node_account="0")
+    out = console()
+    outcome = run_deployment(
+        evm,
+        config,
+        deployer=deployer,
+        deployer_key=key,
+        manifest_path=DEPLOYMENTS_DIR / f"{config.network.name}.json",
+        rpc_url=rpc_url,
+        fresh=True,
+        out=out,
+    )
+    out.print(investor_table(evm, outcome))
+    replay_demo_week(evm, outcome.manifest, deployer, out)
+
+
+def investor_table(evm: Chain, outcome: Outcome) -> Table:
+    """The verified investors of the deployment and their holdings, read from the chain."""
+    config = outcome.context.config
+    assert config is not None
+    ctx = outcome.context
+    table = Table(title="verified investors (identity, signed KYC claim, country, minted shares)")
+    for column in ("investor", "wallet", "identity", "country", "stock", "verified", "raw balance", "shares (UI)"):
+        table.add_column(column)
+    for investor in config.investors:
+        identity = ctx.address(f"investors.{investor.label}.identity")
+        country = COUNTRY_NAMES.get(investor.country, str(investor.country))
+        for stock in config.stocks:
+            token = ctx.contract(f"{stock.symbol.lower()}.token")
+            registry = ctx.contract(f"{stock.symbol.lower()}.identity_registry")
+            raw = token.functions.balanceOf(investor.wallet).call()
+            shown = token.functions.balanceOfUI(investor.wallet).call() / 10**stock.decimals
+            verified = registry.functions.isVerified(investor.wallet).call()
+            table.add_row(
+                investor.label,
+                investor.wallet,
+                identity,
+                country,
+                stock.symbol,
+                str(verified),
+                f"{raw:,}",
+                f"{shown:,.2f}",
+            )
+    return table
+
+
+def replay_demo_week(evm: Chain, manifest: Manifest, sender: str, out: Console) -> None:
+    """Replay a generated TSLA week into the oracle with the demo reporter keys (local deployments only)."""
+    oracle = evm.at("EquityPriceOracle", manifest.address("oracle.price_oracle"))
+    tsla = feed_id("TSLA")
+    reporter = Reporter(reporter_accounts(5)[:3], int(evm.w3.eth.chain_id), str(oracle.address), tsla)
+    points = weekend_gap_path(step_s=900)
+    summary = replay(evm, oracle, reporter, points, sender, progress=True, total=len(points))
+    gap = summarize(points).largest_gap
+    view = latest_price(oracle, tsla)
+    table = Table(title="TSLA oracle replay (generated: Friday session, weekend, Monday gap)")
+    table.add_column("figure", style="bold cyan")
+    table.add_column("value", justify="right")
+    accepted, held = summary.outcomes.get("accepted", 0), summary.outcomes.get("held", 0)
+    rows = [
+        ("reports submitted", f"{summary.submitted:,}"),
+        ("accepted / held / rejected", f"{accepted:,} / {held:,} / {sum(summary.rejections.values()):,}"),
+        ("largest reopening gap", f"{gap.fraction:.2%}" if gap else "-"),
+        ("gas per accepted or held report", f"{summary.gas_used // max(1, accepted + held):,}"),
+        ("reports per second (local node)", f"{summary.reports_per_second:,.1f}"),
+        ("last price per token (USD)", f"{view.price_per_token / UNIT:,.2f}"),
+        (
+            "usable: open risk / value / liquidate",
+            f"{view.usable_to_open_risk} / {view.usable_to_value} / {view.usable_to_liquidate}",
+        ),
+    ]
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)

@@ -1,0 +1,228 @@
+"""The deployment configuration: one TOML file a deployer edits (``deploy/base-sepolia.toml``).
+
+Every field is typed and checked before anything is sent: a bad value gives one line naming the field
+(:class:`ConfigError`). Checks that need the chain (chain id, code at addresses, the deployer's
+balance) are the runner's pre-flight (:mod:`dualtrack.deployment.preflight`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from eth_utils.address import is_address, to_checksum_address
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from dualtrack.oracle import feed_id as feed_id_of
+
+MAX_REPORTERS = 31  # EquityPriceOracle.MAX_REPORTERS
+MAX_REPORT_AGE = 3_600  # EquityPriceOracle.MAX_REPORT_AGE
+MAX_FUTURE_DRIFT = 60  # EquityPriceOracle.MAX_FUTURE_DRIFT
+MAX_JUMP_BAND_BPS = 5_000  # EquityPriceOracle.MAX_JUMP_BAND_BPS
+MAX_FEED_AGE = 2**24 - 1  # FeedConfig ages are uint24 seconds
+MAX_GRACE_PERIOD = 4 * 3_600  # SequencerSentinel.MAX_GRACE_PERIOD
+ZERO_ADDRESS = "0x" + "00" * 20
+
+
+class ConfigError(ValueError):
+    """The configuration is invalid; ``problems`` holds one line per problem."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(f"{source}: " + "; ".join(problems))
+
+
+def _address(value: str) -> str:
+    if not isinstance(value, str) or not is_address(value):
+        raise ValueError(f"{value!r} is not an address (0x and 40 hex digits)")
+    if value.lower() == ZERO_ADDRESS:
+        raise ValueError("the zero address is not allowed here")
+    return to_checksum_address(value)
+
+
+Address = Annotated[str, AfterValidator(_address)]
+Symbol = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]{0,10}$")]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class NetworkConfig(_Section):
+    """Where the deployment goes."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="manifest name: deployments/<name>.json")
+    chain_id: int = Field(gt=0)
+    local: bool = Field(default=False, description="a dev node: mocks and demo keys allowed, RPC URL recorded")
+
+
+class RolesConfig(_Section):
+    """Who ends up holding what. Unset roles default to the deployer."""
+
+    admin: Address | None = Field(default=None, description="final owner of every protocol contract and suite")
+    token_agents: list[Address] = Field(default_factory=list, description="agents of every stock token and registry")
+    tax_account: Address | None = Field(default=None, description="receives withheld dividend tax")
+
+
+class StablecoinConfig(_Section):
+    """The settlement stablecoin: an existing token, or a 6-decimal mock on a local node."""
+
+    address: Address | None = None
+    mock_name: str = "USD Coin (mock)"
+    mock_symbol: str = "USDC"
+
+
+class KycConfig(_Section):
+    """The KYC claim issuer (claim topic 1) deployed with the protocol."""
+
+    claim_signer: Address | None = Field(default=None, description="the key that signs KYC claims (default: deployer)")
+
+
+class FeedConfig(_Section):
+    """One oracle feed: a listed stock (bound to its token) or a token-less market (crypto, an index)."""
+
+    symbol: Symbol
+    stock: Symbol | None = Field(default=None, description="the stock whose token this feed is bound to")
+    max_age_open_risk: int = Field(gt=0, le=MAX_FEED_AGE)
+    max_age_value: int = Field(gt=0, le=MAX_FEED_AGE)
+    max_age_liquidate: int = Field(gt=0, le=MAX_FEED_AGE)
+    jump_band_bps: int = Field(gt=0, le=MAX_JUMP_BAND_BPS)
+
+    @property
+    def feed_id(self) -> bytes:
+        return feed_id_of(self.symbol)
+
+
+class SequencerConfig(_Section):
+    """Base's sequencer uptime feed: a Chainlink feed address, or ``"mock"`` on a local node."""
+
+    feed: Address | Literal["mock"]
+    grace_period: int = Field(default=3_600, ge=0, le=MAX_GRACE_PERIOD)
+
+
+class OracleConfig(_Section):
+    """The EquityPriceOracle: k-of-n reporters, a confirmation quorum, report timing and feeds."""
+
+    reporters: list[Address]
+    threshold: int = Field(default=3, ge=1)
+    confirm_quorum: int = Field(default=4, ge=1)
+    max_report_age: int = Field(default=300, gt=0, le=MAX_REPORT_AGE)
+    max_future_drift: int = Field(default=10, ge=0, le=MAX_FUTURE_DRIFT)
+    sequencer: SequencerConfig | None = None
+    feeds: list[FeedConfig] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _quorums(self) -> OracleConfig:
+        count = len(self.reporters)
+        if len(set(self.reporters)) != count:
+            raise ValueError("reporters must be distinct")
+        if count > MAX_REPORTERS:
+            raise ValueError(f"at most {MAX_REPORTERS} reporters, got {count}")
+        if not self.threshold <= self.confirm_quorum <= count:
+            raise ValueError(
+                f"need threshold <= confirm_quorum <= reporters, got threshold {self.threshold}, "
+                f"confirm_quorum {self.confirm_quorum} and {count} reporter(s)"
+            )
+        symbols = [feed.symbol for feed in self.feeds]
+        if len(set(symbols)) != len(symbols):
+            raise ValueError(f"feed symbols must be distinct, got {symbols}")
+        return self
+
+
+class StockConfig(_Section):
+    """A listed stock: one ERC-3643 suite deployed through the SuiteFactory."""
+
+    symbol: Symbol
+    name: str = Field(min_length=1)
+    decimals: int = Field(default=18, ge=0, le=18)
+    blocked_countries: list[int] = Field(default_factory=lambda: [408])
+    max_balance: Decimal = Field(default=Decimal(1_000_000), gt=0, description="per-identity cap, in shares")
+    separate_registry: bool = Field(default=False, description="stand-alone IdentityRegistry + ModularCompliance")
+
+
+class InvestorConfig(_Section):
+    """A verified investor onboarded at deployment (an identity, a signed KYC claim, holdings)."""
+
+    label: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    wallet: Address
+    country: int = Field(ge=1, le=999, description="ISO 3166 numeric")
+    holdings: dict[Symbol, Decimal] = Field(default_factory=dict, description="shares minted per stock")
+
+
+class DeploymentConfig(_Section):
+    """A whole deployment."""
+
+    network: NetworkConfig
+    roles: RolesConfig = RolesConfig()
+    stablecoin: StablecoinConfig = StablecoinConfig()
+    kyc: KycConfig = KycConfig()
+    oracle: OracleConfig
+    stocks: list[StockConfig] = Field(default_factory=list)
+    investors: list[InvestorConfig] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _references(self) -> DeploymentConfig:
+        stocks = {stock.symbol: stock for stock in self.stocks}
+        if len(stocks) != len(self.stocks):
+            raise ValueError("stock symbols must be distinct")
+        for feed in self.oracle.feeds:
+            if feed.stock is not None and feed.stock not in stocks:
+                raise ValueError(f"feed {feed.symbol} is bound to stock {feed.stock}, which is not listed")
+        labels = [investor.label for investor in self.investors]
+        if len(set(labels)) != len(labels):
+            raise ValueError("investor labels must be distinct")
+        for investor in self.investors:
+            for symbol, shares in investor.holdings.items():
+                stock = stocks.get(symbol)
+                if stock is None:
+                    raise ValueError(f"investor {investor.label} holds {symbol}, which is not listed")
+                if investor.country in stock.blocked_countries:
+                    raise ValueError(f"investor {investor.label}'s country {investor.country} is blocked for {symbol}")
+                if shares <= 0 or shares > stock.max_balance:
+                    raise ValueError(f"investor {investor.label}'s {symbol} holding must be in (0, max_balance]")
+        if not self.network.local:
+            if self.stablecoin.address is None:
+                raise ValueError("stablecoin.address is required off a local node (a mock is for local demos)")
+            if self.oracle.sequencer is not None and self.oracle.sequencer.feed == "mock":
+                raise ValueError("oracle.sequencer.feed = 'mock' is for local nodes: give the uptime feed's address")
+        return self
+
+    def stock(self, symbol: str) -> StockConfig:
+        return next(stock for stock in self.stocks if stock.symbol == symbol)
+
+    def canonical(self) -> dict[str, Any]:
+        """The configuration as plain JSON data (what the manifest records)."""
+        return json.loads(self.model_dump_json())
+
+    def digest(self) -> str:
+        """A hash of the canonical configuration: the manifest remembers which configuration it ran."""
+        text = json.dumps(self.canonical(), sort_keys=True, separators=(",", ":"))
+        return "0x" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def parse_config(data: dict[str, Any], source: str = "configuration") -> DeploymentConfig:
+    """Validate ``data``; :class:`ConfigError` lists every problem, one line each."""
+    try:
+        return DeploymentConfig.model_validate(data)
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            where = ".".join(str(part) for part in item["loc"])
+            message = str(item["msg"]).removeprefix("Value error, ")
+            problems.append(f"{where}: {message}" if where else message)
+        raise ConfigError(source, problems) from None
+
+
+def load_config(path: Path) -> DeploymentConfig:
+    """Read and validate a TOML configuration file."""
+    try:
+        data = tomllib.loads(path.read_text())
+    except OSError as error:
+        raise ConfigError(str(path), [f"cannot read it: {error.strerror}"]) from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(str(path), [f"not valid TOML: {error}"]) from None
+    return parse_config(data, str(path))

@@ -1,0 +1,548 @@
+"""The plan: every step of a dualtrack deployment, in order, built from the configuration.
+
+Sections, each a function returning its steps (a later issue's contracts add a section):
+
+1. ``stablecoin``: the settlement stablecoin (an existing token, or a 6-decimal mock on a local node);
+2. ``protocol``: suite implementations, the v1 SuiteAuthority, the SuiteFactory, compliance modules;
+3. ``kyc``: the KYC ClaimIssuer and its claim-signing key;
+4. ``oracle``: the EquityPriceOracle, CorporateActions (the oracle confirms post-action prices),
+   the DividendDistributor, the sequencer sentinel (and a mock uptime feed on a local node);
+5. ``stocks``: one ERC-3643 suite per listed stock, its corporate-action agents, its oracle feed;
+6. ``periphery``: the EquityTokenLens;
+7. ``investors``: verified investors (identity, signed KYC claim, registration, minted holdings);
+8. ``handover``: agents and ownership to the configured admin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from web3.contract import Contract
+from web3.contract.contract import ContractFunction
+
+from dualtrack.artifacts import EXTENDED_BY
+from dualtrack.claims import ECDSA_KEY_TYPE, ClaimTopic, KeyPurpose, key_hash
+from dualtrack.deployment.config import DeploymentConfig, InvestorConfig, StockConfig
+from dualtrack.deployment.config import FeedConfig as FeedSettings
+from dualtrack.deployment.steps import Context, Deployed, Step, call_step, deploy_step, existing_step, method_step
+from dualtrack.identity import signed_claim
+from dualtrack.oracle import FeedConfig as OracleFeedConfig
+from dualtrack.proxy import SUITE_CONTRACTS, role_id
+from dualtrack.suite import MODULES, SuiteParams, module_call, salt_of, suite_addresses
+
+PROTOCOL_VERSION = "1.0.0"
+# Every contract a deployment may deploy: each gets a complete ABI, interfaces/abi/<Name>.json (`make abi`).
+DEPLOYED_CONTRACTS = (
+    "MockStablecoin",
+    *SUITE_CONTRACTS,
+    "EquityTokenCorporateActions",
+    "SuiteAuthority",
+    "SuiteFactory",
+    *MODULES,
+    "ClaimIssuer",
+    "Identity",
+    "EquityPriceOracle",
+    "CorporateActions",
+    "DividendDistributor",
+    "MockSequencerUptimeFeed",
+    "SequencerSentinel",
+    "EquityTokenLens",
+)
+ZERO_ADDRESS = "0x" + "00" * 20
+# Gas budgets of the larger deployments (about 1.3 x what they use; the pre-flight adds them up and
+# tests/deployment checks that no step uses more than its budget).
+IMPLEMENTATION_GAS = {
+    "EquityToken": 6_000_000,
+    "IdentityRegistry": 3_400_000,
+    "IdentityRegistryStorage": 1_300_000,
+    "ClaimTopicsRegistry": 1_100_000,
+    "TrustedIssuersRegistry": 1_700_000,
+    "ModularCompliance": 1_900_000,
+    "TransferPolicy": 5_300_000,
+}
+MODULE_GAS = {
+    "CountryAllowModule": 750_000,
+    "CountryRestrictModule": 750_000,
+    "MaxBalanceModule": 1_000_000,
+    "MaxHoldersModule": 1_200_000,
+    "SupplyLimitModule": 900_000,
+    "LockupModule": 1_800_000,
+    "TimeWindowLimitsModule": 1_300_000,
+}
+# Token-less feeds (crypto, indices) are bound to no token: the oracle then expects multiplier 1e18.
+NO_TOKEN = ZERO_ADDRESS
+
+
+def plan(config: DeploymentConfig, deployer: str) -> list[Step]:
+    """Every step of a deployment of ``config`` by ``deployer``, in the order they run."""
+    return [
+        *stablecoin_steps(config),
+        *protocol_steps(),
+        *kyc_steps(),
+        *kyc_handover_steps(config, deployer),
+        *oracle_steps(config),
+        *(step for stock in config.stocks for step in stock_steps(config, stock)),
+        *feed_steps(config),
+        *periphery_steps(),
+        *investor_steps(config),
+        *handover_steps(config, deployer),
+    ]
+
+
+# ---------------------------------------------------------------------------- sections
+
+
+def stablecoin_steps(config: DeploymentConfig) -> list[Step]:
+    coin = config.stablecoin
+    if coin.address is not None:
+        return [existing_step("stablecoin", coin.address, "IStablecoin", "the settlement stablecoin (existing)")]
+    return [
+        deploy_step(
+            "stablecoin",
+            "MockStablecoin",
+            "a 6-decimal mock stablecoin (local only)",
+            args=lambda ctx: (coin.mock_name, coin.mock_symbol, ctx.deployer),
+            gas_budget=1_400_000,
+        )
+    ]
+
+
+def protocol_steps(version: str = PROTOCOL_VERSION) -> list[Step]:
+    """Implementations behind every suite, the version's SuiteAuthority, the SuiteFactory, the modules."""
+    steps: list[Step] = []
+    for name in SUITE_CONTRACTS:
+        steps += _implementation_steps(name)
+    steps.append(
+        deploy_step(
+            "protocol.authority",
+            "SuiteAuthority",
+            f"SuiteAuthority v{version}: upgrading it upgrades every suite of the version",
+            args=lambda ctx: (version, ctx.deployer),
+            gas_budget=550_000,
+        )
+    )
+    steps += [_set_implementation_step(name) for name in SUITE_CONTRACTS]
+    steps.append(
+        deploy_step(
+            "protocol.factory",
+            "SuiteFactory",
+            "SuiteFactory: one-transaction ERC-3643 suites at CREATE2 addresses",
+            args=lambda ctx: (ctx.deployer, ctx.address("protocol.authority")),
+            gas_budget=2_600_000,
+        )
+    )
+    for name in MODULES:
+        steps.append(
+            deploy_step(f"modules.{name}", name, f"{name} (shared compliance module)", gas_budget=MODULE_GAS[name])
+        )
+    return steps
+
+
+def _implementation_steps(name: str) -> list[Step]:
+    """``name``'s implementation, after the extension it delegatecalls if it has one."""
+    extension = EXTENDED_BY.get(name)
+    if extension is None:
+        return [_implementation_step(name, lambda ctx: ())]
+    first = deploy_step(
+        f"protocol.implementations.{extension}",
+        extension,
+        f"{extension}: the extension {name} delegatecalls",
+        gas_budget=1_600_000,
+    )
+    return [first, _implementation_step(name, lambda ctx: (ctx.address(f"protocol.implementations.{extension}"),))]
+
+
+def _implementation_step(name: str, args: Callable[[Context], Sequence[Any]]) -> Step:
+    return deploy_step(
+        f"protocol.implementations.{name}",
+        name,
+        f"{name} implementation (behind every suite's SuiteProxy)",
+        args=args,
+        gas_budget=IMPLEMENTATION_GAS[name],
+    )
+
+
+def _set_implementation_step(name: str) -> Step:
+    return method_step(
+        f"protocol.authority.{name}",
+        f"authority: {name} implementation",
+        "protocol.authority",
+        "setImplementation",
+        lambda ctx: (role_id(name), ctx.address(f"protocol.implementations.{name}")),
+        gas_budget=80_000,
+    )
+
+
+def kyc_steps() -> list[Step]:
+    return [
+        deploy_step(
+            "kyc.issuer",
+            "ClaimIssuer",
+            "KYC ClaimIssuer (claim topic 1)",
+            args=lambda ctx: (ctx.deployer,),
+            gas_budget=3_700_000,
+        ),
+        call_step(
+            "kyc.claim_signer",
+            "KYC issuer: the claim-signing key",
+            lambda ctx: ctx.contract("kyc.issuer").functions.addKey(
+                key_hash(_claim_signer(ctx)), int(KeyPurpose.CLAIM), ECDSA_KEY_TYPE
+            ),
+            gas_budget=160_000,
+        ),
+    ]
+
+
+def oracle_steps(config: DeploymentConfig) -> list[Step]:
+    oracle = config.oracle
+    steps = [
+        deploy_step(
+            "oracle.price_oracle",
+            "EquityPriceOracle",
+            f"EquityPriceOracle: {oracle.threshold}-of-{len(oracle.reporters)} signed reports "
+            f"(confirm {oracle.confirm_quorum})",
+            args=lambda ctx: (
+                ctx.deployer,
+                list(oracle.reporters),
+                oracle.threshold,
+                oracle.confirm_quorum,
+                oracle.max_report_age,
+                oracle.max_future_drift,
+            ),
+            gas_budget=4_700_000,
+        ),
+        deploy_step(
+            "corporate.actions",
+            "CorporateActions",
+            "CorporateActions: splits and stock dividends, maintenance windows (the oracle confirms)",
+            args=lambda ctx: (ctx.deployer, ctx.address("oracle.price_oracle")),
+            gas_budget=2_300_000,
+        ),
+        call_step(
+            "oracle.corporate_actions",
+            "oracle: honour CorporateActions' maintenance windows",
+            lambda ctx: ctx.contract("oracle.price_oracle").functions.setCorporateActions(
+                ctx.address("corporate.actions")
+            ),
+            gas_budget=60_000,
+        ),
+        deploy_step(
+            "corporate.dividends",
+            "DividendDistributor",
+            "DividendDistributor: cash dividends withheld per country",
+            args=lambda ctx: (ctx.deployer, config.roles.tax_account or config.roles.admin or ctx.deployer),
+            gas_budget=2_800_000,
+        ),
+    ]
+    sequencer = oracle.sequencer
+    if sequencer is None:
+        return steps
+    if sequencer.feed == "mock":
+        steps += [
+            deploy_step(
+                "oracle.uptime_feed",
+                "MockSequencerUptimeFeed",
+                "a mock sequencer uptime feed (local only)",
+                gas_budget=400_000,
+            ),
+            call_step(
+                "oracle.uptime_feed.up",
+                "mock uptime feed: sequencer up since two grace periods ago",
+                lambda ctx: ctx.contract("oracle.uptime_feed").functions.setStatus(
+                    True, ctx.evm.timestamp() - 2 * sequencer.grace_period
+                ),
+                gas_budget=120_000,
+            ),
+        ]
+    else:
+        steps.append(
+            existing_step("oracle.uptime_feed", sequencer.feed, "ISequencerUptimeFeed", "the sequencer uptime feed")
+        )
+    steps += [
+        deploy_step(
+            "oracle.sentinel",
+            "SequencerSentinel",
+            f"SequencerSentinel: {sequencer.grace_period}s grace after a sequencer restart",
+            args=lambda ctx: (ctx.deployer, ctx.address("oracle.uptime_feed"), sequencer.grace_period),
+            gas_budget=800_000,
+        ),
+        call_step(
+            "oracle.sentinel",
+            "oracle: guarded by the sequencer sentinel",
+            lambda ctx: ctx.contract("oracle.price_oracle").functions.setSequencerSentinel(
+                ctx.address("oracle.sentinel")
+            ),
+            gas_budget=60_000,
+        ),
+    ]
+    return steps
+
+
+def stock_steps(config: DeploymentConfig, stock: StockConfig) -> list[Step]:
+    """The stock's suite (one transaction) and its corporate-action agents."""
+    key = stock.symbol.lower()
+
+    def params(ctx: Context) -> SuiteParams:
+        restrict = ctx.contract("modules.CountryRestrictModule")
+        cap = ctx.contract("modules.MaxBalanceModule")
+        agents = _unique([ctx.deployer, *config.roles.token_agents])
+        max_balance = int(stock.max_balance * Decimal(10) ** stock.decimals)
+        return SuiteParams(
+            name=stock.name,
+            symbol=stock.symbol,
+            owner=ctx.deployer,
+            decimals=stock.decimals,
+            claim_topics=[int(ClaimTopic.KYC)],
+            trusted_issuers=[ctx.address("kyc.issuer")],
+            issuer_claim_topics=[[int(ClaimTopic.KYC)]],
+            token_agents=agents,
+            registry_agents=agents,
+            modules=[restrict.address, cap.address],
+            module_calls=[
+                module_call(restrict, "batchRestrictCountries", list(stock.blocked_countries)),
+                module_call(cap, "setMaxBalance", max_balance),
+            ],
+            separate=stock.separate_registry,
+        )
+
+    def send(ctx: Context) -> Deployed:
+        factory = ctx.contract("protocol.factory")
+        receipt = ctx.evm.send(
+            factory.functions.deploySuite(salt_of(stock.symbol), params(ctx).as_tuple()), ctx.deployer
+        )
+        return from_receipt(ctx, receipt)
+
+    def from_receipt(ctx: Context, receipt: object) -> Deployed:
+        addresses = suite_addresses(ctx.evm, ctx.contract("protocol.factory"), receipt)  # type: ignore[arg-type]
+        return {f"{key}.{role}": value for role, value in addresses.items()}
+
+    suite = Step(
+        f"deploy.{key}.suite", f"{stock.symbol} suite ({stock.name}) through the factory", send, from_receipt, 2_600_000
+    )
+    return [suite, _agent_step(stock, "corporate.actions"), _agent_step(stock, "corporate.dividends")]
+
+
+def _agent_step(stock: StockConfig, handler_key: str) -> Step:
+    key = stock.symbol.lower()
+    return method_step(
+        f"{key}.corporate_agent.{handler_key}",
+        f"{stock.symbol}: {handler_key} is a corporate-action agent",
+        f"{key}.token",
+        "setCorporateActionAgent",
+        lambda ctx: (ctx.address(handler_key), True),
+        gas_budget=80_000,
+    )
+
+
+def feed_steps(config: DeploymentConfig) -> list[Step]:
+    return [_feed_step(feed) for feed in config.oracle.feeds]
+
+
+def _feed_step(feed: FeedSettings) -> Step:
+    def configure(ctx: Context) -> ContractFunction:
+        token = ctx.address(f"{feed.stock.lower()}.token") if feed.stock else NO_TOKEN
+        settings = OracleFeedConfig(
+            token, feed.max_age_open_risk, feed.max_age_value, feed.max_age_liquidate, feed.jump_band_bps
+        )
+        return ctx.contract("oracle.price_oracle").functions.configureFeed(feed.feed_id, settings.as_tuple())
+
+    bound = f"bound to the {feed.stock} token" if feed.stock else "no token"
+    return call_step(
+        f"oracle.feeds.{feed.symbol}", f"oracle feed {feed.symbol} ({bound})", configure, gas_budget=120_000
+    )
+
+
+def periphery_steps() -> list[Step]:
+    return [
+        deploy_step("periphery.lens", "EquityTokenLens", "EquityTokenLens: batched account views", gas_budget=450_000)
+    ]
+
+
+def investor_steps(config: DeploymentConfig) -> list[Step]:
+    return [step for investor in config.investors for step in _investor_steps(config, investor)]
+
+
+def _investor_steps(config: DeploymentConfig, investor: InvestorConfig) -> list[Step]:
+    """An identity the deployer sets up (claim, wallet key, registrations, holdings), then hands over to
+    the investor's wallet."""
+    base = f"investors.{investor.label}"
+
+    def identity(ctx: Context) -> Contract:
+        return ctx.contract(f"{base}.identity")
+
+    def add_claim(ctx: Context) -> ContractFunction:
+        signer = ctx.signing_key(_claim_signer(ctx))
+        claim = signed_claim(
+            identity(ctx), ctx.address("kyc.issuer"), signer.key, int(ClaimTopic.KYC), investor.wallet.encode()
+        )
+        return identity(ctx).functions.addClaim(*claim.as_args())
+
+    def register(stock: StockConfig) -> Callable[[Context], ContractFunction]:
+        def call(ctx: Context) -> ContractFunction:
+            registry = ctx.contract(f"{stock.symbol.lower()}.identity_registry")
+            return registry.functions.registerIdentity(investor.wallet, identity(ctx).address, investor.country)
+
+        return call
+
+    def mint(stock: StockConfig, raw: int) -> Callable[[Context], ContractFunction]:
+        return lambda ctx: ctx.contract(f"{stock.symbol.lower()}.token").functions.mint(investor.wallet, raw)
+
+    steps = [
+        deploy_step(
+            f"{base}.identity",
+            "Identity",
+            f"{investor.label}: identity (managed by the deployer until handed over)",
+            args=lambda ctx: (ctx.deployer,),
+            gas_budget=2_600_000,
+        ),
+        call_step(f"{base}.kyc_claim", f"{investor.label}: signed KYC claim", add_claim, gas_budget=400_000),
+        call_step(
+            f"{base}.wallet_key",
+            f"{investor.label}: wallet {investor.wallet} manages the identity",
+            lambda ctx: identity(ctx).functions.addKey(
+                key_hash(investor.wallet), int(KeyPurpose.MANAGEMENT), ECDSA_KEY_TYPE
+            ),
+            gas_budget=160_000,
+        ),
+    ]
+    for stock in config.stocks:
+        steps.append(
+            call_step(
+                f"{base}.register.{stock.symbol}",
+                f"{investor.label}: registered for {stock.symbol} (country {investor.country})",
+                register(stock),
+                gas_budget=250_000,
+            )
+        )
+    for symbol, shares in investor.holdings.items():
+        stock = config.stock(symbol)
+        raw = int(shares * Decimal(10) ** stock.decimals)
+        steps.append(
+            call_step(
+                f"{base}.mint.{symbol}",
+                f"{investor.label}: {shares} {symbol} minted",
+                mint(stock, raw),
+                gas_budget=250_000,
+            )
+        )
+    steps.append(
+        call_step(
+            f"{base}.release",
+            f"{investor.label}: the deployer's key removed from the identity",
+            lambda ctx: identity(ctx).functions.removeKey(key_hash(ctx.deployer), int(KeyPurpose.MANAGEMENT)),
+            gas_budget=120_000,
+        )
+    )
+    return steps
+
+
+def kyc_handover_steps(config: DeploymentConfig, deployer: str) -> list[Step]:
+    """The KYC issuer's MANAGEMENT key moves to the admin. Right after the issuer is set up: removing a
+    MANAGEMENT key advances the issuer's key epoch, which makes every held-claim record stale."""
+    admin = config.roles.admin
+    if admin is None or admin == deployer:
+        return []
+    return [
+        call_step(
+            "handover.kyc.issuer.admin_key",
+            "KYC issuer: the admin's MANAGEMENT key",
+            lambda ctx: ctx.contract("kyc.issuer").functions.addKey(
+                key_hash(admin), int(KeyPurpose.MANAGEMENT), ECDSA_KEY_TYPE
+            ),
+            gas_budget=160_000,
+        ),
+        call_step(
+            "handover.kyc.issuer.deployer_key",
+            "KYC issuer: the deployer's MANAGEMENT key removed",
+            lambda ctx: ctx.contract("kyc.issuer").functions.removeKey(
+                key_hash(ctx.deployer), int(KeyPurpose.MANAGEMENT)
+            ),
+            gas_budget=120_000,
+        ),
+    ]
+
+
+def handover_steps(config: DeploymentConfig, deployer: str) -> list[Step]:
+    """Hand the protocol to ``roles.admin`` (nothing to do when the deployer is the admin).
+
+    The deployer stops being an agent of the suites (unless listed in ``roles.token_agents``). Suites
+    (OwnableUpgradeable) change owner at once; the protocol contracts use Ownable2Step, so the admin
+    must call ``acceptOwnership`` on each (the summary lists them); the DividendDistributor (Ownable)
+    changes owner at once.
+    """
+    admin = config.roles.admin
+    if admin is None or admin == deployer:
+        return []
+    steps: list[Step] = []
+    for stock in config.stocks:
+        key = stock.symbol.lower()
+        if deployer not in config.roles.token_agents:
+            steps += [
+                method_step(
+                    f"handover.{key}.{role}.deployer_agent",
+                    f"{stock.symbol} {role}: the deployer is no longer an agent",
+                    f"{key}.{role}",
+                    "removeAgent",
+                    lambda ctx: (ctx.deployer,),
+                    gas_budget=60_000,
+                )
+                for role in ("token", "identity_registry")
+            ]
+        steps += [
+            method_step(
+                f"handover.{key}.{role}.owner",
+                f"{stock.symbol} {role}: owned by the admin",
+                f"{key}.{role}",
+                "transferOwnership",
+                lambda ctx: (admin,),
+                gas_budget=60_000,
+            )
+            for role in _suite_owned(stock)
+        ]
+    steps += [
+        method_step(
+            f"handover.{contract_key}.owner",
+            f"{contract_key}: ownership offered to the admin",
+            contract_key,
+            "transferOwnership",
+            lambda ctx: (admin,),
+            gas_budget=60_000,
+        )
+        for contract_key in admin_owned(config)
+    ]
+    return steps
+
+
+def admin_owned(config: DeploymentConfig) -> list[str]:
+    """Protocol contracts the admin owns after the handover (all Ownable2Step but the distributor)."""
+    keys = ["protocol.authority", "protocol.factory", "oracle.price_oracle", "corporate.actions", "corporate.dividends"]
+    if config.oracle.sequencer is not None:
+        keys.append("oracle.sentinel")
+    return keys
+
+
+TWO_STEP_OWNED = frozenset(
+    {"protocol.authority", "protocol.factory", "oracle.price_oracle", "corporate.actions", "oracle.sentinel"}
+)
+
+
+def _suite_owned(stock: StockConfig) -> list[str]:
+    roles = ["token", "identity_registry", "claim_topics_registry", "trusted_issuers_registry"]
+    return [*roles, "compliance"] if stock.separate_registry else roles
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _claim_signer(ctx: Context) -> str:
+    return (ctx.config.kyc.claim_signer if ctx.config is not None else None) or ctx.deployer
+
+
+def _unique(addresses: list[str]) -> list[str]:
+    seen: list[str] = []
+    for address in addresses:
+        if address not in seen:
+            seen.append(address)
+    return seen

@@ -1,0 +1,96 @@
+"""Every way in goes through the one deployment path: `ape run deploy`, `dualtrack demo`, and clear
+errors from `dualtrack deploy` before anything is sent."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+from eth_account import Account
+from web3 import Web3
+
+from dualtrack.cli import main
+from dualtrack.devnode import running_node
+from dualtrack.paths import PROJECT_ROOT
+from tests.deployment.conftest import LOCAL_TOML, local_data, toml_text
+
+BIN = Path(sys.executable).parent
+
+
+def test_ape_run_deploy__local_network__same_deployment_through_apes_provider(tmp_path: Path) -> None:
+    manifest_path = tmp_path / "ape.json"
+    with running_node() as node:
+        result = subprocess.run(
+            [str(BIN / "ape"), "run", "deploy", "--network", "base:local:foundry", "--manifest", str(manifest_path)],
+            cwd=PROJECT_ROOT,
+            env=dict(os.environ, APE_FOUNDRY_HOST=node.url),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        manifest = json.loads(manifest_path.read_text())
+        assert manifest["complete"] and manifest["network"]["rpcUrl"] == node.url
+        token = manifest["contracts"]["tsla"]["token"]["address"]
+        assert Web3(Web3.HTTPProvider(node.url)).eth.get_code(token)
+    assert "Wiring read back from the chain" in result.stdout
+
+
+def test_demo__fresh_local_node__two_verified_investors_and_a_price_week(tmp_path: Path) -> None:
+    with running_node() as node:
+        result = subprocess.run(
+            [str(BIN / "dualtrack"), "demo", "--rpc-url", node.url],
+            cwd=PROJECT_ROOT,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert "verified investors" in out and "United States" in out and "Germany" in out
+    assert "100.00" in out and "250.00" in out
+    assert "reports submitted" in out and "384" in out
+
+
+def test_deploy_command__invalid_configuration__lists_each_problem_and_exits_1(tmp_path: Path) -> None:
+    data = local_data()
+    data["oracle"]["reporters"] = data["oracle"]["reporters"][:2]
+    data["investors"][0]["country"] = 408
+    config = tmp_path / "bad.toml"
+    config.write_text(toml_text(data))
+    result = CliRunner().invoke(main, ["deploy", "--config", str(config), "--rpc-url", "http://127.0.0.1:9"])
+    assert result.exit_code == 1
+    assert "is not a valid configuration" in result.output
+    assert "got threshold 3, confirm_quorum 4 and 2 reporter(s)" in result.output
+
+
+def test_deploy_command__no_node_at_the_url__usage_error() -> None:
+    result = CliRunner().invoke(main, ["deploy", "--config", str(LOCAL_TOML), "--rpc-url", "http://127.0.0.1:9"])
+    assert result.exit_code == 2 and "no node answers at http://127.0.0.1:9" in result.output
+
+
+def test_deploy_command__no_key_anywhere__says_how_to_give_one(w3: Web3) -> None:
+    rpc_url = str(w3.provider.endpoint_uri)  # type: ignore[attr-defined]
+    env = {"DUALTRACK_PRIVATE_KEY": ""}
+    result = CliRunner(env=env).invoke(main, ["deploy", "--config", str(LOCAL_TOML), "--rpc-url", rpc_url])
+    assert result.exit_code == 2 and "no signing key: set DUALTRACK_PRIVATE_KEY" in result.output
+
+
+def test_deploy_command__unfunded_key__pre_flight_fails_and_nothing_is_sent(tmp_path: Path, w3: Web3) -> None:
+    rpc_url = str(w3.provider.endpoint_uri)  # type: ignore[attr-defined]
+    account = Account.create()
+    result = CliRunner(env={"DUALTRACK_PRIVATE_KEY": account.key.hex()}).invoke(
+        main, ["deploy", "--config", str(LOCAL_TOML), "--rpc-url", rpc_url, "--manifest", str(tmp_path / "m.json")]
+    )
+    assert result.exit_code == 1 and "pre-flight failed, nothing was sent" in result.output
+    assert f"the deployer {account.address} holds 0.000000 ETH" in result.output
+    assert w3.eth.get_transaction_count(account.address) == 0
+    assert not (tmp_path / "m.json").exists()
