@@ -34,11 +34,10 @@ $(PY_STAMP): requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
+# `npm ci` installs exactly the committed lock and never rewrites it (the lock lists the Foundry
+# wrappers' optional per-platform binaries, as npm 10+ writes them), so `git status` stays clean.
 $(NODE_STAMP): package.json package-lock.json
-	@# `npm ci` refuses this lock: the Foundry wrappers list optional per-platform
-	@# binaries that are not published for every platform. `npm install` honours
-	@# the committed lock (exact versions, integrity hashes) and leaves it unchanged.
-	npm install --no-audit --no-fund --loglevel=error
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 $(SOLC_STAMP): $(PY_STAMP) $(NODE_STAMP) tools/solc-shim.js tools/ensure_solc.py

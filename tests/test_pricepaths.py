@@ -631,3 +631,14 @@ def test_cli_prices__show_malformed_csv__bad_parameter_with_line(tmp_path: Path)
     result = CliRunner().invoke(main, ["prices", "show", str(path)])
     assert result.exit_code == 2
     assert "line 3: unknown market_status 'SLEEPING'" in result.output
+
+
+def test_cli_prices__generate_help_example__runs_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dualtrack.cli.prices import GENERATE_EXAMPLE, GENERATE_EXAMPLE_ARGS
+
+    assert GENERATE_EXAMPLE_ARGS in GENERATE_EXAMPLE
+    monkeypatch.chdir(tmp_path)
+    generated = CliRunner().invoke(main, ["prices", "generate", *GENERATE_EXAMPLE_ARGS.split()])
+    assert generated.exit_code == 0, generated.output
+    shown = CliRunner().invoke(main, ["prices", "show", "week.csv"])
+    assert shown.exit_code == 0 and "halt at 2026-11-10 15:00:00Z" in shown.output

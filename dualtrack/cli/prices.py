@@ -183,7 +183,19 @@ def prices() -> None:
     """Price paths for local oracle runs: GBM with market hours, earnings gaps, halts; CSV replay."""
 
 
-@prices.command()
+# Shown by `dualtrack prices generate --help`; tests run it as written.
+GENERATE_EXAMPLE_ARGS = (
+    "--start 2026-11-06 --days 5 --gap 2026-11-09:-0.15 --halt 2026-11-10T15:00:00Z:600 --seed 7 --out week.csv"
+)
+GENERATE_EXAMPLE = (
+    "\b\nExample: a TSLA week from a Friday, a Monday earnings gap of -15%, a 10-minute halt on Tuesday:\n"
+    f"  dualtrack prices generate {GENERATE_EXAMPLE_ARGS}\n"
+    "  dualtrack prices show week.csv\n"
+    "  dualtrack oracle replay week.csv --demo-signers 3   # into a demo node's oracle"
+)
+
+
+@prices.command(epilog=GENERATE_EXAMPLE)
 @click.option("--start", type=click.DateTime(formats=["%Y-%m-%d"]), required=True, help="First day (UTC), YYYY-MM-DD.")
 @click.option("--days", type=click.IntRange(1, MAX_DAYS), default=4, show_default=True, help="Days to cover.")
 @click.option("--price", "start_price", default="250", show_default=True, callback=_price, help="Start price.")

@@ -24,12 +24,16 @@ from web3.contract.contract import ContractFunction
 
 from dualtrack.artifacts import EXTENDED_BY
 from dualtrack.claims import ECDSA_KEY_TYPE, ClaimTopic, KeyPurpose, key_hash
+from dualtrack.corporate import deploy_corporate_actions
 from dualtrack.deployment.config import DeploymentConfig, InvestorConfig, StockConfig
 from dualtrack.deployment.config import FeedConfig as FeedSettings
 from dualtrack.deployment.steps import Context, Deployed, Step, call_step, deploy_step, existing_step, method_step
-from dualtrack.identity import signed_claim
+from dualtrack.dividends import deploy_dividend_distributor
+from dualtrack.identity import deploy_identity, signed_claim
 from dualtrack.oracle import FeedConfig as OracleFeedConfig
+from dualtrack.oracle import deploy_oracle
 from dualtrack.proxy import SUITE_CONTRACTS, role_id
+from dualtrack.sequencer import deploy_sentinel, deploy_uptime_feed
 from dualtrack.suite import MODULES, SuiteParams, module_call, salt_of, suite_addresses
 
 PROTOCOL_VERSION = "1.0.0"
@@ -203,13 +207,14 @@ def oracle_steps(config: DeploymentConfig) -> list[Step]:
             "EquityPriceOracle",
             f"EquityPriceOracle: {oracle.threshold}-of-{len(oracle.reporters)} signed reports "
             f"(confirm {oracle.confirm_quorum})",
-            args=lambda ctx: (
+            create=lambda ctx: deploy_oracle(
+                ctx.evm,
                 ctx.deployer,
                 list(oracle.reporters),
                 oracle.threshold,
                 oracle.confirm_quorum,
-                oracle.max_report_age,
-                oracle.max_future_drift,
+                max_report_age=oracle.max_report_age,
+                max_future_drift=oracle.max_future_drift,
             ),
             gas_budget=4_700_000,
         ),
@@ -217,22 +222,24 @@ def oracle_steps(config: DeploymentConfig) -> list[Step]:
             "corporate.actions",
             "CorporateActions",
             "CorporateActions: splits and stock dividends, maintenance windows (the oracle confirms)",
-            args=lambda ctx: (ctx.deployer, ctx.address("oracle.price_oracle")),
+            create=lambda ctx: deploy_corporate_actions(ctx.evm, ctx.deployer, ctx.address("oracle.price_oracle")),
             gas_budget=2_300_000,
         ),
-        call_step(
+        method_step(
             "oracle.corporate_actions",
             "oracle: honour CorporateActions' maintenance windows",
-            lambda ctx: ctx.contract("oracle.price_oracle").functions.setCorporateActions(
-                ctx.address("corporate.actions")
-            ),
+            "oracle.price_oracle",
+            "setCorporateActions",
+            lambda ctx: (ctx.address("corporate.actions"),),
             gas_budget=60_000,
         ),
         deploy_step(
             "corporate.dividends",
             "DividendDistributor",
             "DividendDistributor: cash dividends withheld per country",
-            args=lambda ctx: (ctx.deployer, config.roles.tax_account or config.roles.admin or ctx.deployer),
+            create=lambda ctx: deploy_dividend_distributor(
+                ctx.evm, ctx.deployer, config.roles.tax_account or config.roles.admin or ctx.deployer
+            ),
             gas_budget=2_800_000,
         ),
     ]
@@ -245,6 +252,7 @@ def oracle_steps(config: DeploymentConfig) -> list[Step]:
                 "oracle.uptime_feed",
                 "MockSequencerUptimeFeed",
                 "a mock sequencer uptime feed (local only)",
+                create=lambda ctx: deploy_uptime_feed(ctx.evm, ctx.deployer),
                 gas_budget=400_000,
             ),
             call_step(
@@ -265,15 +273,17 @@ def oracle_steps(config: DeploymentConfig) -> list[Step]:
             "oracle.sentinel",
             "SequencerSentinel",
             f"SequencerSentinel: {sequencer.grace_period}s grace after a sequencer restart",
-            args=lambda ctx: (ctx.deployer, ctx.address("oracle.uptime_feed"), sequencer.grace_period),
+            create=lambda ctx: deploy_sentinel(
+                ctx.evm, ctx.deployer, ctx.address("oracle.uptime_feed"), sequencer.grace_period
+            ),
             gas_budget=800_000,
         ),
-        call_step(
+        method_step(
             "oracle.sentinel",
             "oracle: guarded by the sequencer sentinel",
-            lambda ctx: ctx.contract("oracle.price_oracle").functions.setSequencerSentinel(
-                ctx.address("oracle.sentinel")
-            ),
+            "oracle.price_oracle",
+            "setSequencerSentinel",
+            lambda ctx: (ctx.address("oracle.sentinel"),),
             gas_budget=60_000,
         ),
     ]
@@ -394,7 +404,7 @@ def _investor_steps(config: DeploymentConfig, investor: InvestorConfig) -> list[
             f"{base}.identity",
             "Identity",
             f"{investor.label}: identity (managed by the deployer until handed over)",
-            args=lambda ctx: (ctx.deployer,),
+            create=lambda ctx: deploy_identity(ctx.evm, ctx.deployer),
             gas_budget=2_600_000,
         ),
         call_step(f"{base}.kyc_claim", f"{investor.label}: signed KYC claim", add_claim, gas_budget=400_000),

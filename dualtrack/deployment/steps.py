@@ -80,14 +80,16 @@ def deploy_step(
     title: str,
     *,
     args: Callable[[Context], Sequence[Any]] = lambda ctx: (),
+    create: Callable[[Context], Contract] | None = None,
     abi: str | None = None,
     gas_budget: int,
 ) -> Step:
-    """Deploy ``artifact`` with ``args(ctx)`` and record it at ``contracts.<contract_key>``."""
+    """Deploy ``artifact`` and record it at ``contracts.<contract_key>``: with ``create(ctx)`` (an SDK
+    function that deploys it in one transaction from the deployer) or else with ``args(ctx)``."""
     abi_name = abi or artifact
 
     def send(ctx: Context) -> Deployed:
-        deployed = ctx.evm.deploy(artifact, *args(ctx), sender=ctx.deployer)
+        deployed = create(ctx) if create is not None else ctx.evm.deploy(artifact, *args(ctx), sender=ctx.deployer)
         return {contract_key: (deployed.address, abi_name)}
 
     def from_receipt(ctx: Context, receipt: TxReceipt) -> Deployed:

@@ -76,13 +76,13 @@ def test_cli_oracle_replay__csv__reports_land_on_the_node(evm: Chain, desk: Desk
             "oracle",
             "replay",
             str(csv_path),
-            "--rpc",
+            "--rpc-url",
             str(rpc),
             "--oracle",
             desk.oracle.address,
             "--demo-signers",
             "3",
-            "--sender",
+            "--node-account",
             desk.submitter,
         ],
     )
@@ -94,5 +94,5 @@ def test_cli_oracle_replay__csv__reports_land_on_the_node(evm: Chain, desk: Desk
 def test_cli_oracle_replay__no_keys__usage_error(tmp_path: Path) -> None:
     csv_path = tmp_path / "one.csv"
     write_csv(weekend_gap_path(step_s=HOUR)[:2], csv_path)
-    result = CliRunner().invoke(main, ["oracle", "replay", str(csv_path)])
-    assert result.exit_code == 2 and "exactly one of --key-file and --demo-signers" in result.output
+    result = CliRunner().invoke(main, ["oracle", "replay", str(csv_path), "--rpc-url", "http://127.0.0.1:9"])
+    assert result.exit_code == 2 and "exactly one of --reporter-keys and --demo-signers" in result.output
