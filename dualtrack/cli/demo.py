@@ -18,10 +18,10 @@ from dualtrack.cli.common import choose_sender, connect, rpc_option
 from dualtrack.cli.deploy import _load, console, run_deployment
 from dualtrack.deployment import Outcome
 from dualtrack.deployment.manifest import Manifest
+from dualtrack.keepers.reporter import Reporter, replay
 from dualtrack.oracle import feed_id, latest_price, reporter_accounts
 from dualtrack.paths import DEPLOYMENTS_DIR, PROJECT_ROOT
 from dualtrack.pricepaths import summarize, weekend_gap_path
-from dualtrack.reporter import Reporter, replay
 
 LOCAL_CONFIG = PROJECT_ROOT / "deploy" / "local.toml"
 COUNTRY_NAMES = {840: "United States", 276: "Germany", 392: "Japan", 826: "United Kingdom"}

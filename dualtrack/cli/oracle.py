@@ -29,10 +29,10 @@ from rich.table import Table
 
 from dualtrack.cli.common import choose_sender, connect, rpc_option, sender_options
 from dualtrack.deployment import Manifest, ManifestError
+from dualtrack.keepers.reporter import Reporter, replay
 from dualtrack.oracle import feed_id, latest_price, reporter_accounts
 from dualtrack.paths import DEPLOYMENTS_DIR
 from dualtrack.pricepaths import PricePathError, read_csv
-from dualtrack.reporter import Reporter, replay
 from dualtrack.transport import KEY_ENV
 
 DEFAULT_MANIFEST = DEPLOYMENTS_DIR / "base-local.json"

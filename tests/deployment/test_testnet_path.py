@@ -24,10 +24,10 @@ from web3 import Web3
 
 from dualtrack.chain import Chain
 from dualtrack.devnode import running_node
+from dualtrack.keepers.reporter import Reporter
 from dualtrack.market import MarketStatus
 from dualtrack.oracle import reporter_accounts
 from dualtrack.paths import ABI_DIR
-from dualtrack.reporter import Reporter
 from tests.deployment.conftest import sepolia_data, toml_text
 
 BASE_SEPOLIA = 84532

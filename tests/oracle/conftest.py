@@ -15,6 +15,7 @@ from web3.types import TxReceipt
 
 from dualtrack.chain import Chain
 from dualtrack.corporate import deploy_corporate_actions, enable_corporate_actions
+from dualtrack.keepers.reporter import Multipliers, Reporter
 from dualtrack.market import MarketStatus
 from dualtrack.oracle import (
     FeedConfig,
@@ -27,7 +28,6 @@ from dualtrack.oracle import (
     reporter_accounts,
     submit_at,
 )
-from dualtrack.reporter import Multipliers, Reporter
 from dualtrack.suite import Suite
 
 THRESHOLD = 3

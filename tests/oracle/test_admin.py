@@ -6,9 +6,9 @@ import pytest
 from eth_account import Account
 
 from dualtrack.chain import Chain
+from dualtrack.keepers.reporter import Reporter
 from dualtrack.market import MarketStatus
 from dualtrack.oracle import FeedConfig, deploy_oracle, feed_id, reporter_accounts
-from dualtrack.reporter import Reporter
 from tests.oracle.conftest import CONFIRM_QUORUM, REPORTERS, THRESHOLD, TSLA, Desk, usd
 
 ZERO = "0x" + "00" * 20

@@ -14,9 +14,9 @@ import pytest
 
 from dualtrack.chain import Chain
 from dualtrack.corporate import DAY, ActionKind, ActionStatus, announce
+from dualtrack.keepers.reporter import Multipliers, token_multipliers
 from dualtrack.market import MarketStatus
 from dualtrack.oracle import ONE, HoldReason, Outcome, PriceView, outcome_of
-from dualtrack.reporter import Multipliers, token_multipliers
 from tests.oracle.conftest import BTC, CONFIRM_QUORUM, JUMP_BAND_BPS, TSLA, Desk, usd
 
 OPEN, CLOSED = MarketStatus.OPEN, MarketStatus.CLOSED

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from dualtrack.chain import Chain
+from dualtrack.keepers.reporter import Multipliers
 from dualtrack.market import MarketStatus
 from dualtrack.oracle import ONE, HoldReason, Outcome, Use, outcome_of
-from dualtrack.reporter import Multipliers
 from tests.oracle.conftest import BTC, CONFIRM_QUORUM, TSLA, TSLA_CONFIG_AGES, Desk, usd
 
 OPEN, CLOSED, HALTED, UNKNOWN = MarketStatus.OPEN, MarketStatus.CLOSED, MarketStatus.HALTED, MarketStatus.UNKNOWN

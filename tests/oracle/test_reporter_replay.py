@@ -10,10 +10,10 @@ from click.testing import CliRunner
 
 from dualtrack.chain import Chain
 from dualtrack.cli import main
+from dualtrack.keepers.reporter import replay
 from dualtrack.market import MarketStatus
 from dualtrack.oracle import HoldReason
 from dualtrack.pricepaths import Jump, PathSpec, generate_path, to_unix, weekend_gap_path, write_csv
-from dualtrack.reporter import replay
 from tests.oracle.conftest import CONFIRM_QUORUM, THRESHOLD, Desk
 
 HOUR = 3_600

@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dualtrack.chain import Chain, Reverted
+from dualtrack.keepers.reporter import Multipliers, Reporter
 from dualtrack.market import MarketStatus
 from dualtrack.oracle import (
     CURVE_ORDER,
@@ -21,7 +22,6 @@ from dualtrack.oracle import (
     sign_report,
     signed_report,
 )
-from dualtrack.reporter import Multipliers, Reporter
 from tests.oracle.conftest import MAX_FUTURE_DRIFT, MAX_REPORT_AGE, TSLA, Desk, usd
 
 OPEN = MarketStatus.OPEN

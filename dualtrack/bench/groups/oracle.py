@@ -18,9 +18,9 @@ from dualtrack.bench.groups.token import setup_token_bench
 from dualtrack.bench.registry import BenchmarkError, benchmark, measure
 from dualtrack.chain import Chain
 from dualtrack.corporate import deploy_corporate_actions, enable_corporate_actions
+from dualtrack.keepers.reporter import Reporter
 from dualtrack.market import MarketStatus
 from dualtrack.oracle import FeedConfig, configure_feed, deploy_oracle, feed_id, reporter_accounts
-from dualtrack.reporter import Reporter
 from dualtrack.sequencer import deploy_sentinel, deploy_uptime_feed, set_sequencer
 
 SIGNATURE_COUNTS = (1, 3, 5)
