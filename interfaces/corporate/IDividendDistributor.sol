@@ -43,7 +43,10 @@ pragma solidity ^0.8.24;
 ///         the holder marked claimed) and emits `DividendHeld` with the reason. A hold never expires
 ///         and the issuer cannot reclaim it; `releaseHeld` (anyone) pays it, net of withholding at
 ///         that time, once the wallet to pay is unfrozen and registered again, or to the wallet that
-///         replaced it in a recovery. Registered custodians are never held.
+///         replaced it in a recovery. Registered custodians are never held. A hold follows the token's
+///         own records only: no one, not even the token's agent, can direct it to another wallet
+///         (an agent who wants it paid elsewhere recovers the wallet on the token, which also moves
+///         the holder's tokens and is checked against the holder's identity).
 interface IDividendDistributor {
     /// @notice One distribution. `fundedAt` is 0 until funded; claims are open from funding until
     ///         `fundedAt + claimPeriod` (exclusive). `claimed + held + reclaimed <= funded` always.
