@@ -210,7 +210,7 @@ def _deploy_asset_track(deployer: Any, project: Any, deployment: Deployment) -> 
 
 
 def _deploy_corporate_actions(deployer: Any, project: Any, deployment: Deployment, token_address: str) -> None:
-    """The protocol's CorporateActions handler and DividendDistributor, enabled on TSLA.
+    """The protocol's CorporateActions handler and DividendDistributor (trusting the SuiteFactory), enabled on TSLA.
 
     The deployer stands in for the price confirmer (the oracle, once deployed) and the tax account.
     """
@@ -218,6 +218,8 @@ def _deploy_corporate_actions(deployer: Any, project: Any, deployment: Deploymen
     deployment.add("CorporateActions", handler, "splits, reverse splits, stock dividends; maintenance windows")
     distributor = _send(lambda: deployer.deploy(project.DividendDistributor, deployer, deployer))
     deployment.add("DividendDistributor", distributor, "cash dividends with per-country withholding")
+    # Only tokens of a trusted factory (or allow-listed) may be announced: trust the protocol's factory.
+    _send(partial(distributor.addTrustedFactory, deployment.address_of("SuiteFactory"), sender=deployer))
     # The token answers ICorporateActionTarget through its extension: use that ABI at the token's address.
     token = project.EquityTokenCorporateActions.at(token_address)
     for agent in (handler, distributor):
