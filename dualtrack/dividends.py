@@ -1,15 +1,21 @@
 """Cash dividends with per-jurisdiction withholding: deploy the DividendDistributor and drive it.
 
 One :func:`deploy_dividend_distributor` per protocol (its owner sets the withholding table, the tax
-account and the custodians). A token's owner enables it once (:func:`enable_distributor`), then per
+account, the custodians, and which tokens may be announced: those of the trusted ``factories`` and the
+owner's ``allowed_tokens``). A token's owner enables it once (:func:`enable_distributor`), then per
 distribution :func:`announce_dividend` (schedules the record-time snapshot), :func:`fund_dividend`
 after the record time, and ``reclaim`` after expiry. Holders (or anyone for them) ``claim`` /
-``claimFor``. The pure functions mirror the contract's rounding, for previews and test models.
+``claimFor``: the entitlement of the wallet that held at the record time is paid to the wallet that
+stands for it now (the holder, or the end of its chain of recoveries on the token), or held
+(:class:`HoldReason`) while that wallet is frozen or unregistered, and released later with
+``releaseHeld``. The pure functions mirror the contract's rounding, for previews and test models.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import IntEnum
 
 from web3.contract import Contract
 
@@ -19,6 +25,57 @@ BPS = 10_000
 SHARE = 10**18  # amountPerShare is in payment-token units per 1e18 raw token units
 DEFAULT_WITHHOLDING_BPS = 3_000  # a new distributor's default rate (US statutory 30%)
 TREATY_RATES_BPS: Mapping[int, int] = {276: 1_500, 392: 1_000}  # DE 15%, JP 10% (examples)
+MAX_TRUSTED_FACTORIES = 8
+
+
+class HoldReason(IntEnum):
+    """Why a claim was held instead of paid (``IDividendDistributor.HoldReason``)."""
+
+    WALLET_FROZEN = 0
+    WALLET_UNREGISTERED = 1
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """``IDividendDistributor.Distribution``: the terms and books of one distribution."""
+
+    token: str
+    record_time: int
+    funded_at: int
+    payment_token: str
+    claim_period: int
+    snapshot_id: int
+    amount_per_share: int
+    funded: int
+    claimed: int  # gross paid: net + withheld, custodians' gross, released holds
+    held: int  # gross in holds
+    reclaimed: int
+
+    @property
+    def available(self) -> int:
+        """``funded - claimed - held - reclaimed``: what may still leave the distribution."""
+        return self.funded - self.claimed - self.held - self.reclaimed
+
+
+def read_distribution(evm: Chain, distributor: Contract, distribution_id: int) -> Distribution:
+    """Distribution ``distribution_id`` as a :class:`Distribution`."""
+    token, record_time, funded_at, payment_token, *amounts = evm.call(
+        distributor.functions.distribution(distribution_id)
+    )
+    claim_period, snapshot_id, amount_per_share, funded, claimed, held, reclaimed = (int(v) for v in amounts)
+    return Distribution(
+        token=str(token),
+        record_time=int(record_time),
+        funded_at=int(funded_at),
+        payment_token=str(payment_token),
+        claim_period=claim_period,
+        snapshot_id=snapshot_id,
+        amount_per_share=amount_per_share,
+        funded=funded,
+        claimed=claimed,
+        held=held,
+        reclaimed=reclaimed,
+    )
 
 
 def gross_entitlement(balance_at_record: int, amount_per_share: int) -> int:
@@ -41,11 +98,22 @@ def deploy_dividend_distributor(
     owner: str,
     tax_account: str,
     *,
+    factories: Sequence[str] = (),
+    allowed_tokens: Sequence[str] = (),
     rates: Mapping[int, int] | None = None,
-    custodians: tuple[str, ...] = (),
+    custodians: Sequence[str] = (),
 ) -> Contract:
-    """Deploy the protocol's DividendDistributor and set country ``rates`` (ISO numeric -> bps) and ``custodians``."""
+    """Deploy the protocol's DividendDistributor.
+
+    Tokens of the trusted ``factories`` (the protocol's SuiteFactory: ``protocol.factory.address``) and
+    the ``allowed_tokens`` may be announced; ``rates`` maps ISO numeric countries to bps; ``custodians``
+    are paid gross through their hook.
+    """
     distributor = evm.deploy("DividendDistributor", owner, tax_account, sender=owner)
+    for factory in factories:
+        evm.send(distributor.functions.addTrustedFactory(factory), owner)
+    for token in allowed_tokens:
+        evm.send(distributor.functions.setTokenAllowed(token, True), owner)
     for country, rate in (rates or {}).items():
         evm.send(distributor.functions.setWithholdingRate(country, rate), owner)
     for custodian in custodians:
@@ -80,9 +148,9 @@ def announce_dividend(
 
 def required_funding(evm: Chain, distributor: Contract, token: Contract, distribution_id: int) -> int:
     """What ``fund(distribution_id)`` will pull (callable once the record time has passed)."""
-    d = evm.call(distributor.functions.distribution(distribution_id))
-    supply = int(evm.call(token.functions.totalSupplyAt(d[5])))
-    return funding_amount(supply, int(d[6]))
+    d = read_distribution(evm, distributor, distribution_id)
+    supply = int(evm.call(token.functions.totalSupplyAt(d.snapshot_id)))
+    return funding_amount(supply, d.amount_per_share)
 
 
 def fund_dividend(
@@ -93,3 +161,10 @@ def fund_dividend(
     evm.send(payment_token.functions.approve(distributor.address, amount), sender)
     evm.send(distributor.functions.fund(distribution_id), sender)
     return amount
+
+
+def release_held(evm: Chain, distributor: Contract, distribution_id: int, holder: str, sender: str) -> int:
+    """Release ``holder``'s held dividend (``sender`` may be anyone) and return the gross released."""
+    receipt = evm.send(distributor.functions.releaseHeld(distribution_id, holder), sender)
+    (event,) = evm.events(receipt, distributor, "DividendReleased")
+    return int(event["gross"])

@@ -142,12 +142,25 @@ def stranger(evm: Chain) -> str:
     return evm.accounts[9]
 
 
+def add_management_key(evm: Chain, identity: Contract, wallet: str, manager: str) -> None:
+    """Make ``wallet`` a MANAGEMENT key of ``identity`` (sent by ``manager``, already one of its keys)."""
+    evm.send(identity.functions.addKey(key_hash(wallet), int(KeyPurpose.MANAGEMENT), 1), manager)
+
+
+def recover_to_new_wallet(evm: Chain, token: Contract, lost: str, identity: Contract, manager: str, agent: str) -> str:
+    """``agent`` recovers ``lost`` into a fresh wallet that ``manager`` first made a key of ``identity``."""
+    new_wallet = evm.new_account()
+    add_management_key(evm, identity, new_wallet, manager)
+    evm.send(token.functions.recoveryAddress(lost, new_wallet, identity.address), agent)
+    return new_wallet
+
+
 def _lost_wallet(evm: Chain, suite: Suite, kyc: KycIssuer, agent: str) -> tuple[Holder, str]:
     dave_wallet, dave_new_wallet = evm.new_account(), evm.new_account()
     dave = onboard_holder(
         evm, suite, dave_wallet, US, claim_issuer=kyc.contract, signer_key=kyc.signer_key, registrar=agent
     )
-    evm.send(dave.identity.functions.addKey(key_hash(dave_new_wallet), int(KeyPurpose.MANAGEMENT), 1), dave_wallet)
+    add_management_key(evm, dave.identity, dave_new_wallet, dave_wallet)
     evm.send(suite.token.functions.mint(dave_wallet, 10 * UNIT), agent)
     return dave, dave_new_wallet
 

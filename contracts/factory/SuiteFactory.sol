@@ -34,6 +34,7 @@ interface ISuiteInitializers {
 contract SuiteFactory is ISuiteFactory, Ownable2Step {
     address private _currentAuthority;
     mapping(address deployer => mapping(bytes32 salt => bool used)) private _usedSalts;
+    mapping(address token => bool deployed) private _suiteTokens;
 
     /// @param owner_ The account allowed to choose the version new suites use.
     /// @param authority The SuiteAuthority new suites use.
@@ -83,6 +84,7 @@ contract SuiteFactory is ISuiteFactory, Ownable2Step {
             ? _deployOwnedByFactory(authority, salt, SuiteRoles.MODULAR_COMPLIANCE)
             : suite.identityRegistry;
         suite.token = _deploy(authority, salt, SuiteRoles.TOKEN);
+        _suiteTokens[suite.token] = true; // SuiteDeployed (below) names it
         IEquityToken(suite.token).initialize(
             IEquityToken.InitParams({
                 name: p.name,
@@ -126,6 +128,11 @@ contract SuiteFactory is ISuiteFactory, Ownable2Step {
         identityStorage = _deploy(_currentAuthority, salt, SuiteRoles.IDENTITY_REGISTRY_STORAGE);
         ISuiteInitializers(identityStorage).initialize(owner_);
         emit IdentityStorageDeployed(identityStorage, msg.sender, salt, owner_);
+    }
+
+    /// @inheritdoc ISuiteFactory
+    function isSuiteToken(address token) external view returns (bool) {
+        return _suiteTokens[token];
     }
 
     /// @inheritdoc ISuiteFactory

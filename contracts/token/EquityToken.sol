@@ -500,7 +500,9 @@ contract EquityToken is EquityTokenState, IEquityToken, Initializable, OwnableUp
     ///      the lost one unless the identity storage is shared with other registries; and tells
     ///      compliance (kind Recovery) so per-wallet module state follows. In policy mode too the
     ///      modules get this Movement through `moved` (the policy is the compliance): the identity
-    ///      and country are the ones checked here, read before the lost wallet is dropped.
+    ///      and country are the ones checked here, read before the lost wallet is dropped. Records
+    ///      `recoveredTo(lostWallet) = newWallet` (IRecoveryRecord, served by the extension) so that
+    ///      positions keyed by the lost wallet, such as dividends at a past record time, follow it.
     function recoveryAddress(address lostWallet, address newWallet, address investorOnchainID)
         external
         returns (bool)
@@ -552,6 +554,10 @@ contract EquityToken is EquityTokenState, IEquityToken, Initializable, OwnableUp
             emit AddressFrozen(lostWallet, false, msg.sender);
             emit AddressFrozen(newWallet, true, msg.sender);
         }
+        // The recovery record (IRecoveryRecord). The new wallet is live again if it was itself lost
+        // once: clearing its own record keeps every chain loop-free.
+        delete $.recoveredTo[newWallet];
+        $.recoveredTo[lostWallet] = newWallet;
         emit RecoverySuccess(lostWallet, newWallet, investorOnchainID);
         $.compliance.moved(
             Movement(

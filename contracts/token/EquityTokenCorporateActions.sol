@@ -5,6 +5,7 @@ import {OwnableUpgradeable} from "@openzeppelin/contracts-upgradeable/access/Own
 import {IScaledUIAmount} from "../interfaces/token/IScaledUIAmount.sol";
 import {IBalanceSnapshots} from "../interfaces/token/IBalanceSnapshots.sol";
 import {ICorporateActionTarget} from "../interfaces/token/ICorporateActionTarget.sol";
+import {IRecoveryRecord} from "../interfaces/token/IRecoveryRecord.sol";
 import {BalanceCheckpoints} from "../libraries/BalanceCheckpoints.sol";
 import {EquityTokenState} from "./EquityTokenState.sol";
 
@@ -14,6 +15,7 @@ import {EquityTokenState} from "./EquityTokenState.sol";
 ///         namespace). Called directly it sees its own empty storage, so every state change reverts
 ///         (no owner, no corporate-action agent). The ERC-8056 multiplier never touches a raw balance;
 ///         snapshot scheduling only sets record times, which the token's movements checkpoint lazily.
+///         It also serves the token's recovery record (IRecoveryRecord), written by `recoveryAddress`.
 contract EquityTokenCorporateActions is EquityTokenState, ICorporateActionTarget, OwnableUpgradeable {
     using BalanceCheckpoints for BalanceCheckpoints.Checkpoint[];
 
@@ -25,6 +27,8 @@ contract EquityTokenCorporateActions is EquityTokenState, ICorporateActionTarget
     uint256 public constant MAX_UI_MULTIPLIER = 1e30;
     /// @inheritdoc ICorporateActionTarget
     uint256 public constant MAX_PENDING_SNAPSHOTS = 8;
+    /// @inheritdoc IRecoveryRecord
+    uint256 public constant MAX_RECOVERY_HOPS = 16;
 
     constructor() {
         _disableInitializers();
@@ -153,7 +157,46 @@ contract EquityTokenCorporateActions is EquityTokenState, ICorporateActionTarget
         return $.supplyHistory.balanceAt($.supplySnapshotSynced, snapshotId, $.totalSupply);
     }
 
+    /// @inheritdoc ICorporateActionTarget
+    /// @dev One call for the distributor's claim: the holder's account slot serves both the balance
+    ///      and, when the holder was never replaced, the frozen flag; the registry answers identity
+    ///      and country with one `transferParties(wallet, 0)` (no verification work for a zero receiver).
+    function positionAt(address holder, uint256 snapshotId) external view returns (RecordPosition memory position) {
+        EquityTokenStorage storage $ = _store();
+        _requireTaken($, snapshotId);
+        Account memory a = $.accounts[holder];
+        position.balance = $.balanceHistory[holder].balanceAt(a.snapshotSynced, snapshotId, a.balance);
+        address wallet = _currentWallet($, holder);
+        position.wallet = wallet;
+        position.walletFrozen = wallet == holder ? a.walletFrozen : $.accounts[wallet].walletFrozen;
+        (position.identity, position.country,,,) = $.identityRegistry.transferParties(wallet, address(0));
+    }
+
+    // ------------------------------------------------------------------ recovery record
+
+    /// @inheritdoc IRecoveryRecord
+    function recoveredTo(address lostWallet) external view returns (address) {
+        return _store().recoveredTo[lostWallet];
+    }
+
+    /// @inheritdoc IRecoveryRecord
+    function currentWallet(address wallet) external view returns (address) {
+        return _currentWallet(_store(), wallet);
+    }
+
     // ------------------------------------------------------------------ internals
+
+    /// @dev Follows `recoveredTo` from `wallet`, at most MAX_RECOVERY_HOPS records (the record cannot
+    ///      loop, see IRecoveryRecord; the bound caps the cost of a long chain).
+    function _currentWallet(EquityTokenStorage storage $, address wallet) private view returns (address current) {
+        current = wallet;
+        for (uint256 hops;; ++hops) {
+            address next = $.recoveredTo[current];
+            if (next == address(0)) return current;
+            if (hops == MAX_RECOVERY_HOPS) revert RecoveryRecordChainTooLong(wallet, MAX_RECOVERY_HOPS);
+            current = next;
+        }
+    }
 
     function _multiplierNow(UIMultiplier memory m) private view returns (uint256) {
         if (m.effectiveAt != 0 && block.timestamp >= m.effectiveAt) return m.next;

@@ -68,6 +68,10 @@ abstract contract EquityTokenState {
         BalanceCheckpoints.Checkpoint[] supplyHistory;
         mapping(address wallet => BalanceCheckpoints.Checkpoint[] history) balanceHistory;
         mapping(address account => bool enabled) corporateActionAgents;
+        // ---- recovery record (appended; IRecoveryRecord) ----
+        // Written by `recoveryAddress`: the wallet that replaced a lost one, cleared when the lost
+        // wallet is itself the new wallet of a later recovery.
+        mapping(address lostWallet => address newWallet) recoveredTo;
     }
 
     // keccak256(abi.encode(uint256(keccak256("dualtrack.storage.EquityToken")) - 1)) & ~bytes32(uint256(0xff))

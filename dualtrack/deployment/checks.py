@@ -73,6 +73,7 @@ def _checks(ctx: Context) -> Iterator[Check]:
     dividends = ctx.contract("corporate.dividends")
     tax_account = config.roles.tax_account or config.roles.admin or ctx.deployer
     yield Check("dividends: tax account", tax_account, dividends.functions.taxAccount().call())
+    yield Check("dividends: trusted factories", [factory.address], dividends.functions.trustedFactories().call())
     for feed in settings.feeds:
         bound = ctx.address(f"{feed.stock.lower()}.token") if feed.stock else NO_TOKEN
         expected = (bound, feed.max_age_open_risk, feed.max_age_value, feed.max_age_liquidate, feed.jump_band_bps)

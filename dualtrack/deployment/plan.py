@@ -240,7 +240,15 @@ def oracle_steps(config: DeploymentConfig) -> list[Step]:
             create=lambda ctx: deploy_dividend_distributor(
                 ctx.evm, ctx.deployer, config.roles.tax_account or config.roles.admin or ctx.deployer
             ),
-            gas_budget=2_800_000,
+            gas_budget=3_400_000,
+        ),
+        method_step(
+            "corporate.dividends.trusted_factory",
+            "DividendDistributor: dividends only for tokens of the protocol's SuiteFactory",
+            "corporate.dividends",
+            "addTrustedFactory",
+            lambda ctx: (ctx.address("protocol.factory"),),
+            gas_budget=100_000,
         ),
     ]
     sequencer = oracle.sequencer

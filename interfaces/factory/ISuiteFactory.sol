@@ -81,4 +81,10 @@ interface ISuiteFactory {
     function setCurrentAuthority(address authority) external;
     /// @notice The authority new suites use.
     function currentAuthority() external view returns (address);
+    /// @notice Whether `token` is the token of a suite this factory deployed (set in `deploySuite`,
+    ///         never cleared). Contracts that must only act on genuine dualtrack equity tokens (the
+    ///         DividendDistributor) check it: such a token runs the implementation of its suite's
+    ///         SuiteAuthority, so trusting this answer means trusting this factory's owner (who picks
+    ///         the authority of new suites) and the owners of the authorities it used.
+    function isSuiteToken(address token) external view returns (bool);
 }

@@ -3,12 +3,24 @@ pragma solidity ^0.8.24;
 
 import {IScaledUIAmount} from "./IScaledUIAmount.sol";
 import {IBalanceSnapshots} from "./IBalanceSnapshots.sol";
+import {IRecoveryRecord} from "./IRecoveryRecord.sol";
 
-/// @title ICorporateActionTarget - what corporate-action contracts may do to a token
+/// @title ICorporateActionTarget - what corporate-action contracts may do to a token, and read from it
 /// @notice The token's owner names corporate-action agents (dualtrack's CorporateActions handler and
 ///         DividendDistributor): they alone schedule or cancel UI multiplier changes and schedule
-///         record-time snapshots. Nothing here moves a raw balance.
-interface ICorporateActionTarget is IScaledUIAmount, IBalanceSnapshots {
+///         record-time snapshots. Nothing here moves a raw balance. `positionAt` gives a cash
+///         distributor, in one call, a holder's record-time balance and the wallet to pay for it now
+///         (following the recovery record, IRecoveryRecord) with that wallet's standing.
+interface ICorporateActionTarget is IScaledUIAmount, IBalanceSnapshots, IRecoveryRecord {
+    /// @notice A holder's position at a record time and the wallet that stands for it now.
+    struct RecordPosition {
+        uint256 balance; // balanceAt(holder, snapshotId)
+        address wallet; // currentWallet(holder): the holder, or the end of its chain of recoveries
+        bool walletFrozen; // isFrozen(wallet): the whole wallet is frozen (partial freezes do not count)
+        address identity; // wallet's identity in the token's identity registry now (zero: not registered)
+        uint16 country; // wallet's country there (0 when not registered)
+    }
+
     /// @notice `agent` may (or may no longer) schedule multipliers and snapshots.
     event CorporateActionAgentSet(address indexed agent, bool enabled);
 
@@ -33,4 +45,9 @@ interface ICorporateActionTarget is IScaledUIAmount, IBalanceSnapshots {
     function scheduleUIMultiplier(uint256 newMultiplier, uint256 effectiveAt) external;
     /// @notice Withdraw the pending change before it takes effect (corporate-action agents only).
     function cancelUIMultiplier() external;
+    /// @notice `holder`'s balance at snapshot `snapshotId` (which must be taken), and the wallet that
+    ///         stands for it now (`currentWallet(holder)`) with its frozen flag and its identity and
+    ///         country in the token's identity registry, in one call: what a distributor paying
+    ///         record-time entitlements needs. Reverts as `balanceAt` and `currentWallet` do.
+    function positionAt(address holder, uint256 snapshotId) external view returns (RecordPosition memory position);
 }

@@ -146,6 +146,20 @@ def test_deploy_suite__no_shared_storage__registry_keeps_records_and_no_storage_
     assert registry.functions.storedInvestor(alice).call() == [identity.address, 840]
 
 
+def test_deploy_suite__token__recorded_as_suite_token(
+    evm: Chain, protocol: Protocol, kyc: KycIssuer, issuer: str, agent: str
+) -> None:
+    suite = deploy_suite(
+        evm, protocol, _params(protocol, kyc, issuer, agent, "MSFT"), salt=salt_of("MSFT"), sender=issuer
+    )
+    is_suite_token = protocol.factory.functions.isSuiteToken
+    assert is_suite_token(suite.token.address).call() is True
+    # Only the token: the suite's other contracts, and contracts from elsewhere, are not.
+    for other in (suite.identity_registry.address, suite.claim_topics_registry.address, protocol.factory.address):
+        assert is_suite_token(other).call() is False
+    assert is_suite_token("0x" + "00" * 20).call() is False
+
+
 def test_deploy_suite__salt_reused__reverts(
     evm: Chain, protocol: Protocol, kyc: KycIssuer, issuer: str, agent: str
 ) -> None:

@@ -1,7 +1,8 @@
-"""EquityToken's corporate-action surface: the ERC-8056 UI multiplier and record-time snapshots.
+"""EquityToken's corporate-action surface: the ERC-8056 UI multiplier, record-time snapshots, and the
+recovery record (IRecoveryRecord) with ``positionAt``.
 
-Both are served by EquityTokenCorporateActions through the token's fallback; the snapshot
-checkpoints are written by the token's own movements.
+All are served by EquityTokenCorporateActions through the token's fallback; the snapshot
+checkpoints are written by the token's own movements, the recovery record by ``recoveryAddress``.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from hypothesis import strategies as st
 from web3.contract import Contract
 
 from dualtrack.chain import Chain
-from dualtrack.suite import UNIT, Suite
-from tests.suite_fixtures import Actors
+from dualtrack.suite import JP, UNIT, US, Holder, Suite
+from tests.suite_fixtures import Actors, recover_to_new_wallet
 
 ONE = 10**18
 MIN_MULTIPLIER, MAX_MULTIPLIER = 10**6, 10**30
@@ -351,3 +352,78 @@ def test_transfer__record_time_passed__checkpoints_once_then_costs_as_before(
     after = evm.send(token.functions.transfer(bob, UNIT), alice)["gasUsed"]
     assert first > after
     assert abs(after - steady) < 200
+
+
+# ---- Recovery record ----
+
+
+def test_recovery_address__lost_wallet__records_the_new_wallet(
+    evm: Chain, tsla: Suite, lost_and_found: tuple[Holder, str], agent: str
+) -> None:
+    """Review finding 2: the token keeps an on-chain record of which wallet replaced which."""
+    dave, new_wallet = lost_and_found
+    token = tsla.token.functions
+    assert (token.recoveredTo(dave.wallet).call(), token.currentWallet(dave.wallet).call()) == (ZERO, dave.wallet)
+    receipt = evm.send(token.recoveryAddress(dave.wallet, new_wallet, dave.identity.address), agent)
+    assert token.recoveredTo(dave.wallet).call() == new_wallet
+    assert token.currentWallet(dave.wallet).call() == new_wallet
+    assert (token.recoveredTo(new_wallet).call(), token.currentWallet(new_wallet).call()) == (ZERO, new_wallet)
+    assert evm.events(receipt, tsla.token, "RecoverySuccess") == [
+        {"lostWallet": dave.wallet, "newWallet": new_wallet, "investorOnchainID": dave.identity.address}
+    ]
+
+
+def test_recovery_record__recovered_back_into_lost_wallet__never_loops(
+    evm: Chain, tsla: Suite, lost_and_found: tuple[Holder, str], agent: str
+) -> None:
+    dave, new_wallet = lost_and_found
+    token = tsla.token.functions
+    evm.send(token.recoveryAddress(dave.wallet, new_wallet, dave.identity.address), agent)
+    evm.send(token.recoveryAddress(new_wallet, dave.wallet, dave.identity.address), agent)  # the key was found
+    assert token.recoveredTo(dave.wallet).call() == ZERO  # live again
+    assert token.recoveredTo(new_wallet).call() == dave.wallet
+    assert token.currentWallet(new_wallet).call() == dave.wallet
+    assert token.currentWallet(dave.wallet).call() == dave.wallet
+    assert token.balanceOf(dave.wallet).call() == 10 * UNIT
+
+
+def test_current_wallet__chain_longer_than_max_hops__reverts(
+    evm: Chain, tsla: Suite, lost_and_found: tuple[Holder, str], agent: str
+) -> None:
+    dave, _ = lost_and_found
+    token = tsla.token.functions
+    max_hops = token.MAX_RECOVERY_HOPS().call()
+    assert max_hops == 16
+    chain = [dave.wallet]
+    for _ in range(max_hops + 1):
+        chain.append(recover_to_new_wallet(evm, tsla.token, chain[-1], dave.identity, dave.wallet, agent))
+    assert token.currentWallet(chain[1]).call() == chain[-1]  # exactly max_hops records
+    with evm.reverts("RecoveryRecordChainTooLong", dave.wallet, max_hops):
+        evm.call(token.currentWallet(dave.wallet))
+
+
+def test_position_at__holder_recovered_after_record__current_wallet_and_its_standing(
+    evm: Chain,
+    tsla: Suite,
+    token: Contract,
+    holders: Actors,
+    lost_and_found: tuple[Holder, str],
+    agent: str,
+    keeper: str,
+) -> None:
+    dave, new_wallet = lost_and_found
+    record_time = evm.timestamp() + DAY
+    evm.send(token.functions.scheduleSnapshot(record_time), keeper)
+    with evm.reverts("BalanceSnapshotsNotTaken", 1, record_time):
+        evm.call(token.functions.positionAt(dave.wallet, 1))
+    evm.mine(record_time)
+    evm.send(token.functions.recoveryAddress(dave.wallet, new_wallet, dave.identity.address), agent)
+    evm.send(token.functions.setAddressFrozen(new_wallet, True), agent)
+    evm.send(tsla.identity_registry.functions.updateCountry(new_wallet, JP), agent)
+    position = token.functions.positionAt(dave.wallet, 1).call()
+    assert position == (10 * UNIT, new_wallet, True, dave.identity.address, JP)
+    alice = holders.alice
+    untouched = (100 * UNIT, alice.wallet, False, alice.identity.address, US)
+    assert token.functions.positionAt(alice.wallet, 1).call() == untouched
+    stranger = evm.new_account()
+    assert token.functions.positionAt(stranger, 1).call() == (0, stranger, False, ZERO, 0)

@@ -90,7 +90,9 @@ def dividend_group(evm: Chain) -> dict[str, int]:
 
     usdc = evm.deploy("MockStablecoin", "USD Coin (mock)", "USDC", issuer, sender=issuer)
     evm.send(usdc.functions.mint(issuer, 10**15), issuer)
-    distributor = deploy_dividend_distributor(evm, keeper, lp, rates=TREATY_RATES_BPS)
+    distributor = deploy_dividend_distributor(
+        evm, keeper, lp, factories=(protocol.factory.address,), rates=TREATY_RATES_BPS
+    )
     enable_distributor(evm, suite.token, distributor, issuer)
 
     results: dict[str, int] = {}
