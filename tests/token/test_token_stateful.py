@@ -4,9 +4,10 @@ Runs on both suite layouts: one TransferPolicy (registry and compliance, the fac
 and a separate IdentityRegistry + ModularCompliance.
 
 Random transfers, mints, burns, freezes, forced transfers, recoveries, registrations, claim
-revocations (by claim id or by a possibly re-encoded signature), removals and re-issues, issuer key
-rotations, pauses and, in the policy layout, re-keying of (holding) wallets by agents: identity
-updates, deletions and re-registrations, which the TransferPolicy re-attributes in its modules.
+revocations (by claim id, which revokes the holder's topic until lifted, or by a possibly
+re-encoded signature), removals and re-issues, issuer key rotations, pauses and, in the policy
+layout, re-keying of (holding) wallets by agents: identity updates, deletions and
+re-registrations, which the TransferPolicy re-attributes in its modules.
 Every action's outcome (success, or the exact custom error) must match the model, and after every
 step:
 
@@ -87,6 +88,7 @@ class TokenMachine(RuleBasedStateMachine):
         self.snapshot = self.evm.snapshot()
         self.wallets = [replace(w) for w in env.wallets]
         self.verified = dict(env.verified)
+        self.pair_revoked: set[str] = set()  # identities whose KYC claims the issuer revoked as a pair
         self.paused = False
         self.claim_nonce = 0
 
@@ -236,12 +238,23 @@ class TokenMachine(RuleBasedStateMachine):
         claim = claim_id(self.kyc.contract.address, int(ClaimTopic.KYC))
         self._expect(None, self.kyc.contract.functions.revokeClaim(claim, w.identity.address), self.kyc.owner)
         self.verified[w.identity.address] = False
+        self.pair_revoked.add(w.identity.address)
 
-    @rule(i=st.integers(0, 6))
-    def reissue_claim(self, i: int) -> None:
+    @rule(i=st.integers(0, 6), lift=st.booleans())
+    def reissue_claim(self, i: int, lift: bool) -> None:
+        """A new claim for an identity without a valid one. After `revokeClaim` (the pair is revoked)
+        the identity cannot add it until the issuer lifts the pair's revocation."""
         w = self.wallets[i % len(self.wallets)]
         if w.identity is None or self.verified[w.identity.address]:
             return
+        expected: str | None = None
+        if w.identity.address in self.pair_revoked:
+            if lift:
+                call = self.kyc.contract.functions.liftClaimPairRevocation(w.identity.address, int(ClaimTopic.KYC))
+                self._expect(None, call, self.kyc.owner)
+                self.pair_revoked.discard(w.identity.address)
+            else:
+                expected = "IdentityInvalidClaim"
         self.claim_nonce += 1
         claim = make_claim(
             self.kyc.contract.address,
@@ -250,8 +263,8 @@ class TokenMachine(RuleBasedStateMachine):
             int(ClaimTopic.KYC),
             data=self.claim_nonce.to_bytes(32, "big"),
         )
-        self._expect(None, w.identity.functions.addClaim(*claim.as_args()), w.address)
-        self.verified[w.identity.address] = True
+        if self._expect(expected, w.identity.functions.addClaim(*claim.as_args()), w.address):
+            self.verified[w.identity.address] = True
 
     @rule(i=st.integers(0, 6))
     def remove_claim(self, i: int) -> None:
