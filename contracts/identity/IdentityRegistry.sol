@@ -23,12 +23,15 @@ import {ITrustedIssuersRegistry} from "../interfaces/identity/ITrustedIssuersReg
 ///         Policy cache: while this registry is a subscriber of both its claim topics registry and its
 ///         trusted issuers registry (IPolicyPublisher), it keeps a copy of the required topics and of
 ///         the issuers trusted for each, which the registries refresh through `syncPolicy` in the same
-///         transaction as every change (a failed refresh reverts the change). Verification then reads
-///         only this contract's storage for the policy instead of calling both registries. When not
-///         subscribed to both (or given registries that are not publishers, e.g. T-REX's, or a policy
-///         above the cache caps of 15 topics x 50 issuers) it reads the registries live. Unsubscribing
-///         syncs the registry one last time, which switches it to live reads, so the policy it applies
-///         is always the registries' current one.
+///         transaction as every change. Verification then reads only this contract's storage for the
+///         policy instead of calling both registries. When not subscribed to both (or given registries
+///         that are not publishers, e.g. T-REX's, or a policy above the cache caps of 15 topics x 50
+///         issuers) it reads the registries live. A refresh that fails (it reverts or needs more than
+///         the publisher's fixed budget, e.g. for a large policy) does not block the change: the
+///         publisher then calls `markPolicyStale`, which drops the cache (mode Stale: live reads,
+///         failing closed if the registries cannot answer) until anyone calls `syncPolicy` again.
+///         Unsubscribing syncs the registry one last time, which switches it to live reads, so the
+///         policy it applies is always the registries' current one.
 ///
 ///         Wallet records: initialized (or switched by `setIdentityRegistryStorage`) with no storage,
 ///         the registry keeps each wallet's identity and country itself, in one slot like
@@ -60,16 +63,25 @@ abstract contract IdentityRegistryBase is IIdentityRegistry, IIdentityStorageRea
     /// @dev Inline topic value meaning "the topic does not fit: read `CachedTopic.topic`".
     uint64 private constant TOPIC_NOT_INLINE = type(uint64).max;
 
+    /// @dev `Config.policyMode`: how verification reads the policy. The byte was `bool policyCached`
+    ///      before the stale mode existed: 0 (live) and 1 (cached) keep their meaning, so proxies
+    ///      upgrade in place. Plain uint8 constants, not an enum: Solidity range-checks an enum on
+    ///      every read, about 200 gas on each transfer.
+    uint8 private constant POLICY_LIVE = 0; // not subscribed to both registries, or above the cache caps
+    uint8 private constant POLICY_CACHED = 1; // verify from `cachedTopics`
+    uint8 private constant POLICY_STALE = 2; // a push failed (`markPolicyStale`): live until the next sync
+
     /// @dev Slot 0 of the layout: all the configuration the transfer path reads. It packs the head of
     ///      the first cached topic (first trusted issuer, issuer count, the topic itself when it fits in
     ///      64 bits: every topic in use does) with the cache size and both modes, so verifying against a
-    ///      cached one-topic, one-issuer policy with local records costs one configuration read.
+    ///      cached one-topic, one-issuer policy with local records costs one configuration read, and
+    ///      the stale mark costs the transfer path nothing.
     struct Config {
         IClaimIssuer firstIssuer; // cached topic 0's first trusted issuer
         uint8 firstIssuerCount; // cached topic 0's issuer count
         uint64 firstInlineTopic; // cached topic 0, or TOPIC_NOT_INLINE (then cachedTopics[0].topic)
         uint8 cachedTopicCount;
-        bool policyCached;
+        uint8 policyMode; // POLICY_LIVE, POLICY_CACHED or POLICY_STALE
         bool localRecords; // wallet records live in `records`, not in `identityStorage`
     }
 
@@ -260,6 +272,20 @@ abstract contract IdentityRegistryBase is IIdentityRegistry, IIdentityStorageRea
         return _syncPolicy(_layout());
     }
 
+    /// @inheritdoc IPolicySubscriber
+    /// @dev The caller must be this registry's claim topics or trusted issuers registry and list this
+    ///      registry as a subscriber (so the push it failed was really meant for it). One read of each
+    ///      registry address, one call back to the caller, one write of the configuration slot.
+    function markPolicyStale() external {
+        Layout storage $ = _layout();
+        if (
+            (msg.sender != address($.topicsRegistry) && msg.sender != address($.issuersRegistry))
+                || !_isSubscribed(msg.sender)
+        ) revert PolicySubscriberNotPublisher(msg.sender);
+        $.config.policyMode = POLICY_STALE;
+        emit PolicyMarkedStale(msg.sender);
+    }
+
     // ---- Views ----
 
     /// @inheritdoc IIdentityRegistry
@@ -344,7 +370,12 @@ abstract contract IdentityRegistryBase is IIdentityRegistry, IIdentityStorageRea
 
     /// @inheritdoc IIdentityRegistry
     function policyCached() external view returns (bool) {
-        return _layout().config.policyCached;
+        return _layout().config.policyMode == POLICY_CACHED;
+    }
+
+    /// @inheritdoc IPolicySubscriber
+    function policyStale() external view returns (bool) {
+        return _layout().config.policyMode == POLICY_STALE;
     }
 
     // ---- Storage reads (IIdentityStorageReader: this registry as its own identity storage) ----
@@ -388,7 +419,7 @@ abstract contract IdentityRegistryBase is IIdentityRegistry, IIdentityStorageRea
 
     /// @dev Whether `id` (non-zero) satisfies every required topic, from the cache or live.
     function _verified(Layout storage $, address id, Config memory config) private view returns (bool) {
-        return config.policyCached ? _verifiedCached($, id, config) : _verifiedLive($, id);
+        return config.policyMode == POLICY_CACHED ? _verifiedCached($, id, config) : _verifiedLive($, id);
     }
 
     function _verifiedCached(Layout storage $, address id, Config memory config) private view returns (bool) {
@@ -552,7 +583,7 @@ abstract contract IdentityRegistryBase is IIdentityRegistry, IIdentityStorageRea
             (cached, topicCount) = _cachePolicy($, topicsRegistry_, issuersRegistry_);
         }
         Config storage config = $.config;
-        config.policyCached = cached;
+        config.policyMode = cached ? POLICY_CACHED : POLICY_LIVE;
         // topicCount <= MAX_CACHED_TOPICS (15) when cached, 0 otherwise
         config.cachedTopicCount = uint8(topicCount);
         emit PolicySynced(cached, topicCount);

@@ -15,7 +15,8 @@ import {IPolicySubscriber} from "./IPolicyPublisher.sol";
 ///         can still verify the holder.
 ///         Agents (set by the owner) register, update and delete identities. The registry caches the
 ///         policy (required topics, issuers trusted per topic) while it is subscribed to both policy
-///         registries, which push every change through `syncPolicy`; otherwise it reads them live.
+///         registries, which push every change through `syncPolicy`; otherwise, or once a push failed
+///         (`markPolicyStale`) until the next sync, it reads them live.
 interface IIdentityRegistry is IPolicySubscriber {
     /// @notice The claim topics registry was set.
     event ClaimTopicsRegistrySet(address indexed claimTopicsRegistry);
