@@ -10,6 +10,8 @@ import {IIdentityRegistryStorage} from "../interfaces/identity/IIdentityRegistry
 import {IIdentityStorageReader} from "../interfaces/identity/IIdentityStorageReader.sol";
 import {IPolicyPublisher, IPolicySubscriber} from "../interfaces/identity/IPolicyPublisher.sol";
 import {ITrustedIssuersRegistry} from "../interfaces/identity/ITrustedIssuersRegistry.sol";
+import {IStandaloneIdentityRegistry} from "../interfaces/identity/IStandaloneIdentityRegistry.sol";
+import {IERC3643} from "../interfaces/token/IERC3643.sol";
 
 /// @title IdentityRegistry - who may hold a token (ERC-3643), with a push-synced policy cache
 /// @notice Verification (`isVerified`, `transferParties`): the wallet has an identity and, for every
@@ -112,6 +114,8 @@ abstract contract IdentityRegistryBase is IIdentityRegistry, IIdentityStorageRea
         mapping(address account => bool isAgent) agents;
         CachedTopic[MAX_CACHED_TOPICS] cachedTopics;
         mapping(address wallet => Record record) records; // local records only
+        // appended: the stand-alone IdentityRegistry's bound token (re-keying), unused by TransferPolicy
+        address token;
     }
 
     // keccak256(abi.encode(uint256(keccak256("dualtrack.storage.IdentityRegistry")) - 1)) & ~bytes32(uint256(0xff))
@@ -217,10 +221,21 @@ abstract contract IdentityRegistryBase is IIdentityRegistry, IIdentityStorageRea
     /// @dev Called after `wallet`'s record changed through registerIdentity, batchRegisterIdentity,
     ///      updateIdentity or deleteIdentity, with its identity and country before (zero when it was
     ///      not registered) and after (zero when deleted), once the registry's events are emitted.
-    ///      Empty here: the stand-alone registry knows no token. TransferPolicy overrides it to
-    ///      re-attribute the wallet's balance in its modules. Not called by updateCountry (no
-    ///      identity changes) nor by setIdentityRegistryStorage (records are not migrated).
-    function _afterRecordChanged(address, IIdentity, uint16, IIdentity, uint16) internal virtual {}
+    ///      Both the stand-alone IdentityRegistry (through its bound token's compliance) and
+    ///      TransferPolicy (in its own modules) override it to re-attribute the wallet's balance. Not
+    ///      called by updateCountry (no identity changes) nor by setIdentityRegistryStorage (records
+    ///      are not migrated).
+    function _afterRecordChanged(address, IIdentity, uint16, IIdentity, uint16) internal virtual;
+
+    /// @dev The stand-alone registry's bound token (zero when none; TransferPolicy never sets it).
+    function _registryToken() internal view returns (address) {
+        return _layout().token;
+    }
+
+    /// @dev Set the stand-alone registry's bound token.
+    function _setRegistryToken(address token) internal {
+        _layout().token = token;
+    }
 
     // ---- Configuration (owner) ----
 
@@ -736,9 +751,69 @@ abstract contract IdentityRegistryBase is IIdentityRegistry, IIdentityStorageRea
 }
 
 /// @title IdentityRegistry - the stand-alone registry behind its own SuiteProxy (see IdentityRegistryBase)
-contract IdentityRegistry is IdentityRegistryBase {
+/// @notice Re-keying: once its owner binds the token (IStandaloneIdentityRegistry), registering,
+///         updating or deleting the record of a wallet that holds tokens re-attributes its balance in
+///         the token's compliance (`IModularCompliance.reattributeHolding`, a `MovementKind.Rekey`
+///         movement), exactly as a TransferPolicy does in its own modules.
+contract IdentityRegistry is IdentityRegistryBase, IStandaloneIdentityRegistry {
     constructor() {
         _disableInitializers();
+    }
+
+    // ---- Token binding (owner) ----
+
+    /// @inheritdoc IStandaloneIdentityRegistry
+    /// @dev Owner only, so nobody can bind a token of their own (whose compliance would then hear of
+    ///      every re-key) first. The token may not be deployed yet (predicted address).
+    function bindToken(address token) external onlyOwner {
+        if (token == address(0)) revert IdentityRegistryZeroAddress();
+        address bound = _registryToken();
+        if (bound != address(0)) revert IdentityRegistryTokenBinding(bound);
+        _setRegistryToken(token);
+        emit IdentityRegistryTokenBound(token);
+    }
+
+    /// @inheritdoc IStandaloneIdentityRegistry
+    function unbindToken(address token) external onlyOwner {
+        if (token == address(0) || token != _registryToken()) revert IdentityRegistryTokenBinding(token);
+        _setRegistryToken(address(0));
+        emit IdentityRegistryTokenUnbound(token);
+    }
+
+    /// @inheritdoc IStandaloneIdentityRegistry
+    function getTokenBound() external view returns (address) {
+        return _registryToken();
+    }
+
+    // ---- Re-keying ----
+
+    /// @dev Hands `wallet`'s balance to the bound token's compliance when its identity changed. Only
+    ///      while this registry is the token's registry (the modules then key balances by its
+    ///      identities). Nothing to do when the identity is unchanged, no token is bound or deployed
+    ///      yet, or the wallet holds nothing. As in TransferPolicy, the token's own `deleteIdentity`
+    ///      (of the lost wallet, in `recoveryAddress`) is skipped: the Recovery movement the token
+    ///      reports right after carries that balance, still attributed to the old identity, to the
+    ///      new wallet, so moving it here too would count it twice; its `registerIdentity` of the new
+    ///      wallet is not skipped (a balance that wallet already held, attributed to the zero
+    ///      identity, is not part of the Recovery movement). A compliance that rejects the call
+    ///      reverts the record change: module state never drifts silently.
+    function _afterRecordChanged(
+        address wallet,
+        IIdentity oldIdentity,
+        uint16 oldCountry,
+        IIdentity newIdentity,
+        uint16 newCountry
+    ) internal override {
+        if (oldIdentity == newIdentity) return;
+        address token = _registryToken();
+        if (token == address(0) || token.code.length == 0) return;
+        if (msg.sender == token && address(newIdentity) == address(0)) return;
+        uint256 amount = IERC3643(token).balanceOf(wallet);
+        if (amount == 0) return;
+        if (address(IERC3643(token).identityRegistry()) != address(this)) return;
+        IERC3643(token).compliance().reattributeHolding(
+            wallet, address(oldIdentity), oldCountry, address(newIdentity), newCountry, amount
+        );
     }
 
     /// @notice Initialize the proxy. The registry starts with live policy reads: it caches once the
