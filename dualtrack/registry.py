@@ -3,7 +3,8 @@
 :func:`deploy_registry_set` deploys an identity registry storage, a claim topics registry, a
 trusted issuers registry and an identity registry, each behind a SuiteProxy, binds the identity
 registry to the storage and (by default) subscribes it to both policy registries so verification
-is served from its push-synced policy cache.
+is served from its push-synced policy cache. :func:`resync_stale_subscribers` re-syncs the subscribers
+a policy change could not reach within their gas budget.
 
 Identities and claim issuers come from :mod:`dualtrack.identity` (dualtrack's own) or
 :mod:`dualtrack.peers.onchainid` (ONCHAINID's published artifacts, tests and benchmarks only).
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 from web3.contract import Contract
 
-from dualtrack.chain import Chain
+from dualtrack.chain import Chain, Reverted
 from dualtrack.proxy import deploy_proxied
 
 
@@ -85,3 +86,23 @@ def deploy_registry_set(
 def trust_issuer(evm: Chain, registries: RegistrySet, owner: str, issuer: str, topics: Iterable[int]) -> None:
     """Trust ``issuer`` for ``topics`` in the set's trusted issuers registry (``owner`` only)."""
     evm.send(registries.trusted_issuers.functions.addTrustedIssuer(issuer, list(topics)), owner)
+
+
+def resync_stale_subscribers(evm: Chain, publisher: Contract, sender: str) -> list[str]:
+    """Re-sync every subscriber that ``publisher`` (a claim topics or trusted issuers registry) records
+    as stale, each on its own transaction with the gas it needs (a keeper's job after a policy change
+    whose push exceeded a subscriber's budget). Anyone may send them.
+
+    Returns the subscribers re-synced; one whose sync still fails stays stale (its owner must fix or
+    remove it), and a dualtrack registry meanwhile verifies from live reads.
+    """
+    resynced: list[str] = []
+    for subscriber in publisher.functions.policySubscribers().call():
+        if not publisher.functions.isPolicySubscriberStale(subscriber).call():
+            continue
+        try:
+            evm.send(publisher.functions.resyncPolicySubscriber(subscriber), sender)
+        except Reverted:
+            continue
+        resynced.append(subscriber)
+    return resynced

@@ -13,7 +13,7 @@ import pytest
 from web3.contract import Contract
 
 from dualtrack.chain import Chain, dev_private_keys
-from dualtrack.claims import ClaimTopic, KeyPurpose, claim_id, key_hash
+from dualtrack.claims import ClaimTopic, KeyPurpose, SignedClaim, claim_id, key_hash, make_claim
 from dualtrack.deployment import deploy_protocol
 from dualtrack.identity import deploy_claim_issuer
 from dualtrack.suite import (
@@ -42,6 +42,21 @@ class KycIssuer:
     def revoke(self, evm: Chain, holder: Holder) -> None:
         claim = claim_id(self.contract.address, int(ClaimTopic.KYC))
         evm.send(self.contract.functions.revokeClaim(claim, holder.identity.address), self.owner)
+
+    def lift(self, evm: Chain, identity: str) -> None:
+        """Lift the revocation of ``identity``'s KYC claims (before re-issuing one)."""
+        evm.send(self.contract.functions.liftClaimPairRevocation(identity, int(ClaimTopic.KYC)), self.owner)
+
+    def hostile_identity(self, evm: Chain, deployer: str, decoy_of: Holder) -> tuple[Contract, SignedClaim]:
+        """An identity (MockClaimHolder) holding its own valid KYC claim of this issuer, which it shows
+        to everyone but the issuer: the issuer (e.g. asked to revoke it) gets ``decoy_of``'s claim
+        signature and data instead. Returns the identity and its real claim."""
+        identity = evm.deploy("MockClaimHolder", sender=deployer)
+        claim = make_claim(self.contract.address, self.signer_key, identity.address, int(ClaimTopic.KYC), b"hostile")
+        evm.send(identity.functions.setClaim(*claim.as_args()), deployer)
+        decoy = decoy_of.identity.functions.getClaim(claim_id(self.contract.address, int(ClaimTopic.KYC))).call()
+        evm.send(identity.functions.setDecoy(self.contract.address, decoy[3], decoy[4]), deployer)
+        return identity, claim
 
 
 @dataclass(frozen=True)

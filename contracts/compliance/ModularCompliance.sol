@@ -202,6 +202,25 @@ abstract contract ModularComplianceBase is IModularCompliance, Initializable, Ow
         return _canMove(movement);
     }
 
+    /// @inheritdoc IModularCompliance
+    /// @dev The caller check reads the bound token's `identityRegistry()`, so only the registry the
+    ///      token resolves its parties through (whose identities the modules key balances by) can
+    ///      move balances between identities.
+    function reattributeHolding(
+        address wallet,
+        address oldIdentity,
+        uint16 oldCountry,
+        address newIdentity,
+        uint16 newCountry,
+        uint256 amount
+    ) external {
+        address token = _store().token;
+        if (token == address(0) || msg.sender != address(IERC3643(token).identityRegistry())) {
+            revert ModularComplianceNotIdentityRegistry(msg.sender);
+        }
+        _reattribute(wallet, oldIdentity, oldCountry, newIdentity, newCountry, amount);
+    }
+
     // ---- ERC-3643 compatibility (slower: resolves identities itself) ----
 
     /// @inheritdoc IModularCompliance
@@ -265,6 +284,31 @@ abstract contract ModularComplianceBase is IModularCompliance, Initializable, Ow
 
     function _onlyToken() private view {
         if (msg.sender != _store().token) revert ModularComplianceNotToken(msg.sender);
+    }
+
+    /// @dev Run the modules with the Rekey movement of `wallet`'s balance and emit `HoldingReattributed`
+    ///      (no caller check: callers do it).
+    function _reattribute(
+        address wallet,
+        address oldIdentity,
+        uint16 oldCountry,
+        address newIdentity,
+        uint16 newCountry,
+        uint256 amount
+    ) internal {
+        _dispatch(
+            Movement({
+                kind: MovementKind.Rekey,
+                from: wallet,
+                to: wallet,
+                fromIdentity: oldIdentity,
+                toIdentity: newIdentity,
+                fromCountry: oldCountry,
+                toCountry: newCountry,
+                amount: amount
+            })
+        );
+        emit HoldingReattributed(wallet, oldIdentity, newIdentity, amount);
     }
 
     /// @dev One pass over the modules with a movement built in memory (no caller check: callers do it).

@@ -107,19 +107,7 @@ contract TransferPolicy is IdentityRegistryBase, ModularComplianceBase, ITransfe
             address(IERC3643(token).identityRegistry()) != address(this)
                 || address(IERC3643(token).compliance()) != address(this)
         ) return;
-        _dispatch(
-            Movement({
-                kind: MovementKind.Rekey,
-                from: wallet,
-                to: wallet,
-                fromIdentity: address(oldIdentity),
-                toIdentity: address(newIdentity),
-                fromCountry: oldCountry,
-                toCountry: newCountry,
-                amount: amount
-            })
-        );
-        emit HoldingReattributed(wallet, address(oldIdentity), address(newIdentity), amount);
+        _reattribute(wallet, address(oldIdentity), oldCountry, address(newIdentity), newCountry, amount);
     }
 
     // ---- Views ----

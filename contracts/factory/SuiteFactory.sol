@@ -9,6 +9,7 @@ import {ISuiteFactory} from "../interfaces/factory/ISuiteFactory.sol";
 import {ISuiteAuthority} from "../interfaces/factory/ISuiteAuthority.sol";
 import {IEquityToken} from "../interfaces/token/IEquityToken.sol";
 import {IIdentityRegistry} from "../interfaces/identity/IIdentityRegistry.sol";
+import {IStandaloneIdentityRegistry} from "../interfaces/identity/IStandaloneIdentityRegistry.sol";
 import {IClaimTopicsRegistry} from "../interfaces/identity/IClaimTopicsRegistry.sol";
 import {ITrustedIssuersRegistry} from "../interfaces/identity/ITrustedIssuersRegistry.sol";
 import {IClaimIssuer} from "../interfaces/identity/IClaimIssuer.sol";
@@ -177,6 +178,10 @@ contract SuiteFactory is ISuiteFactory, Ownable2Step {
             compliance.callModuleFunction(p.moduleCalls[i], p.moduleCallTargets[i]);
         }
         compliance.bindToken(suite.token);
+        // Separate layout: the stand-alone registry re-attributes re-keyed holdings through the token's compliance.
+        if (suite.compliance != suite.identityRegistry) {
+            IStandaloneIdentityRegistry(suite.identityRegistry).bindToken(suite.token);
+        }
     }
 
     function _configureAgents(Suite memory suite, SuiteParams calldata p) private {

@@ -20,11 +20,23 @@ import {Identity} from "./Identity.sol";
 ///         A record is cleared in the same transaction as its signature is revoked here or the claim
 ///         is removed or changed on the identity, and all records go stale when a key loses the CLAIM
 ///         or MANAGEMENT purpose (`keyEpoch` advances; `syncHeldClaim` renews them).
+///
+///         Revocation by holder and topic: `revokeClaim(claimId, identity)` used to revoke whatever
+///         signature the identity's `getClaim` returned, so a hostile identity could answer the issuer
+///         (and only it) with another holder's signature: the innocent holder lost its claim and the
+///         hostile one kept its own. The issuer now revokes the pair (identity, topic), which it
+///         establishes itself (the returned topic must be the one `claimId` commits to), and the
+///         returned signature only if it is this issuer's valid signature of that identity's claim.
+///         `isClaimValid(identity, topic, ...)` and `isHeldClaimValid(identity, topic)` refuse a
+///         revoked pair; the flag shares the held-claim record's first slot, so the fast path reads
+///         nothing more and the live check one slot more.
 contract ClaimIssuer is IClaimIssuer, Identity {
-    /// @dev One record per (identity, topic). The first slot is all `isHeldClaimValid` reads.
+    /// @dev One record per (identity, topic). The first slot is all `isHeldClaimValid` and the pair
+    ///      check of `isClaimValid` read. Clearing a record keeps `pairRevoked`.
     struct HeldClaim {
         uint64 keyEpoch; // the issuer's key epoch when recorded: stale once it moves on
         bool held;
+        bool pairRevoked; // every claim of this issuer on (identity, topic) is revoked until lifted
         bytes32 canonicalSignatureHash; // to clear the record when that signature is revoked
     }
 
@@ -45,17 +57,41 @@ contract ClaimIssuer is IClaimIssuer, Identity {
     // ---- Revocation ----
 
     /// @inheritdoc IClaimIssuer
-    /// @dev Reads the signature from `IIdentity(identity).getClaim(claimId)`; reverts `IdentityUnknownClaim`
-    ///      unless that claim exists and was issued by this issuer. The identity is the holder's contract:
-    ///      a hostile one can answer with another of this issuer's signatures (a decoy) so the real
-    ///      claim stays valid. Issuers that keep the signatures they issue should revoke with
-    ///      `revokeClaimBySignature`, which trusts nothing but its argument.
+    /// @dev The identity is the holder's contract and may answer the issuer differently from anyone
+    ///      else, so nothing it returns is trusted beyond what the issuer can check: the topic must be
+    ///      the one `claimId` commits to (then the pair is exactly the claim the registries look up), and
+    ///      the signature is revoked only when `isClaimValid(identity, topic, signature, data)` holds,
+    ///      i.e. it signs this identity's claim: a decoy (another holder's signature) is left alone.
+    ///      Reverts `ClaimIssuerPairAlreadyRevoked` when the pair is already revoked.
     function revokeClaim(bytes32 claimId, address identity) external returns (bool) {
         _requireKey(MANAGEMENT);
-        (,, address claimIssuer, bytes memory signature,,) = IIdentity(identity).getClaim(claimId);
-        if (claimIssuer != address(this)) revert IdentityUnknownClaim(claimId);
-        _revoke(signature);
+        (uint256 topic,, address claimIssuer, bytes memory signature, bytes memory data,) =
+            IIdentity(identity).getClaim(claimId);
+        if (claimIssuer != address(this) || claimId != keccak256(abi.encode(address(this), topic))) {
+            revert IdentityUnknownClaim(claimId);
+        }
+        // Asked before the pair is revoked (which would make every claim of the pair invalid).
+        bool ownSignature = this.isClaimValid(IIdentity(identity), topic, signature, data);
+        _revokePair(identity, topic);
+        if (ownSignature) _revoke(signature);
         return true;
+    }
+
+    /// @inheritdoc IClaimIssuer
+    function revokeClaimPair(address identity, uint256 topic) external {
+        _requireKey(MANAGEMENT);
+        _revokePair(identity, topic);
+    }
+
+    /// @inheritdoc IClaimIssuer
+    /// @dev The held-claim record is not restored here: the identity's next claim change, or anyone's
+    ///      `syncHeldClaim`, records a valid claim again.
+    function liftClaimPairRevocation(address identity, uint256 topic) external {
+        _requireKey(MANAGEMENT);
+        HeldClaim storage record = _heldClaims[_heldClaimKey(identity, topic)];
+        if (!record.pairRevoked) revert ClaimIssuerPairNotRevoked(identity, topic);
+        record.pairRevoked = false;
+        emit ClaimPairRevocationLifted(identity, topic);
     }
 
     /// @inheritdoc IClaimIssuer
@@ -72,11 +108,16 @@ contract ClaimIssuer is IClaimIssuer, Identity {
         return ok && _revoked[canonicalHash];
     }
 
+    /// @inheritdoc IClaimIssuer
+    function isClaimPairRevoked(address identity, uint256 topic) external view returns (bool) {
+        return _heldClaims[_heldClaimKey(identity, topic)].pairRevoked;
+    }
+
     // ---- Validation ----
 
     /// @inheritdoc IIdentity
-    /// @dev Valid iff `sig` is canonical, its signer holds CLAIM (or MANAGEMENT) on this issuer and it is
-    ///      not revoked. Never reverts.
+    /// @dev Valid iff `sig` is canonical, its signer holds CLAIM (or MANAGEMENT) on this issuer, it is
+    ///      not revoked and the pair (identity, topic) is not revoked. Never reverts.
     function isClaimValid(IIdentity identity, uint256 claimTopic, bytes calldata sig, bytes calldata data)
         public
         view
@@ -85,7 +126,8 @@ contract ClaimIssuer is IClaimIssuer, Identity {
     {
         (address signer, bytes32 canonicalHash) =
             ClaimSignatures.recoverCanonical(ClaimSignatures.claimDigest(address(identity), claimTopic, data), sig);
-        return signer != address(0) && keyHasPurpose(_keyOf(signer), CLAIM) && !_revoked[canonicalHash];
+        return signer != address(0) && keyHasPurpose(_keyOf(signer), CLAIM) && !_revoked[canonicalHash]
+            && !_heldClaims[_heldClaimKey(address(identity), claimTopic)].pairRevoked;
     }
 
     // ---- Held claims ----
@@ -108,15 +150,19 @@ contract ClaimIssuer is IClaimIssuer, Identity {
             _heldClaimOwners[canonicalHash] = HeldClaimOwner(identity, topic);
             emit HeldClaimRecorded(identity, topic, canonicalHash);
         } else if (record.held) {
-            delete _heldClaims[key];
+            _clearRecord(record);
             emit HeldClaimCleared(identity, topic);
         }
     }
 
     /// @inheritdoc IHeldClaimIssuer
+    /// @dev A revoked pair never has a record (revoking clears it, syncing cannot make one), and the
+    ///      flag is checked anyway: it shares the record's first slot.
     function isHeldClaimValid(address identity, uint256 topic) external view returns (bool) {
         HeldClaim storage record = _heldClaims[_heldClaimKey(identity, topic)];
-        return record.held && record.keyEpoch == _keyEpoch;
+        // Read together, so the optimizer loads the record's first slot once.
+        (uint64 recordedEpoch, bool held, bool pairRevoked) = (record.keyEpoch, record.held, record.pairRevoked);
+        return held && !pairRevoked && recordedEpoch == _keyEpoch;
     }
 
     /// @inheritdoc IHeldClaimIssuer
@@ -127,7 +173,7 @@ contract ClaimIssuer is IClaimIssuer, Identity {
     {
         HeldClaim storage record = _heldClaims[_heldClaimKey(identity, topic)];
         if (!record.held) return (bytes32(0), 0, false);
-        return (record.canonicalSignatureHash, record.keyEpoch, record.keyEpoch == _keyEpoch);
+        return (record.canonicalSignatureHash, record.keyEpoch, !record.pairRevoked && record.keyEpoch == _keyEpoch);
     }
 
     /// @inheritdoc IHeldClaimIssuer
@@ -148,6 +194,24 @@ contract ClaimIssuer is IClaimIssuer, Identity {
 
     // ---- Private ----
 
+    /// @dev Revoke every claim on (identity, topic) and drop its held-claim record.
+    function _revokePair(address identity, uint256 topic) private {
+        HeldClaim storage record = _heldClaims[_heldClaimKey(identity, topic)];
+        if (record.pairRevoked) revert ClaimIssuerPairAlreadyRevoked(identity, topic);
+        record.pairRevoked = true;
+        emit ClaimPairRevoked(identity, topic);
+        if (record.held) {
+            _clearRecord(record);
+            emit HeldClaimCleared(identity, topic);
+        }
+    }
+
+    /// @dev Forget the held claim but keep the pair's revocation flag.
+    function _clearRecord(HeldClaim storage record) private {
+        (record.keyEpoch, record.held) = (0, false);
+        delete record.canonicalSignatureHash;
+    }
+
     function _revoke(bytes memory signature) private {
         (bool ok, bytes32 canonicalHash) = ClaimSignatures.canonicalHash(signature);
         if (!ok) revert ClaimIssuerMalformedSignature(signature.length);
@@ -165,7 +229,7 @@ contract ClaimIssuer is IClaimIssuer, Identity {
         bytes32 key = _heldClaimKey(owner.identity, owner.topic);
         HeldClaim storage record = _heldClaims[key];
         if (!record.held || record.canonicalSignatureHash != canonicalHash) return;
-        delete _heldClaims[key];
+        _clearRecord(record);
         emit HeldClaimCleared(owner.identity, owner.topic);
     }
 

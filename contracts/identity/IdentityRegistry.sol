@@ -10,6 +10,8 @@ import {IIdentityRegistryStorage} from "../interfaces/identity/IIdentityRegistry
 import {IIdentityStorageReader} from "../interfaces/identity/IIdentityStorageReader.sol";
 import {IPolicyPublisher, IPolicySubscriber} from "../interfaces/identity/IPolicyPublisher.sol";
 import {ITrustedIssuersRegistry} from "../interfaces/identity/ITrustedIssuersRegistry.sol";
+import {IStandaloneIdentityRegistry} from "../interfaces/identity/IStandaloneIdentityRegistry.sol";
+import {IERC3643} from "../interfaces/token/IERC3643.sol";
 
 /// @title IdentityRegistry - who may hold a token (ERC-3643), with a push-synced policy cache
 /// @notice Verification (`isVerified`, `transferParties`): the wallet has an identity and, for every
@@ -23,12 +25,15 @@ import {ITrustedIssuersRegistry} from "../interfaces/identity/ITrustedIssuersReg
 ///         Policy cache: while this registry is a subscriber of both its claim topics registry and its
 ///         trusted issuers registry (IPolicyPublisher), it keeps a copy of the required topics and of
 ///         the issuers trusted for each, which the registries refresh through `syncPolicy` in the same
-///         transaction as every change (a failed refresh reverts the change). Verification then reads
-///         only this contract's storage for the policy instead of calling both registries. When not
-///         subscribed to both (or given registries that are not publishers, e.g. T-REX's, or a policy
-///         above the cache caps of 15 topics x 50 issuers) it reads the registries live. Unsubscribing
-///         syncs the registry one last time, which switches it to live reads, so the policy it applies
-///         is always the registries' current one.
+///         transaction as every change. Verification then reads only this contract's storage for the
+///         policy instead of calling both registries. When not subscribed to both (or given registries
+///         that are not publishers, e.g. T-REX's, or a policy above the cache caps of 15 topics x 50
+///         issuers) it reads the registries live. A refresh that fails (it reverts or needs more than
+///         the publisher's fixed budget, e.g. for a large policy) does not block the change: the
+///         publisher then calls `markPolicyStale`, which drops the cache (mode Stale: live reads,
+///         failing closed if the registries cannot answer) until anyone calls `syncPolicy` again.
+///         Unsubscribing syncs the registry one last time, which switches it to live reads, so the
+///         policy it applies is always the registries' current one.
 ///
 ///         Wallet records: initialized (or switched by `setIdentityRegistryStorage`) with no storage,
 ///         the registry keeps each wallet's identity and country itself, in one slot like
@@ -60,16 +65,25 @@ abstract contract IdentityRegistryBase is IIdentityRegistry, IIdentityStorageRea
     /// @dev Inline topic value meaning "the topic does not fit: read `CachedTopic.topic`".
     uint64 private constant TOPIC_NOT_INLINE = type(uint64).max;
 
+    /// @dev `Config.policyMode`: how verification reads the policy. The byte was `bool policyCached`
+    ///      before the stale mode existed: 0 (live) and 1 (cached) keep their meaning, so proxies
+    ///      upgrade in place. Plain uint8 constants, not an enum: Solidity range-checks an enum on
+    ///      every read, about 200 gas on each transfer.
+    uint8 private constant POLICY_LIVE = 0; // not subscribed to both registries, or above the cache caps
+    uint8 private constant POLICY_CACHED = 1; // verify from `cachedTopics`
+    uint8 private constant POLICY_STALE = 2; // a push failed (`markPolicyStale`): live until the next sync
+
     /// @dev Slot 0 of the layout: all the configuration the transfer path reads. It packs the head of
     ///      the first cached topic (first trusted issuer, issuer count, the topic itself when it fits in
     ///      64 bits: every topic in use does) with the cache size and both modes, so verifying against a
-    ///      cached one-topic, one-issuer policy with local records costs one configuration read.
+    ///      cached one-topic, one-issuer policy with local records costs one configuration read, and
+    ///      the stale mark costs the transfer path nothing.
     struct Config {
         IClaimIssuer firstIssuer; // cached topic 0's first trusted issuer
         uint8 firstIssuerCount; // cached topic 0's issuer count
         uint64 firstInlineTopic; // cached topic 0, or TOPIC_NOT_INLINE (then cachedTopics[0].topic)
         uint8 cachedTopicCount;
-        bool policyCached;
+        uint8 policyMode; // POLICY_LIVE, POLICY_CACHED or POLICY_STALE
         bool localRecords; // wallet records live in `records`, not in `identityStorage`
     }
 
@@ -100,6 +114,8 @@ abstract contract IdentityRegistryBase is IIdentityRegistry, IIdentityStorageRea
         mapping(address account => bool isAgent) agents;
         CachedTopic[MAX_CACHED_TOPICS] cachedTopics;
         mapping(address wallet => Record record) records; // local records only
+        // appended: the stand-alone IdentityRegistry's bound token (re-keying), unused by TransferPolicy
+        address token;
     }
 
     // keccak256(abi.encode(uint256(keccak256("dualtrack.storage.IdentityRegistry")) - 1)) & ~bytes32(uint256(0xff))
@@ -205,10 +221,21 @@ abstract contract IdentityRegistryBase is IIdentityRegistry, IIdentityStorageRea
     /// @dev Called after `wallet`'s record changed through registerIdentity, batchRegisterIdentity,
     ///      updateIdentity or deleteIdentity, with its identity and country before (zero when it was
     ///      not registered) and after (zero when deleted), once the registry's events are emitted.
-    ///      Empty here: the stand-alone registry knows no token. TransferPolicy overrides it to
-    ///      re-attribute the wallet's balance in its modules. Not called by updateCountry (no
-    ///      identity changes) nor by setIdentityRegistryStorage (records are not migrated).
-    function _afterRecordChanged(address, IIdentity, uint16, IIdentity, uint16) internal virtual {}
+    ///      Both the stand-alone IdentityRegistry (through its bound token's compliance) and
+    ///      TransferPolicy (in its own modules) override it to re-attribute the wallet's balance. Not
+    ///      called by updateCountry (no identity changes) nor by setIdentityRegistryStorage (records
+    ///      are not migrated).
+    function _afterRecordChanged(address, IIdentity, uint16, IIdentity, uint16) internal virtual;
+
+    /// @dev The stand-alone registry's bound token (zero when none; TransferPolicy never sets it).
+    function _registryToken() internal view returns (address) {
+        return _layout().token;
+    }
+
+    /// @dev Set the stand-alone registry's bound token.
+    function _setRegistryToken(address token) internal {
+        _layout().token = token;
+    }
 
     // ---- Configuration (owner) ----
 
@@ -258,6 +285,20 @@ abstract contract IdentityRegistryBase is IIdentityRegistry, IIdentityStorageRea
     /// @inheritdoc IPolicySubscriber
     function syncPolicy() external returns (bool cached) {
         return _syncPolicy(_layout());
+    }
+
+    /// @inheritdoc IPolicySubscriber
+    /// @dev The caller must be this registry's claim topics or trusted issuers registry and list this
+    ///      registry as a subscriber (so the push it failed was really meant for it). One read of each
+    ///      registry address, one call back to the caller, one write of the configuration slot.
+    function markPolicyStale() external {
+        Layout storage $ = _layout();
+        if (
+            (msg.sender != address($.topicsRegistry) && msg.sender != address($.issuersRegistry))
+                || !_isSubscribed(msg.sender)
+        ) revert PolicySubscriberNotPublisher(msg.sender);
+        $.config.policyMode = POLICY_STALE;
+        emit PolicyMarkedStale(msg.sender);
     }
 
     // ---- Views ----
@@ -344,7 +385,12 @@ abstract contract IdentityRegistryBase is IIdentityRegistry, IIdentityStorageRea
 
     /// @inheritdoc IIdentityRegistry
     function policyCached() external view returns (bool) {
-        return _layout().config.policyCached;
+        return _layout().config.policyMode == POLICY_CACHED;
+    }
+
+    /// @inheritdoc IPolicySubscriber
+    function policyStale() external view returns (bool) {
+        return _layout().config.policyMode == POLICY_STALE;
     }
 
     // ---- Storage reads (IIdentityStorageReader: this registry as its own identity storage) ----
@@ -388,7 +434,7 @@ abstract contract IdentityRegistryBase is IIdentityRegistry, IIdentityStorageRea
 
     /// @dev Whether `id` (non-zero) satisfies every required topic, from the cache or live.
     function _verified(Layout storage $, address id, Config memory config) private view returns (bool) {
-        return config.policyCached ? _verifiedCached($, id, config) : _verifiedLive($, id);
+        return config.policyMode == POLICY_CACHED ? _verifiedCached($, id, config) : _verifiedLive($, id);
     }
 
     function _verifiedCached(Layout storage $, address id, Config memory config) private view returns (bool) {
@@ -552,7 +598,7 @@ abstract contract IdentityRegistryBase is IIdentityRegistry, IIdentityStorageRea
             (cached, topicCount) = _cachePolicy($, topicsRegistry_, issuersRegistry_);
         }
         Config storage config = $.config;
-        config.policyCached = cached;
+        config.policyMode = cached ? POLICY_CACHED : POLICY_LIVE;
         // topicCount <= MAX_CACHED_TOPICS (15) when cached, 0 otherwise
         config.cachedTopicCount = uint8(topicCount);
         emit PolicySynced(cached, topicCount);
@@ -705,9 +751,69 @@ abstract contract IdentityRegistryBase is IIdentityRegistry, IIdentityStorageRea
 }
 
 /// @title IdentityRegistry - the stand-alone registry behind its own SuiteProxy (see IdentityRegistryBase)
-contract IdentityRegistry is IdentityRegistryBase {
+/// @notice Re-keying: once its owner binds the token (IStandaloneIdentityRegistry), registering,
+///         updating or deleting the record of a wallet that holds tokens re-attributes its balance in
+///         the token's compliance (`IModularCompliance.reattributeHolding`, a `MovementKind.Rekey`
+///         movement), exactly as a TransferPolicy does in its own modules.
+contract IdentityRegistry is IdentityRegistryBase, IStandaloneIdentityRegistry {
     constructor() {
         _disableInitializers();
+    }
+
+    // ---- Token binding (owner) ----
+
+    /// @inheritdoc IStandaloneIdentityRegistry
+    /// @dev Owner only, so nobody can bind a token of their own (whose compliance would then hear of
+    ///      every re-key) first. The token may not be deployed yet (predicted address).
+    function bindToken(address token) external onlyOwner {
+        if (token == address(0)) revert IdentityRegistryZeroAddress();
+        address bound = _registryToken();
+        if (bound != address(0)) revert IdentityRegistryTokenBinding(bound);
+        _setRegistryToken(token);
+        emit IdentityRegistryTokenBound(token);
+    }
+
+    /// @inheritdoc IStandaloneIdentityRegistry
+    function unbindToken(address token) external onlyOwner {
+        if (token == address(0) || token != _registryToken()) revert IdentityRegistryTokenBinding(token);
+        _setRegistryToken(address(0));
+        emit IdentityRegistryTokenUnbound(token);
+    }
+
+    /// @inheritdoc IStandaloneIdentityRegistry
+    function getTokenBound() external view returns (address) {
+        return _registryToken();
+    }
+
+    // ---- Re-keying ----
+
+    /// @dev Hands `wallet`'s balance to the bound token's compliance when its identity changed. Only
+    ///      while this registry is the token's registry (the modules then key balances by its
+    ///      identities). Nothing to do when the identity is unchanged, no token is bound or deployed
+    ///      yet, or the wallet holds nothing. As in TransferPolicy, the token's own `deleteIdentity`
+    ///      (of the lost wallet, in `recoveryAddress`) is skipped: the Recovery movement the token
+    ///      reports right after carries that balance, still attributed to the old identity, to the
+    ///      new wallet, so moving it here too would count it twice; its `registerIdentity` of the new
+    ///      wallet is not skipped (a balance that wallet already held, attributed to the zero
+    ///      identity, is not part of the Recovery movement). A compliance that rejects the call
+    ///      reverts the record change: module state never drifts silently.
+    function _afterRecordChanged(
+        address wallet,
+        IIdentity oldIdentity,
+        uint16 oldCountry,
+        IIdentity newIdentity,
+        uint16 newCountry
+    ) internal override {
+        if (oldIdentity == newIdentity) return;
+        address token = _registryToken();
+        if (token == address(0) || token.code.length == 0) return;
+        if (msg.sender == token && address(newIdentity) == address(0)) return;
+        uint256 amount = IERC3643(token).balanceOf(wallet);
+        if (amount == 0) return;
+        if (address(IERC3643(token).identityRegistry()) != address(this)) return;
+        IERC3643(token).compliance().reattributeHolding(
+            wallet, address(oldIdentity), oldCountry, address(newIdentity), newCountry, amount
+        );
     }
 
     /// @notice Initialize the proxy. The registry starts with live policy reads: it caches once the

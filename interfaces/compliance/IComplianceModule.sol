@@ -3,15 +3,17 @@ pragma solidity ^0.8.24;
 
 /// @notice What kind of balance movement compliance is told about. Modules check only
 ///         `Transfer` and `Mint`; every kind is recorded so module state never drifts. Tokens report
-///         the first five; `Rekey` comes from a TransferPolicy (never from a token).
+///         the first five; `Rekey` comes from the compliance itself (never from a token): a
+///         TransferPolicy for its own records, or a ModularCompliance told by its token's stand-alone
+///         identity registry (`IModularCompliance.reattributeHolding`).
 enum MovementKind {
     Transfer, // holder-initiated transfer / transferFrom
     Mint, // agent mint (from = 0)
     Burn, // agent burn (to = 0)
     Forced, // agent forced transfer (bypasses checks, still recorded)
     Recovery, // agent recovery to a new wallet of the same identity (bypasses checks, still recorded)
-    // A holding wallet's registry record changed (TransferPolicy: an agent registered, updated or
-    // deleted it): from == to == the wallet, its whole balance moves from (fromIdentity, fromCountry)
+    // A holding wallet's registry record changed (an agent registered, updated or deleted it in the
+    // token's registry): from == to == the wallet, its whole balance moves from (fromIdentity, fromCountry)
     // to (toIdentity, toCountry), zero when the wallet has no identity. Never rejected; only
     // identity-keyed state changes (per-wallet and supply state stay as they are).
     Rekey

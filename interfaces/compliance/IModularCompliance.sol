@@ -17,6 +17,15 @@ interface IModularCompliance {
     event ModuleAdded(address indexed module);
     /// @notice `module` was removed.
     event ModuleRemoved(address indexed module);
+    /// @notice The token's identity registry changed the record of `wallet`, which holds `amount`
+    ///         tokens of the bound token: the modules moved that balance from `oldIdentity` to
+    ///         `newIdentity` (zero when the wallet was not registered, or is no longer) with a
+    ///         `MovementKind.Rekey` movement, so identity-keyed module state keeps equalling a
+    ///         recomputation from balances. Emitted by a TransferPolicy for its own records, and by a
+    ///         compliance the stand-alone registry reports to (`reattributeHolding`).
+    event HoldingReattributed(
+        address indexed wallet, address indexed oldIdentity, address indexed newIdentity, uint256 amount
+    );
 
     /// @notice The caller is not the bound token.
     error ModularComplianceNotToken(address caller);
@@ -34,6 +43,8 @@ interface IModularCompliance {
     error ModularComplianceModulesBound(uint256 count);
     /// @notice `callModuleFunction` cannot call a module's binding or recording function.
     error ModularComplianceForbiddenCall(bytes4 selector);
+    /// @notice The caller is not the bound token's identity registry (or no token is bound).
+    error ModularComplianceNotIdentityRegistry(address caller);
 
     /// @notice Bind `token` (owner only; one token per compliance).
     function bindToken(address token) external;
@@ -65,4 +76,18 @@ interface IModularCompliance {
     function moved(Movement calldata movement) external;
     /// @notice Whether every module allows `movement` (view).
     function canMove(Movement calldata movement) external view returns (bool);
+    /// @notice Re-attribute `wallet`'s whole balance (`amount`) from (`oldIdentity`, `oldCountry`) to
+    ///         (`newIdentity`, `newCountry`) in every module with a `MovementKind.Rekey` movement (never
+    ///         rejected) and emit `HoldingReattributed`. Only the bound token's identity registry may
+    ///         call it, right after it changed the wallet's record (IStandaloneIdentityRegistry); the
+    ///         compliance trusts its identities and amount as it trusts the parties the token resolves
+    ///         through that registry.
+    function reattributeHolding(
+        address wallet,
+        address oldIdentity,
+        uint16 oldCountry,
+        address newIdentity,
+        uint16 newCountry,
+        uint256 amount
+    ) external;
 }

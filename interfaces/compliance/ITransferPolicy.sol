@@ -16,17 +16,10 @@ import {MovementKind} from "./IComplianceModule.sol";
 ///         Re-keying: when an agent registers, updates or deletes the record of a wallet that holds
 ///         tokens, and the policy is its bound token's registry and compliance, the policy moves that
 ///         balance between the old and the new identity in the modules itself (`HoldingReattributed`),
-///         so agents need not empty a wallet before re-keying it (as they must with a stand-alone
-///         IdentityRegistry). A country change moves no balance between identities: nothing to do.
+///         so agents need not empty a wallet before re-keying it (a stand-alone IdentityRegistry gives
+///         the same guarantee once its token is bound: IStandaloneIdentityRegistry). A country change
+///         moves no balance between identities: nothing to do.
 interface ITransferPolicy is IIdentityRegistry, IModularCompliance, IERC165 {
-    /// @notice An agent changed the registry record of `wallet`, which holds `amount` tokens of the
-    ///         bound token: the modules moved that balance from `oldIdentity` to `newIdentity` (zero
-    ///         when the wallet was not registered, or is no longer) with a `MovementKind.Rekey`
-    ///         movement, so identity-keyed module state keeps equalling a recomputation from balances.
-    event HoldingReattributed(
-        address indexed wallet, address indexed oldIdentity, address indexed newIdentity, uint256 amount
-    );
-
     /// @notice `settle` does not take `kind` (Recovery: the token reports it through `moved`,
     ///         with the identity and country it checked itself; Rekey: only the policy makes it).
     error TransferPolicyUnsupportedKind(MovementKind kind);

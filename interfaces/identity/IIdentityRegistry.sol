@@ -15,7 +15,8 @@ import {IPolicySubscriber} from "./IPolicyPublisher.sol";
 ///         can still verify the holder.
 ///         Agents (set by the owner) register, update and delete identities. The registry caches the
 ///         policy (required topics, issuers trusted per topic) while it is subscribed to both policy
-///         registries, which push every change through `syncPolicy`; otherwise it reads them live.
+///         registries, which push every change through `syncPolicy`; otherwise, or once a push failed
+///         (`markPolicyStale`) until the next sync, it reads them live.
 interface IIdentityRegistry is IPolicySubscriber {
     /// @notice The claim topics registry was set.
     event ClaimTopicsRegistrySet(address indexed claimTopicsRegistry);
@@ -52,16 +53,15 @@ interface IIdentityRegistry is IPolicySubscriber {
 
     /// @notice Register `userAddress` with `identity` and `country` (agent only).
     /// @dev Compliance modules keyed by identity (MaxBalance, MaxHolders) attribute a wallet's balance
-    ///      to the identity the registry returned at each movement. A stand-alone registry knows no
-    ///      token, so when a wallet holding tokens is registered, re-keyed or deleted they keep
-    ///      attributing its balance to the identity it had before (none for a registration): agents
-    ///      must first move the balance out (e.g. a forced transfer) and back after, as in T-REX.
-    ///      A TransferPolicy re-attributes the balance itself (ITransferPolicy.HoldingReattributed).
+    ///      to the identity the registry returned at each movement. When a wallet holding tokens is
+    ///      registered, re-keyed or deleted, a TransferPolicy re-attributes its balance in its modules,
+    ///      and so does a stand-alone registry whose token is bound (IStandaloneIdentityRegistry), through
+    ///      the token's compliance: `IModularCompliance.HoldingReattributed`. A registry without that
+    ///      link (a stand-alone registry with no bound token, T-REX's) leaves the balance attributed to
+    ///      the identity it had before: agents must then move it out first and back after.
     function registerIdentity(address userAddress, IIdentity identity, uint16 country) external;
     /// @notice Remove `userAddress` (agent only).
-    /// @dev Stand-alone registry: empty the wallet first if it holds tokens, or identity-keyed
-    ///      compliance modules keep counting its balance for the deleted identity (see
-    ///      `registerIdentity`). A TransferPolicy moves the balance to "no identity" (zero) itself.
+    /// @dev The wallet's balance moves to "no identity" (zero) in the modules (see `registerIdentity`).
     function deleteIdentity(address userAddress) external;
     /// @notice Point at another identity storage (owner only); zero (or this registry's own address)
     ///         makes the registry keep the wallet records itself. Records are not migrated: the
@@ -74,9 +74,7 @@ interface IIdentityRegistry is IPolicySubscriber {
     /// @notice Change the country of `userAddress` (agent only).
     function updateCountry(address userAddress, uint16 country) external;
     /// @notice Change the identity of `userAddress` (agent only).
-    /// @dev Stand-alone registry: move the wallet's tokens out before re-keying it (and back after),
-    ///      or identity-keyed compliance modules keep counting its balance for the old identity (see
-    ///      `registerIdentity`). A TransferPolicy moves the balance to the new identity itself.
+    /// @dev The wallet's balance moves to the new identity in the modules (see `registerIdentity`).
     function updateIdentity(address userAddress, IIdentity identity) external;
     /// @notice Register many wallets (agent only); arrays must have equal lengths.
     function batchRegisterIdentity(

@@ -1,12 +1,15 @@
-"""TransferPolicy re-keying: an agent changes the registry record of a wallet that holds tokens.
+"""Re-keying: an agent changes the registry record of a wallet that holds tokens.
 
-The policy runs its modules with a ``MovementKind.Rekey`` movement of the wallet's whole balance from
-the old identity to the new one (zero when not registered) and emits ``HoldingReattributed``, so the
-identity-keyed modules (MaxBalance, MaxHolders) keep equalling a recomputation from wallet balances.
-Covered for update, delete, (batch) register after delete, in both record modes (local records and a
-shared IdentityRegistryStorage): the recomputation, the event, no double count with the token's own
-recovery, nothing for a wallet without tokens or a country change, unchanged Lockup lots, supply and
-time-window counters, and caps not enforced. The separate layout keeps T-REX's behaviour.
+The compliance runs its modules with a ``MovementKind.Rekey`` movement of the wallet's whole balance
+from the old identity to the new one (zero when not registered) and emits ``HoldingReattributed``, so
+the identity-keyed modules (MaxBalance, MaxHolders) keep equalling a recomputation from wallet
+balances. A TransferPolicy does it in its own modules; a stand-alone IdentityRegistry whose token is
+bound (the factory's separate layout) hands the movement to the token's ModularCompliance
+(``reattributeHolding``). Covered for update, delete, (batch) register after delete, in three setups
+(policy layout with local records, policy layout with a shared IdentityRegistryStorage, separate
+layout): the recomputation, the event, no double count with the token's own recovery, nothing for a
+wallet without tokens or a country change, unchanged Lockup lots, supply and time-window counters,
+and caps not enforced.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from dualtrack.suite import (
     onboard_holder,
     salt_of,
 )
-from tests.suite_fixtures import Actors, KycIssuer
+from tests.suite_fixtures import KycIssuer
 
 ZERO = "0x" + "00" * 20
 CAP = 150 * UNIT  # MaxBalance
@@ -48,8 +51,8 @@ SUPPLY_LIMIT = 10_000 * UNIT
 
 @dataclass
 class Env:
-    """A policy-layout suite with every module; alice (US) 110 (10 still locked), bob (DE) 45 + 20
-    in a second wallet of the same identity, carol (US) 0. Bob sent alice 5 inside the time window."""
+    """A suite with every module; alice (US) 110 (10 still locked), bob (DE) 45 + 20 in a second
+    wallet of the same identity, carol (US) 0. Bob sent alice 5 inside the time window."""
 
     evm: Chain
     suite: Suite
@@ -64,9 +67,14 @@ class Env:
     identities: set[str] = field(default_factory=set)  # every identity ever registered, and zero
 
     @property
-    def policy(self) -> Contract:
-        assert self.suite.policy is not None
-        return self.suite.policy
+    def registry(self) -> Contract:
+        """The token's identity registry (the TransferPolicy in the policy layout)."""
+        return self.suite.identity_registry
+
+    @property
+    def compliance(self) -> Contract:
+        """The token's compliance, which keys module state and emits HoldingReattributed."""
+        return self.suite.compliance
 
     def holder(self, wallet: str | None = None, country: int = US) -> Holder:
         """A fresh identity with a KYC claim (managed by ``wallet``, or a new account), not registered."""
@@ -77,26 +85,29 @@ class Env:
         return Holder(wallet=owner, identity=identity, country=country)
 
     def send_agent(self, function: str, *args: object) -> TxReceipt:
-        return self.evm.send(getattr(self.policy.functions, function)(*args), self.agent)
+        return self.evm.send(getattr(self.registry.functions, function)(*args), self.agent)
 
     def reattributed(self, receipt: TxReceipt) -> list[tuple[str, str, str, int]]:
-        events = self.evm.events(receipt, self.policy, "HoldingReattributed")
+        events = self.evm.events(receipt, self.compliance, "HoldingReattributed")
         return [(e["wallet"], e["oldIdentity"], e["newIdentity"], e["amount"]) for e in events]
 
     def identity_balance(self, module: str, identity: str) -> int:
-        return int(self.modules[module].functions.identityBalance(self.policy.address, identity).call())
+        return int(self.modules[module].functions.identityBalance(self.compliance.address, identity).call())
+
+    def holder_count(self) -> int:
+        return int(self.modules["MaxHoldersModule"].functions.holderCount(self.compliance.address).call())
 
     def assert_modules_match_balances(self) -> None:
         """MaxBalance and MaxHolders state equals a recomputation from balances and the registry."""
         sums: dict[str, int] = defaultdict(int)
         for wallet in self.wallets:
-            identity = self.policy.functions.identity(wallet).call()
+            identity = self.registry.functions.identity(wallet).call()
             sums[identity] += self.suite.token.functions.balanceOf(wallet).call()
         for identity in self.identities | set(sums):
             assert self.identity_balance("MaxBalanceModule", identity) == sums[identity], identity
             assert self.identity_balance("MaxHoldersModule", identity) == sums[identity], identity
         holders = sum(1 for amount in sums.values() if amount)
-        assert self.modules["MaxHoldersModule"].functions.holderCount(self.policy.address).call() == holders
+        assert self.holder_count() == holders
 
 
 def _suite_params(protocol: Protocol, kyc: KycIssuer, issuer: str, agent: str, symbol: str) -> SuiteParams:
@@ -122,12 +133,12 @@ def _suite_params(protocol: Protocol, kyc: KycIssuer, issuer: str, agent: str, s
     )
 
 
-@pytest.fixture(scope="module", params=["local", "storage"])
-def env(request: pytest.FixtureRequest, evm: Chain, protocol: Protocol, kyc: KycIssuer, issuer: str, agent: str) -> Env:
-    records = str(request.param)
-    symbol = f"RK{records.upper()}"
+def _build_env(evm: Chain, protocol: Protocol, kyc: KycIssuer, issuer: str, agent: str, setup: str, symbol: str) -> Env:
+    """The Env suite in `setup`: "local" and "storage" (policy layout, local records or a shared
+    IdentityRegistryStorage) or "separate" (stand-alone IdentityRegistry and ModularCompliance)."""
     params = _suite_params(protocol, kyc, issuer, agent, symbol)
-    if records == "storage":
+    params.separate = setup == "separate"
+    if setup == "storage":
         receipt = evm.send(protocol.factory.functions.deployIdentityStorage(salt_of(f"{symbol}-ids"), issuer), issuer)
         (deployed,) = evm.events(receipt, protocol.factory, "IdentityStorageDeployed")
         storage = evm.at("IdentityRegistryStorage", deployed["identityStorage"])
@@ -135,7 +146,7 @@ def env(request: pytest.FixtureRequest, evm: Chain, protocol: Protocol, kyc: Kyc
         evm.send(storage.functions.bindIdentityRegistry(predicted[1]), issuer)
         params.identity_storage = storage.address
     suite = deploy_suite(evm, protocol, params, salt=salt_of(symbol), sender=issuer)
-    assert suite.policy is not None and suite.local_records is (records == "local")
+    assert (suite.policy is None) is (setup == "separate") and suite.local_records is (setup != "storage")
 
     def onboard(country: int, wallet: str | None = None, identity: Contract | None = None) -> Holder:
         return onboard_holder(
@@ -171,6 +182,18 @@ def env(request: pytest.FixtureRequest, evm: Chain, protocol: Protocol, kyc: Kyc
         wallets=[h.wallet for h in holders],
         identities={ZERO, *(h.identity.address for h in holders)},
     )
+
+
+@pytest.fixture(scope="module", params=["local", "storage", "separate"])
+def env(request: pytest.FixtureRequest, evm: Chain, protocol: Protocol, kyc: KycIssuer, issuer: str, agent: str) -> Env:
+    setup = str(request.param)
+    return _build_env(evm, protocol, kyc, issuer, agent, setup, f"RK{setup.upper()}")
+
+
+@pytest.fixture(scope="module")
+def separate_env(evm: Chain, protocol: Protocol, kyc: KycIssuer, issuer: str, agent: str) -> Env:
+    """The Env suite in the separate layout only (stand-alone IdentityRegistry + ModularCompliance)."""
+    return _build_env(evm, protocol, kyc, issuer, agent, "separate", "RKSOLO")
 
 
 # ---------------------------------------------------------------------------- update / delete / register
@@ -261,14 +284,14 @@ def test_update_identity__same_identity__no_event(env: Env) -> None:
 def test_update_country__holding_wallet__no_movement_sums_unchanged(env: Env) -> None:
     receipt = env.send_agent("updateCountry", env.alice.wallet, DE)
     assert env.reattributed(receipt) == []
-    assert env.policy.functions.investorCountry(env.alice.wallet).call() == DE
+    assert env.registry.functions.investorCountry(env.alice.wallet).call() == DE
     env.assert_modules_match_balances()
 
 
 def test_rekey__token_uses_another_registry__modules_not_touched(
     evm: Chain, env: Env, protocol: Protocol, issuer: str
 ) -> None:
-    """The modules key balances by the token's registry: a policy that is not it moves nothing.
+    """The modules key balances by the token's registry: a registry that is not it moves nothing.
 
     The token only changes registry at zero supply while its compliance has modules, so every
     holding is burnt first, then minted again through the second registry.
@@ -338,15 +361,15 @@ def test_rekey__lockup_supply_and_window_state__unchanged(env: Env) -> None:
     lockup, supply, window = (
         env.modules[name] for name in ("LockupModule", "SupplyLimitModule", "TimeWindowLimitsModule")
     )
-    policy = env.policy.address
+    compliance = env.compliance.address
 
     def snapshot() -> tuple[object, ...]:
         return (
-            lockup.functions.lots(policy, env.alice.wallet).call(),
-            lockup.functions.walletBalance(policy, env.alice.wallet).call(),
-            lockup.functions.lockedBalance(policy, env.alice.wallet).call(),
-            supply.functions.trackedSupply(policy).call(),
-            window.functions.windowCounter(policy, env.bob.identity.address, WINDOW).call(),
+            lockup.functions.lots(compliance, env.alice.wallet).call(),
+            lockup.functions.walletBalance(compliance, env.alice.wallet).call(),
+            lockup.functions.lockedBalance(compliance, env.alice.wallet).call(),
+            supply.functions.trackedSupply(compliance).call(),
+            window.functions.windowCounter(compliance, env.bob.identity.address, WINDOW).call(),
         )
 
     before = snapshot()
@@ -371,7 +394,7 @@ def test_rekey__caps_exceeded__not_enforced(env: Env) -> None:
         env.evm.send(token.functions.mint(env.bob.wallet, UNIT), env.agent)
     env.send_agent("updateIdentity", env.bob_second.wallet, env.carol.identity.address)
     env.send_agent("updateIdentity", env.alice.wallet, env.holder().identity.address)
-    assert env.modules["MaxHoldersModule"].functions.holderCount(env.policy.address).call() == 3  # max 2
+    assert env.holder_count() == 3  # max 2
     env.assert_modules_match_balances()
     newcomer = env.holder()
     env.send_agent("registerIdentity", newcomer.wallet, newcomer.identity.address, US)
@@ -382,14 +405,74 @@ def test_rekey__caps_exceeded__not_enforced(env: Env) -> None:
 # ---------------------------------------------------------------------------- the separate layout
 
 
-def test_update_identity__separate_layout__modules_keep_old_identity(
-    evm: Chain, tsla_separate: Suite, holders_separate: Actors, agent: str
+def test_update_identity__separate_layout_holding_wallet__new_identity_capped_and_old_identity_emptied(
+    separate_env: Env,
 ) -> None:
-    """A stand-alone registry knows no token: as in T-REX, agents move a wallet's tokens out before
-    re-keying it (IIdentityRegistry.updateIdentity), else the modules keep the old attribution."""
-    alice = holders_separate.alice
-    fresh = deploy_identity(evm, alice.wallet)
-    receipt = evm.send(tsla_separate.identity_registry.functions.updateIdentity(alice.wallet, fresh.address), agent)
-    assert all(log["address"] != tsla_separate.compliance.address for log in receipt["logs"])
-    assert tsla_separate.max_balance_of(alice.identity.address) == 100 * UNIT
-    assert tsla_separate.max_balance_of(fresh.address) == 0
+    """Review finding 4: in the separate layout, re-keying a holding wallet used to leave its balance on
+    the old identity (a phantom balance) and let the new identity exceed MaxBalance."""
+    env = separate_env
+    # alice's wallet (115) joins bob's identity (65): 180 counted, above the cap of 150
+    receipt = env.send_agent("updateIdentity", env.alice.wallet, env.bob.identity.address)
+    assert env.identity_balance("MaxBalanceModule", env.alice.identity.address) == 0
+    assert env.identity_balance("MaxBalanceModule", env.bob.identity.address) == 180 * UNIT
+    assert env.reattributed(receipt) == [
+        (env.alice.wallet, env.alice.identity.address, env.bob.identity.address, 115 * UNIT)
+    ]
+    with env.evm.reverts("MaxBalanceModuleExceeded", env.bob.identity.address, 181 * UNIT, CAP):
+        env.evm.send(env.suite.token.functions.mint(env.bob.wallet, UNIT), env.agent)
+    env.assert_modules_match_balances()
+
+
+def test_delete_identity__separate_layout_then_sell_off__max_holders_frees_the_slot(separate_env: Env) -> None:
+    """Review finding 4: in the separate layout, deleting a holding wallet and selling its tokens off
+    used to leave MaxHolders counting the deleted identity, which blocked new investors for good."""
+    env = separate_env
+    token = env.suite.token
+    assert env.holder_count() == MAX_HOLDERS  # alice and bob
+    env.send_agent("deleteIdentity", env.alice.wallet)
+    env.evm.send(token.functions.forcedTransfer(env.alice.wallet, env.bob.wallet, 115 * UNIT), env.agent)
+    assert env.holder_count() == 1
+    assert env.identity_balance("MaxHoldersModule", env.alice.identity.address) == 0
+    env.assert_modules_match_balances()
+    env.evm.send(token.functions.mint(env.carol.wallet, UNIT), env.agent)  # a new investor gets in
+    env.assert_modules_match_balances()
+
+
+def test_deploy_suite__separate_layout__registry_bound_to_its_token(separate_env: Env, evm: Chain, issuer: str) -> None:
+    registry, token = separate_env.registry, separate_env.suite.token
+    assert registry.functions.getTokenBound().call() == token.address
+    with evm.reverts("IdentityRegistryTokenBinding", token.address):
+        evm.send(registry.functions.bindToken(token.address), issuer)
+
+
+def test_bind_token__by_non_owner__reverts_unauthorized(separate_env: Env, evm: Chain, agent: str) -> None:
+    registry, token = separate_env.registry, separate_env.suite.token
+    for call in (registry.functions.bindToken(token.address), registry.functions.unbindToken(token.address)):
+        with evm.reverts("OwnableUnauthorizedAccount", agent):
+            evm.send(call, agent)
+
+
+def test_unbind_token__separate_layout__re_keys_no_longer_reattributed(
+    separate_env: Env, evm: Chain, issuer: str
+) -> None:
+    env = separate_env
+    registry, token = env.registry, env.suite.token
+    with evm.reverts("IdentityRegistryTokenBinding", env.alice.wallet):
+        evm.send(registry.functions.unbindToken(env.alice.wallet), issuer)
+    receipt = evm.send(registry.functions.unbindToken(token.address), issuer)
+    assert evm.events(receipt, registry, "IdentityRegistryTokenUnbound") == [{"token": token.address}]
+    assert registry.functions.getTokenBound().call() == ZERO
+    assert env.reattributed(env.send_agent("deleteIdentity", env.alice.wallet)) == []
+    assert env.identity_balance("MaxBalanceModule", env.alice.identity.address) == 115 * UNIT
+    receipt = evm.send(registry.functions.bindToken(token.address), issuer)
+    assert evm.events(receipt, registry, "IdentityRegistryTokenBound") == [{"token": token.address}]
+
+
+def test_reattribute_holding__not_the_tokens_registry__reverts(separate_env: Env, evm: Chain, agent: str) -> None:
+    env = separate_env
+    call = env.compliance.functions.reattributeHolding(
+        env.alice.wallet, env.alice.identity.address, US, ZERO, 0, 115 * UNIT
+    )
+    with evm.reverts("ModularComplianceNotIdentityRegistry", agent):
+        evm.send(call, agent)
+    assert env.identity_balance("MaxBalanceModule", env.alice.identity.address) == 115 * UNIT

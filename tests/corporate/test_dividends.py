@@ -12,6 +12,7 @@ import pytest
 from web3.contract import Contract
 
 from dualtrack.claims import ClaimTopic
+from dualtrack.deployment import deploy_protocol
 from dualtrack.dividends import (
     DEFAULT_WITHHOLDING_BPS,
     MAX_TRUSTED_FACTORIES,
@@ -26,7 +27,7 @@ from dualtrack.dividends import (
     withheld_amount,
 )
 from dualtrack.identity import add_claim, deploy_identity
-from dualtrack.suite import DE, JP, UNIT, US, deploy_protocol, deploy_suite, salt_of, standard_suite_params
+from dualtrack.suite import DE, JP, UNIT, US, deploy_suite, salt_of, standard_suite_params
 from tests.corporate.conftest import (
     APS,
     DELAY,

@@ -204,10 +204,14 @@ def test_revoke_claim__claim_held_by_identity__revokes_and_emits(
     assert evm.call(claim_issuer.functions.revokeClaim(cid, alice_identity.address), issuer) is True
     receipt = evm.send(claim_issuer.functions.revokeClaim(cid, alice_identity.address), issuer)
     assert evm.events(receipt, claim_issuer, "ClaimRevoked") == [{"signature": keccak(stored)}]
+    assert evm.events(receipt, claim_issuer, "ClaimPairRevoked") == [
+        {"identity": alice_identity.address, "topic": TOPIC}
+    ]
+    assert claim_issuer.functions.isClaimPairRevoked(alice_identity.address, TOPIC).call()
     for encoded in _encodings(stored).values():
         assert claim_issuer.functions.isClaimRevoked(encoded).call()
         assert not _valid(claim_issuer, alice_identity, encoded)
-    with evm.reverts("ClaimIssuerAlreadyRevoked", canonical_signature_hash(stored)):
+    with evm.reverts("ClaimIssuerPairAlreadyRevoked", alice_identity.address, TOPIC):
         evm.send(claim_issuer.functions.revokeClaim(cid, alice_identity.address), issuer)
 
 

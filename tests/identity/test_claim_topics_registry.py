@@ -9,6 +9,7 @@ from web3.contract import Contract
 
 from dualtrack.chain import Chain
 from dualtrack.proxy import deploy_proxied
+from dualtrack.registry import resync_stale_subscribers
 from tests.identity.registry_fixtures import *  # noqa: F403 - the registry fixtures
 
 ZERO = "0x" + "00" * 20
@@ -175,13 +176,120 @@ def test_topic_change__every_change__pushed_to_every_subscriber(
     assert second.functions.syncCount().call() == 1 + 3
 
 
-def test_topic_change__subscriber_sync_fails__reverts_change(
+@pytest.mark.parametrize("failure", ["reverts", "burns_its_budget"])
+def test_topic_change__subscriber_sync_fails__change_applied_and_subscriber_marked_stale(
+    evm: Chain, ctr: Contract, issuer: str, subscriber: Contract, failure: str
+) -> None:
+    """Review finding 8: a subscriber that cannot re-sync no longer blocks the change; the publisher
+    records it as stale and asks it to drop its cache."""
+    second = evm.deploy("MockPolicySubscriber", sender=issuer)
+    evm.send(ctr.functions.addPolicySubscriber(second.address), issuer)
+    if failure == "reverts":
+        evm.send(subscriber.functions.setFailing(True), issuer)
+    else:
+        evm.send(subscriber.functions.setGuzzling(True), issuer)
+    receipt = evm.send(ctr.functions.addClaimTopic(1), issuer)
+    assert ctr.functions.getClaimTopics().call() == [1]
+    assert evm.events(receipt, ctr, "PolicySubscriberStale") == [
+        {"identityRegistry": subscriber.address, "marked": True}
+    ]
+    assert ctr.functions.isPolicySubscriberStale(subscriber.address).call() is True
+    assert subscriber.functions.policyStale().call() is True
+    assert subscriber.functions.markCount().call() == 1
+    # the other subscriber got the change as usual
+    assert second.functions.syncCount().call() == 2
+    assert ctr.functions.isPolicySubscriberStale(second.address).call() is False
+    if failure == "burns_its_budget":
+        assert receipt["gasUsed"] < 400_000  # the guzzler only got its fixed budgets
+
+
+def test_topic_change__subscriber_fails_sync_and_stale_mark__applied_and_recorded_unmarked(
+    evm: Chain, ctr: Contract, issuer: str, subscriber: Contract
+) -> None:
+    """A foreign subscriber that accepts neither call: the change still applies, and the publisher's
+    record and event (marked false) are the only signal that it may serve an old policy."""
+    evm.send(subscriber.functions.setFailing(True), issuer)
+    evm.send(subscriber.functions.setMarkFailure(True, False), issuer)
+    receipt = evm.send(ctr.functions.addClaimTopic(1), issuer)
+    assert evm.events(receipt, ctr, "PolicySubscriberStale") == [
+        {"identityRegistry": subscriber.address, "marked": False}
+    ]
+    assert ctr.functions.isPolicySubscriberStale(subscriber.address).call() is True
+    assert subscriber.functions.policyStale().call() is False
+    assert ctr.functions.getClaimTopics().call() == [1]
+
+
+def test_topic_change__stale_subscriber_syncs_again__record_cleared_and_resynced_emitted(
     evm: Chain, ctr: Contract, issuer: str, subscriber: Contract
 ) -> None:
     evm.send(subscriber.functions.setFailing(True), issuer)
+    evm.send(ctr.functions.addClaimTopic(1), issuer)
+    evm.send(subscriber.functions.setFailing(False), issuer)
+    receipt = evm.send(ctr.functions.addClaimTopic(2), issuer)
+    assert evm.events(receipt, ctr, "PolicySubscriberResynced") == [{"identityRegistry": subscriber.address}]
+    assert evm.events(receipt, ctr, "PolicySubscriberStale") == []
+    assert ctr.functions.isPolicySubscriberStale(subscriber.address).call() is False
+    assert subscriber.functions.policyStale().call() is False
+
+
+def test_resync_policy_subscriber__by_anyone__syncs_with_callers_gas_and_clears_record(
+    evm: Chain, ctr: Contract, issuer: str, subscriber: Contract, bob: str
+) -> None:
+    evm.send(subscriber.functions.setFailing(True), issuer)
+    evm.send(ctr.functions.addClaimTopic(1), issuer)
     with evm.reverts("PolicyPublisherSyncFailed", subscriber.address):
-        evm.send(ctr.functions.addClaimTopic(1), issuer)
-    assert ctr.functions.getClaimTopics().call() == []
+        evm.send(ctr.functions.resyncPolicySubscriber(subscriber.address), bob)
+    evm.send(subscriber.functions.setFailing(False), issuer)
+    receipt = evm.send(ctr.functions.resyncPolicySubscriber(subscriber.address), bob)
+    assert evm.events(receipt, ctr, "PolicySubscriberResynced") == [{"identityRegistry": subscriber.address}]
+    assert ctr.functions.isPolicySubscriberStale(subscriber.address).call() is False
+    assert subscriber.functions.policyStale().call() is False
+    with evm.reverts("PolicyPublisherNotSubscribed", bob):
+        evm.send(ctr.functions.resyncPolicySubscriber(bob), bob)
+
+
+def test_resync_stale_subscribers__sdk__resyncs_those_that_sync_again_and_skips_the_others(
+    evm: Chain, ctr: Contract, issuer: str, subscriber: Contract, keeper: str
+) -> None:
+    still_broken = evm.deploy("MockPolicySubscriber", sender=issuer)
+    evm.send(ctr.functions.addPolicySubscriber(still_broken.address), issuer)
+    healthy = evm.deploy("MockPolicySubscriber", sender=issuer)
+    evm.send(ctr.functions.addPolicySubscriber(healthy.address), issuer)
+    for mock in (subscriber, still_broken):
+        evm.send(mock.functions.setFailing(True), issuer)
+    evm.send(ctr.functions.addClaimTopic(1), issuer)
+    evm.send(subscriber.functions.setFailing(False), issuer)
+    assert resync_stale_subscribers(evm, ctr, keeper) == [subscriber.address]
+    stale = [ctr.functions.isPolicySubscriberStale(m.address).call() for m in (subscriber, still_broken, healthy)]
+    assert stale == [False, True, False]
+
+
+def test_topic_change__caller_leaves_too_little_gas_for_the_budgets__reverts_sync_gas(
+    evm: Chain, ctr: Contract, issuer: str, subscriber: Contract
+) -> None:
+    """Review finding 8: a caller cannot make a sound subscriber fail (and go stale) by sending too
+    little gas: the change needs every subscriber's full budgets, or it reverts."""
+    gas = 200_000  # plenty for the change and this subscriber's actual sync, short of its full budgets
+    with evm.reverts("PolicyPublisherSyncGas"):
+        evm.call(ctr.functions.addClaimTopic(1), issuer, gas=gas)
+    assert gas < ctr.functions.POLICY_SYNC_GAS().call() + ctr.functions.POLICY_STALE_GAS().call()
+    assert evm.send(ctr.functions.addClaimTopic(1), issuer)["status"] == 1
+    assert ctr.functions.isPolicySubscriberStale(subscriber.address).call() is False
+
+
+def test_remove_policy_subscriber__stale_subscriber__record_dropped(
+    evm: Chain, ctr: Contract, issuer: str, subscriber: Contract
+) -> None:
+    evm.send(subscriber.functions.setFailing(True), issuer)
+    evm.send(ctr.functions.addClaimTopic(1), issuer)
+    evm.send(ctr.functions.removePolicySubscriber(subscriber.address), issuer)
+    assert ctr.functions.isPolicySubscriberStale(subscriber.address).call() is False
+
+
+def test_publication_budgets__documented_values(ctr: Contract) -> None:
+    assert ctr.functions.MAX_POLICY_SUBSCRIBERS().call() == MAX_SUBSCRIBERS
+    assert ctr.functions.POLICY_SYNC_GAS().call() == 175_000
+    assert ctr.functions.POLICY_STALE_GAS().call() == 30_000
 
 
 def test_remove_policy_subscriber__failing_subscriber__removed_and_reports_unsynced(

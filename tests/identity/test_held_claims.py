@@ -302,3 +302,133 @@ def test_sync_held_claims__after_key_rotation__keeper_renews_valid_and_clears_re
     verified = tsla.identity_registry.functions.isVerified
     wallets = (holders.alice.wallet, holders.bob.wallet, holders.carol.wallet)
     assert [verified(wallet).call() for wallet in wallets] == [True, True, False]
+
+
+# ---- Revocation by holder and topic (a hostile identity cannot steer it) ----
+
+
+def test_revoke_claim__hostile_identity_serves_decoy_to_issuer__hostile_revoked_innocent_untouched(
+    evm: Chain, tsla: Suite, kyc: KycIssuer, holders: Actors, agent: str, stranger: str
+) -> None:
+    """Review finding 3: a hostile identity answers `getClaim` with another holder's public claim
+    signature, to the issuer only. Revoking its claim must revoke the hostile holder, not the innocent
+    one whose signature it showed."""
+    innocent = holders.alice
+    hostile, hostile_claim = kyc.hostile_identity(evm, stranger, decoy_of=innocent)
+    hostile_wallet = evm.new_account()
+    evm.send(tsla.identity_registry.functions.registerIdentity(hostile_wallet, hostile.address, 840), agent)
+    verified = tsla.identity_registry.functions.isVerified
+    assert verified(hostile_wallet).call() and verified(innocent.wallet).call()
+
+    receipt = evm.send(
+        kyc.contract.functions.revokeClaim(claim_id(kyc.contract.address, TOPIC), hostile.address), kyc.owner
+    )
+
+    # the hostile holder is out, the holder whose signature it showed is not
+    assert not verified(hostile_wallet).call()
+    assert verified(innocent.wallet).call()
+    assert evm.events(receipt, kyc.contract, "ClaimPairRevoked") == [{"identity": hostile.address, "topic": TOPIC}]
+    assert evm.events(receipt, kyc.contract, "ClaimRevoked") == []  # the decoy is nobody's claim here
+    innocent_signature = innocent.identity.functions.getClaim(claim_id(kyc.contract.address, TOPIC)).call()[3]
+    assert not kyc.contract.functions.isClaimRevoked(innocent_signature).call()
+    assert _held(kyc.contract, innocent.identity)
+    assert not kyc.contract.functions.isClaimValid(
+        hostile.address, TOPIC, hostile_claim.signature, hostile_claim.data
+    ).call()
+    with evm.reverts("EquityTokenUnverifiedReceiver", hostile_wallet):
+        evm.send(tsla.token.functions.transfer(hostile_wallet, UNIT), innocent.wallet)
+    evm.send(tsla.token.functions.transfer(holders.carol.wallet, UNIT), innocent.wallet)
+
+
+def test_revoke_claim_pair__reporting_identity__record_cleared_and_every_claim_refused_until_lifted(
+    evm: Chain, tsla: Suite, kyc: KycIssuer, holders: Actors
+) -> None:
+    """Review finding 3: the pair (identity, topic) is revoked without calling the identity, and both the
+    live check (`isClaimValid`) and the held-claim fast path refuse it, whatever the signature."""
+    bob = holders.bob
+    contract = kyc.contract
+    receipt = evm.send(contract.functions.revokeClaimPair(bob.identity.address, TOPIC), kyc.owner)
+    assert evm.events(receipt, contract, "ClaimPairRevoked") == [{"identity": bob.identity.address, "topic": TOPIC}]
+    assert [(e["identity"], e["topic"]) for e in evm.events(receipt, contract, "HeldClaimCleared")] == [
+        (bob.identity.address, TOPIC)
+    ]
+    assert contract.functions.isClaimPairRevoked(bob.identity.address, TOPIC).call()
+    assert not _held(contract, bob.identity)
+    assert not tsla.identity_registry.functions.isVerified(bob.wallet).call()
+    # a freshly signed claim of the pair is refused too: the identity cannot even add it
+    fresh = signed_claim(bob.identity, contract, kyc.signer_key, TOPIC, b"re-issued")
+    assert not contract.functions.isClaimValid(bob.identity.address, TOPIC, fresh.signature, fresh.data).call()
+    with evm.reverts("IdentityInvalidClaim", contract.address, TOPIC):
+        evm.send(bob.identity.functions.addClaim(*fresh.as_args()), bob.wallet)
+    evm.send(contract.functions.syncHeldClaim(bob.identity.address, TOPIC), kyc.owner)
+    assert not _held(contract, bob.identity)
+    # another topic of the same identity, and other identities, are untouched
+    aml = signed_claim(bob.identity, contract, kyc.signer_key, AML)
+    assert contract.functions.isClaimValid(bob.identity.address, AML, aml.signature, aml.data).call()
+    assert tsla.identity_registry.functions.isVerified(holders.alice.wallet).call()
+    with evm.reverts("ClaimIssuerPairAlreadyRevoked", bob.identity.address, TOPIC):
+        evm.send(contract.functions.revokeClaimPair(bob.identity.address, TOPIC), kyc.owner)
+
+
+def test_lift_claim_pair_revocation__re_issued_claim__valid_recorded_and_old_signature_still_revoked(
+    evm: Chain, tsla: Suite, kyc: KycIssuer, holders: Actors
+) -> None:
+    bob = holders.bob
+    contract = kyc.contract
+    old_signature = bob.identity.functions.getClaim(claim_id(contract.address, TOPIC)).call()[3]
+    kyc.revoke(evm, bob)  # the pair and (bob's identity is honest) its signature
+    receipt = evm.send(contract.functions.liftClaimPairRevocation(bob.identity.address, TOPIC), kyc.owner)
+    assert evm.events(receipt, contract, "ClaimPairRevocationLifted") == [
+        {"identity": bob.identity.address, "topic": TOPIC}
+    ]
+    assert not contract.functions.isClaimPairRevoked(bob.identity.address, TOPIC).call()
+    # the revoked signature stays dead after lifting
+    assert contract.functions.isClaimRevoked(old_signature).call()
+    assert not tsla.identity_registry.functions.isVerified(bob.wallet).call()
+    fresh = signed_claim(bob.identity, contract, kyc.signer_key, TOPIC, b"re-issued")
+    evm.send(bob.identity.functions.addClaim(*fresh.as_args()), bob.wallet)
+    assert _held(contract, bob.identity)
+    assert tsla.identity_registry.functions.isVerified(bob.wallet).call()
+    with evm.reverts("ClaimIssuerPairNotRevoked", bob.identity.address, TOPIC):
+        evm.send(contract.functions.liftClaimPairRevocation(bob.identity.address, TOPIC), kyc.owner)
+
+
+def test_lift_claim_pair_revocation__hostile_kept_its_real_claim__valid_again_unless_revoked_by_signature(
+    evm: Chain, tsla: Suite, kyc: KycIssuer, holders: Actors, agent: str, stranger: str
+) -> None:
+    """What lifting implies: `revokeClaim` could not revoke the hostile identity's real signature (it
+    was shown a decoy), so lifting the pair revives that claim; revoking it by signature first does not."""
+    hostile, hostile_claim = kyc.hostile_identity(evm, stranger, decoy_of=holders.alice)
+    wallet = evm.new_account()
+    evm.send(tsla.identity_registry.functions.registerIdentity(wallet, hostile.address, 840), agent)
+    evm.send(kyc.contract.functions.revokeClaim(claim_id(kyc.contract.address, TOPIC), hostile.address), kyc.owner)
+    snapshot = evm.snapshot()
+    kyc.lift(evm, hostile.address)
+    assert tsla.identity_registry.functions.isVerified(wallet).call()
+    evm.revert_to(snapshot)
+    evm.send(kyc.contract.functions.revokeClaimBySignature(hostile_claim.signature), kyc.owner)
+    kyc.lift(evm, hostile.address)
+    assert not tsla.identity_registry.functions.isVerified(wallet).call()
+
+
+def test_revoke_claim__topic_not_the_claim_ids__reverts_unknown_claim(
+    evm: Chain, kyc: KycIssuer, holders: Actors, stranger: str
+) -> None:
+    """The identity names a topic whose claim id is not the one asked about: no pair can be trusted."""
+    liar, _ = kyc.hostile_identity(evm, stranger, decoy_of=holders.alice)
+    aml_claim = signed_claim(liar, kyc.contract, kyc.signer_key, AML)
+    evm.send(liar.functions.setClaim(*aml_claim.as_args()), stranger)
+    kyc_id = claim_id(kyc.contract.address, TOPIC)
+    with evm.reverts("IdentityUnknownClaim", kyc_id):
+        evm.send(kyc.contract.functions.revokeClaim(kyc_id, liar.address), kyc.owner)
+    assert not kyc.contract.functions.isClaimPairRevoked(liar.address, TOPIC).call()
+    assert not kyc.contract.functions.isClaimPairRevoked(liar.address, AML).call()
+
+
+@pytest.mark.parametrize("function", ["revokeClaimPair", "liftClaimPairRevocation"])
+def test_pair_revocation__by_claim_key__reverts_unauthorized(
+    evm: Chain, kyc: KycIssuer, holders: Actors, keeper: str, function: str
+) -> None:
+    call = kyc.contract.functions[function](holders.bob.identity.address, TOPIC)
+    with evm.reverts("IdentityUnauthorizedKey", keeper, int(KeyPurpose.MANAGEMENT)):
+        evm.send(call, keeper)

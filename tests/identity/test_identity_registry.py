@@ -15,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from web3.contract import Contract
 
+from dualtrack.bench.groups.identity_registry import placeholder_issuer
 from dualtrack.chain import Chain
 from dualtrack.claims import make_claim
 from dualtrack.peers.onchainid import ClaimIssuerPeer
@@ -807,6 +808,87 @@ def test_remove_policy_subscriber__cached_registry__switches_to_live_and_stays_c
     # no push reaches the registry any more, yet a new topic applies at once (live read)
     evm.send(regs.claim_topics.functions.addClaimTopic(AML), issuer)
     assert _verified(regs, alice) is False
+
+
+def test_remove_trusted_issuer__another_subscriber_reverts__issuer_removed_and_holder_unverified(
+    evm: Chain,
+    regs: RegistrySet,
+    issuer: str,
+    alice: str,
+    alice_oid: Contract,
+    kyc_issuer: ClaimIssuerPeer,
+    register: Callable[..., None],
+) -> None:
+    """Review finding 8: one subscriber whose `syncPolicy` reverts used to block every change of its
+    publisher, including the emergency removal of a compromised claim issuer."""
+    trust_issuer(evm, regs, issuer, kyc_issuer.address, [KYC])
+    register(alice, alice_oid.address)
+    assert _verified(regs, alice) is True
+    broken = evm.deploy("MockPolicySubscriber", sender=issuer)
+    evm.send(regs.trusted_issuers.functions.addPolicySubscriber(broken.address), issuer)
+    evm.send(broken.functions.setFailing(True), issuer)
+
+    receipt = evm.send(regs.trusted_issuers.functions.removeTrustedIssuer(kyc_issuer.address), issuer)
+
+    assert regs.trusted_issuers.functions.isTrustedIssuer(kyc_issuer.address).call() is False
+    assert _verified(regs, alice) is False
+    assert regs.identity_registry.functions.policyCached().call() is True  # the sound registry re-synced
+    assert evm.events(receipt, regs.trusted_issuers, "PolicySubscriberStale") == [
+        {"identityRegistry": broken.address, "marked": True}
+    ]
+    assert regs.trusted_issuers.functions.isPolicySubscriberStale(broken.address).call() is True
+
+
+def test_policy_change__registry_sync_exceeds_its_budget__marked_stale_verifies_live_until_resynced(
+    evm: Chain,
+    regs: RegistrySet,
+    issuer: str,
+    keeper: str,
+    alice: str,
+    alice_oid: Contract,
+    kyc_issuer: ClaimIssuerPeer,
+    register: Callable[..., None],
+) -> None:
+    """Review finding 8: a registry whose re-sync needs more than the publisher's budget (here 41 cached
+    issuers) is marked stale instead of blocking the change: it drops its cache and verifies from live
+    reads until anyone re-syncs it on its own transaction."""
+    registry, publisher = regs.identity_registry, regs.trusted_issuers
+    trust_issuer(evm, regs, issuer, kyc_issuer.address, [KYC])
+    for index in range(40):
+        trust_issuer(evm, regs, issuer, placeholder_issuer(index), [KYC])
+    evm.send(registry.functions.syncPolicy(), keeper)  # the large policy fits a sync of its own
+    register(alice, alice_oid.address)
+    assert registry.functions.policyCached().call() is True
+    assert _verified(regs, alice) is True
+
+    receipt = evm.send(publisher.functions.removeTrustedIssuer(kyc_issuer.address), issuer)
+
+    assert evm.events(receipt, registry, "PolicyMarkedStale") == [{"publisher": publisher.address}]
+    assert evm.events(receipt, publisher, "PolicySubscriberStale") == [
+        {"identityRegistry": registry.address, "marked": True}
+    ]
+    assert registry.functions.policyStale().call() is True
+    assert registry.functions.policyCached().call() is False
+    assert _verified(regs, alice) is False  # live: the removed issuer no longer counts
+    # while stale, every change applies at once through the live reads
+    trust_issuer(evm, regs, issuer, kyc_issuer.address, [KYC])
+    assert _verified(regs, alice) is True
+    evm.send(publisher.functions.removeTrustedIssuer(kyc_issuer.address), issuer)
+    assert _verified(regs, alice) is False
+    # anyone re-syncs it with enough gas: cached again, and the publisher's record clears through it
+    evm.send(registry.functions.syncPolicy(), keeper)
+    assert (registry.functions.policyStale().call(), registry.functions.policyCached().call()) == (False, True)
+    assert _verified(regs, alice) is False
+    receipt = evm.send(publisher.functions.resyncPolicySubscriber(registry.address), keeper)
+    assert evm.events(receipt, publisher, "PolicySubscriberResynced") == [{"identityRegistry": registry.address}]
+    assert publisher.functions.isPolicySubscriberStale(registry.address).call() is False
+
+
+def test_mark_policy_stale__not_a_publisher_of_the_registry__reverts(evm: Chain, regs: RegistrySet, bob: str) -> None:
+    with evm.reverts("PolicySubscriberNotPublisher", bob):
+        evm.send(regs.identity_registry.functions.markPolicyStale(), bob)
+    assert regs.identity_registry.functions.policyStale().call() is False
+    assert regs.identity_registry.functions.policyCached().call() is True
 
 
 def test_set_trusted_issuers_registry__trex_like_registry_without_publisher__reads_live(

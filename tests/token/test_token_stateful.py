@@ -4,17 +4,21 @@ Runs on both suite layouts: one TransferPolicy (registry and compliance, the fac
 and a separate IdentityRegistry + ModularCompliance.
 
 Random transfers, mints, burns, freezes, forced transfers, recoveries, registrations, claim
-revocations (by claim id or by a possibly re-encoded signature), removals and re-issues, issuer key
-rotations, pauses and, in the policy layout, re-keying of (holding) wallets by agents: identity
-updates, deletions and re-registrations, which the TransferPolicy re-attributes in its modules.
+revocations (by claim id, which revokes the holder's topic until lifted, or by a possibly
+re-encoded signature), removals and re-issues, issuer key rotations, pauses and re-keying of
+(holding) wallets by agents: identity updates, deletions and re-registrations, which the
+TransferPolicy re-attributes in its own modules and the stand-alone IdentityRegistry (bound to its
+token) through the token's ModularCompliance.
 Every action's outcome (success, or the exact custom error) must match the model, and after every
 step:
 
 - totalSupply equals the sum of balances;
 - frozen <= balance for every wallet;
 - no unverified wallet gains tokens except by agent action;
-- MaxBalanceModule's per-identity balances equal a recomputation from wallet balances, for every
-  identity ever registered and for the zero identity (wallets without one);
+- MaxBalanceModule's and MaxHoldersModule's per-identity balances equal a recomputation from wallet
+  balances, for every identity ever registered and for the zero identity (wallets without one), and
+  MaxHoldersModule's holder count equals the number of those holding anything (its cap, like
+  MaxBalance's, is part of the model);
 - the registry's answer equals the model, and the issuer's held-claim record (the verification fast
   path) never outlives the claim's validity.
 """
@@ -41,6 +45,7 @@ from dualtrack.suite import (
     Protocol,
     Suite,
     deploy_suite,
+    module_call,
     onboard_holder,
     salt_of,
     standard_suite_params,
@@ -48,6 +53,7 @@ from dualtrack.suite import (
 from tests.suite_fixtures import KycIssuer
 
 CAP = 300 * UNIT
+MAX_HOLDERS = 4  # identities (the zero identity included) holding tokens
 ZERO = "0x" + "00" * 20
 AMOUNTS = st.sampled_from([0, 1, UNIT, 7 * UNIT, 50 * UNIT, 120 * UNIT, 310 * UNIT])
 
@@ -70,7 +76,7 @@ class Env:
     agent: str
     wallets: list[Wallet]
     lens: Contract
-    policy_layout: bool  # one TransferPolicy: agents may re-key holding wallets without drift
+    max_holders: Contract
     verified: dict[str, bool] = field(default_factory=dict)  # identity address -> claim valid
 
 
@@ -83,10 +89,11 @@ class TokenMachine(RuleBasedStateMachine):
         self.evm, self.suite, self.kyc, self.agent = env.evm, env.suite, env.kyc, env.agent
         self.token = env.suite.token
         self.lens = env.lens
-        self.policy_layout = env.policy_layout
+        self.max_holders = env.max_holders
         self.snapshot = self.evm.snapshot()
         self.wallets = [replace(w) for w in env.wallets]
         self.verified = dict(env.verified)
+        self.pair_revoked: set[str] = set()  # identities whose KYC claims the issuer revoked as a pair
         self.paused = False
         self.claim_nonce = 0
 
@@ -101,15 +108,35 @@ class TokenMachine(RuleBasedStateMachine):
     def _identity_balance(self, identity: str) -> int:
         return sum(x.balance for x in self.wallets if x.identity is not None and x.identity.address == identity)
 
+    @staticmethod
+    def _key(w: Wallet) -> str:
+        """The identity the modules attribute the wallet's balance to (zero without one)."""
+        return ZERO if w.identity is None else w.identity.address
+
+    def _identity_sums(self) -> dict[str, int]:
+        sums: dict[str, int] = {}
+        for w in self.wallets:
+            sums[self._key(w)] = sums.get(self._key(w), 0) + w.balance
+        return sums
+
     def _compliance_error(self, source: Wallet | None, target: Wallet, amount: int) -> str | None:
+        """The first module to reject a Transfer (source given) or a Mint: CountryRestrict, MaxBalance,
+        MaxHolders (their binding order)."""
         if target.country == BLOCKED_COUNTRY:
             return "CountryRestrictModuleCountryBlocked"
         assert target.identity is not None
-        same_identity = (
-            source is not None and source.identity is not None and source.identity.address == target.identity.address
-        )
-        if not same_identity and self._identity_balance(target.identity.address) + amount > CAP:
+        to_key = target.identity.address
+        same_identity = source is not None and self._key(source) == to_key
+        if not same_identity and self._identity_balance(to_key) + amount > CAP:
             return "MaxBalanceModuleExceeded"
+        if same_identity or amount == 0:
+            return None
+        sums = self._identity_sums()
+        holders = sum(1 for total in sums.values() if total)
+        if source is not None and 0 < sums.get(self._key(source), 0) <= amount:
+            holders -= 1  # the sender leaves first
+        if sums.get(to_key, 0) == 0 and holders + 1 > MAX_HOLDERS:
+            return "MaxHoldersModuleExceeded"
         return None
 
     def _expect(self, expected_error: str | None, call: object, sender: str) -> bool:
@@ -236,12 +263,23 @@ class TokenMachine(RuleBasedStateMachine):
         claim = claim_id(self.kyc.contract.address, int(ClaimTopic.KYC))
         self._expect(None, self.kyc.contract.functions.revokeClaim(claim, w.identity.address), self.kyc.owner)
         self.verified[w.identity.address] = False
+        self.pair_revoked.add(w.identity.address)
 
-    @rule(i=st.integers(0, 6))
-    def reissue_claim(self, i: int) -> None:
+    @rule(i=st.integers(0, 6), lift=st.booleans())
+    def reissue_claim(self, i: int, lift: bool) -> None:
+        """A new claim for an identity without a valid one. After `revokeClaim` (the pair is revoked)
+        the identity cannot add it until the issuer lifts the pair's revocation."""
         w = self.wallets[i % len(self.wallets)]
         if w.identity is None or self.verified[w.identity.address]:
             return
+        expected: str | None = None
+        if w.identity.address in self.pair_revoked:
+            if lift:
+                call = self.kyc.contract.functions.liftClaimPairRevocation(w.identity.address, int(ClaimTopic.KYC))
+                self._expect(None, call, self.kyc.owner)
+                self.pair_revoked.discard(w.identity.address)
+            else:
+                expected = "IdentityInvalidClaim"
         self.claim_nonce += 1
         claim = make_claim(
             self.kyc.contract.address,
@@ -250,8 +288,8 @@ class TokenMachine(RuleBasedStateMachine):
             int(ClaimTopic.KYC),
             data=self.claim_nonce.to_bytes(32, "big"),
         )
-        self._expect(None, w.identity.functions.addClaim(*claim.as_args()), w.address)
-        self.verified[w.identity.address] = True
+        if self._expect(expected, w.identity.functions.addClaim(*claim.as_args()), w.address):
+            self.verified[w.identity.address] = True
 
     @rule(i=st.integers(0, 6))
     def remove_claim(self, i: int) -> None:
@@ -301,9 +339,9 @@ class TokenMachine(RuleBasedStateMachine):
         w.identity, w.country = holder.identity, US
         self.verified[holder.identity.address] = True
 
-    # ------------------------------------------------------------------ re-keying (policy layout)
-    # A stand-alone registry knows no token: there agents must empty a wallet before re-keying it
-    # (IIdentityRegistry.updateIdentity), so these rules only run on the policy layout.
+    # ------------------------------------------------------------------ re-keying (both layouts)
+    # The TransferPolicy re-attributes a holding wallet's balance in its modules; the stand-alone
+    # registry, bound to its token by the factory, hands it to the token's compliance.
 
     def _fresh_identity(self, w: Wallet) -> Contract:
         identity = deploy_identity(self.evm, w.address)
@@ -311,7 +349,7 @@ class TokenMachine(RuleBasedStateMachine):
         self.verified[identity.address] = True
         return identity
 
-    @precondition(lambda self: self.policy_layout and any(w.identity is not None and w.balance for w in self.wallets))
+    @precondition(lambda self: any(w.identity is not None and w.balance for w in self.wallets))
     @rule(i=st.integers(0, 6))
     def update_identity(self, i: int) -> None:
         """An agent moves a holding wallet to a fresh identity with a KYC claim."""
@@ -322,7 +360,7 @@ class TokenMachine(RuleBasedStateMachine):
         self._expect(None, registry.functions.updateIdentity(w.address, identity.address), self.agent)
         w.identity = identity
 
-    @precondition(lambda self: self.policy_layout and any(w.identity is not None for w in self.wallets))
+    @precondition(lambda self: any(w.identity is not None for w in self.wallets))
     @rule(i=st.integers(0, 6), reregister=st.sampled_from(["same", "fresh", "later"]))
     def delete_and_reregister(self, i: int, reregister: str) -> None:
         """An agent deletes a wallet (holding or not) and registers it again: with the same identity,
@@ -366,11 +404,15 @@ class TokenMachine(RuleBasedStateMachine):
 
     @invariant()
     def module_state_equals_recomputation(self) -> None:
-        # every identity ever registered (those no wallet uses any more hold nothing)
-        for identity in self.verified:
-            assert self.suite.max_balance_of(identity) == self._identity_balance(identity), identity
-        unregistered = sum(w.balance for w in self.wallets if w.identity is None)
-        assert self.suite.max_balance_of(ZERO) == unregistered
+        sums = self._identity_sums()
+        compliance = self.suite.compliance.address
+        # every identity ever registered (those no wallet uses any more hold nothing), and zero
+        for identity in [*self.verified, ZERO]:
+            expected = sums.get(identity, 0)
+            assert self.suite.max_balance_of(identity) == expected, identity
+            assert self.max_holders.functions.identityBalance(compliance, identity).call() == expected, identity
+        holders = sum(1 for total in sums.values() if total)
+        assert self.max_holders.functions.holderCount(compliance).call() == holders
 
 
 class HolderOnlyMachine(TokenMachine):
@@ -406,6 +448,9 @@ def machine_env(
         agents=[agent],
         max_balance=CAP,
     )
+    max_holders = protocol.modules["MaxHoldersModule"]
+    params.modules.append(max_holders.address)
+    params.module_calls.append(module_call(max_holders, "setMaxHolders", MAX_HOLDERS))
     params.separate = layout == "separate"
     suite = deploy_suite(evm, protocol, params, salt=salt_of(f"NVDA-stateful-{layout}"), sender=issuer)
     accounts = evm.accounts
@@ -445,7 +490,7 @@ def machine_env(
         agent=agent,
         wallets=wallets,
         lens=lens,
-        policy_layout=not params.separate,
+        max_holders=max_holders,
         verified=verified,
     )
 
