@@ -23,18 +23,11 @@ from dualtrack.transport import (
     wait_for_receipt,
 )
 from tests.suite_fixtures import Actors
-
-ETHER = 10**18
-
-
-def _funded_key(evm: Chain, wei: int = ETHER) -> Account:
-    account = Account.create()
-    evm.w3.provider.make_request("anvil_setBalance", [account.address, hex(wei)])  # type: ignore[arg-type]
-    return account
+from tests.support import funded_key
 
 
 def test_use_key__key_the_node_never_unlocked__deploys_and_sends_with_its_own_nonces(evm: Chain) -> None:
-    account = _funded_key(evm)
+    account = funded_key(evm)
     assert account.address not in evm.w3.eth.accounts
     sender = evm.use_key(account)
     coin = evm.deploy("MockStablecoin", "USD Coin (mock)", "USDC", sender, sender=sender)
@@ -46,14 +39,14 @@ def test_use_key__key_the_node_never_unlocked__deploys_and_sends_with_its_own_no
 
 
 def test_use_key__revert__decoded_custom_error_and_nothing_sent(evm: Chain, tsla: Suite, holders: Actors) -> None:
-    sender = evm.use_key(_funded_key(evm))
+    sender = evm.use_key(funded_key(evm))
     with evm.reverts("AgentRoleNotAgent", sender):
         evm.send(tsla.token.functions.mint(holders.alice.wallet, 1), sender)
     assert evm.w3.eth.get_transaction_count(sender) == 0
 
 
 def test_use_key__unfunded__insufficient_funds_before_sending(evm: Chain) -> None:
-    sender = evm.use_key(_funded_key(evm, wei=10))
+    sender = evm.use_key(funded_key(evm, wei=10))
     with pytest.raises(InsufficientFundsError) as raised:
         evm.deploy("MockStablecoin", "USD Coin (mock)", "USDC", sender, sender=sender)
     assert "fund it and run again" in str(raised.value) and sender in str(raised.value)
@@ -61,7 +54,7 @@ def test_use_key__unfunded__insufficient_funds_before_sending(evm: Chain) -> Non
 
 
 def test_use_key__fee_cap_below_base_fee__underpriced_error(evm: Chain) -> None:
-    sender = evm.use_key(_funded_key(evm), max_fee_wei=1)
+    sender = evm.use_key(funded_key(evm), max_fee_wei=1)
     base_fee = int(evm.w3.eth.get_block("latest")["baseFeePerGas"])
     assert base_fee > 1
     with pytest.raises(UnderpricedError, match="below the current base fee"):
@@ -69,7 +62,7 @@ def test_use_key__fee_cap_below_base_fee__underpriced_error(evm: Chain) -> None:
 
 
 def test_wait_for_receipt__hash_never_broadcast__dropped_error(evm: Chain) -> None:
-    account = _funded_key(evm)
+    account = funded_key(evm)
     transport = KeyTransport(account)
     signed = account.sign_transaction(
         {

@@ -14,8 +14,7 @@ from web3.types import TxReceipt
 
 from dualtrack.chain import Chain, Reverted, _revert_data
 from dualtrack.proxy import deploy_proxied
-
-ZERO = "0x" + "00" * 20
+from tests.support import ZERO
 
 MODULE_NAMES = (
     "CountryRestrictModule",

@@ -40,8 +40,8 @@ from dualtrack.suite import (
     salt_of,
 )
 from tests.suite_fixtures import KycIssuer
+from tests.support import ZERO
 
-ZERO = "0x" + "00" * 20
 CAP = 150 * UNIT  # MaxBalance
 MAX_HOLDERS = 2
 LOCKUP = 30 * 86_400

@@ -35,8 +35,8 @@ from dualtrack.suite import (
     salt_of,
 )
 from tests.suite_fixtures import Actors, KycIssuer
+from tests.support import ZERO
 
-ZERO = "0x" + "00" * 20
 TRANSFER, MINT, BURN, FORCED, RECOVERY, REKEY = range(6)
 SETTLE = "settle(uint8,address,address,uint256)"
 

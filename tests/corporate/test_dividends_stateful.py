@@ -60,6 +60,7 @@ from tests.corporate.conftest import (
     ListedToken,
     fake_announce_call,
 )
+from tests.support import DAY
 
 GAS = 3_000_000  # fixed: a gas estimate would run at another block time
 MAX_BOOKS = 6  # distributions per example (each token keeps fewer than 8 pending record times)
@@ -67,7 +68,6 @@ MAX_RECOVERIES = 4
 MAX_HOPS = 16  # the token's MAX_RECOVERY_HOPS
 COUNTRIES = (US, DE, JP, ZERO_RATE_COUNTRY)
 RATE_OF = {US: DEFAULT_WITHHOLDING_BPS, **DIVIDEND_RATES}
-DAY = 86_400
 
 wallet_index = st.integers(0, 15)
 book_index = st.integers(0, MAX_BOOKS - 1)

@@ -22,8 +22,7 @@ from dualtrack.deployment import (
 from dualtrack.deployment.plan import DEPLOYED_CONTRACTS, plan
 from dualtrack.deployment.steps import Step
 from dualtrack.paths import ABI_DIR
-
-ETHER = 10**18
+from tests.support import ETHER, funded_key
 
 
 class Interrupted(Exception):  # noqa: N818 - stands for Ctrl-C or a lost connection
@@ -33,8 +32,7 @@ class Interrupted(Exception):  # noqa: N818 - stands for Ctrl-C or a lost connec
 @pytest.fixture
 def deployer(evm: Chain) -> LocalAccount:
     """A funded key the node has never unlocked: the deployment signs locally."""
-    account = Account.create()
-    evm.w3.provider.make_request("anvil_setBalance", [account.address, hex(100 * ETHER)])  # type: ignore[arg-type]
+    account = funded_key(evm, 100 * ETHER)
     evm.use_key(account)
     return account
 
@@ -166,8 +164,7 @@ def test_preflight__node_on_another_chain__one_line_and_nothing_sent(
 def test_preflight__unfunded_deployer__says_how_much_and_nothing_sent(
     evm: Chain, make_config: Callable[..., DeploymentConfig]
 ) -> None:
-    poor = Account.create()
-    evm.w3.provider.make_request("anvil_setBalance", [poor.address, hex(10**15)])  # type: ignore[arg-type]
+    poor = funded_key(evm, 10**15)
     evm.use_key(poor)
     config = make_config()
     with pytest.raises(PreflightError) as raised:

@@ -29,17 +29,11 @@ from dualtrack.market import MarketStatus
 from dualtrack.oracle import reporter_accounts
 from dualtrack.paths import ABI_DIR
 from tests.deployment.conftest import sepolia_data, toml_text
+from tests.support import ETHER, funded_key
 
 BASE_SEPOLIA = 84532
-ETHER = 10**18
 DUALTRACK = str(Path(sys.executable).parent / "dualtrack")
 RUN_TIMEOUT_SECONDS = 300
-
-
-def _funded(w3: Web3, ether: int = 10) -> LocalAccount:
-    account = Account.create()
-    w3.provider.make_request("anvil_setBalance", [account.address, hex(ether * ETHER)])  # type: ignore[arg-type]
-    return account
 
 
 def _config(tmp_path: Path, stablecoin: str, admin: str, wallets: tuple[str, str]) -> Path:
@@ -80,7 +74,7 @@ def _run(config: Path, manifest: Path, rpc_url: str, deployer: LocalAccount) -> 
 def _stablecoin(w3: Web3) -> str:
     """Stands in for Circle's USDC, deployed by someone else before."""
     evm = Chain(w3)
-    issuer = evm.use_key(_funded(w3))
+    issuer = evm.use_key(funded_key(Chain(w3), 10 * ETHER))
     return str(evm.deploy("MockStablecoin", "USD Coin", "USDC", issuer, sender=issuer).address)
 
 
@@ -98,7 +92,7 @@ def test_deploy_command__base_sepolia_like_node__deploys_confirms_resumes_and_re
     admin = Account.create().address
     with running_node(chain_id=BASE_SEPOLIA) as node:
         w3 = Web3(Web3.HTTPProvider(node.url))
-        deployer = _funded(w3)
+        deployer = funded_key(Chain(w3), 10 * ETHER)
         assert deployer.address not in w3.eth.accounts
         config = _config(tmp_path, _stablecoin(w3), admin, wallets)
         manifest_path = tmp_path / "base-sepolia.json"
@@ -129,7 +123,7 @@ def test_deploy_command__killed_part_way__resumed_without_paying_twice(tmp_path:
     wallets = (Account.create().address, Account.create().address)
     with running_node(chain_id=BASE_SEPOLIA) as node:
         w3 = Web3(Web3.HTTPProvider(node.url))
-        deployer = _funded(w3)
+        deployer = funded_key(Chain(w3), 10 * ETHER)
         config = _config(tmp_path, _stablecoin(w3), Account.create().address, wallets)
         manifest_path = tmp_path / "base-sepolia.json"
         run = subprocess.Popen(
@@ -179,7 +173,7 @@ def _read_back_as_an_integrator(w3: Web3, manifest: dict[str, Any], wallets: tup
     reporter = Reporter(reporter_accounts(5)[:3], BASE_SEPOLIA, oracle.address, feed)
     now = int(w3.eth.get_block("latest")["timestamp"])
     evm = Chain(w3)
-    submitter = evm.use_key(_funded(w3))
+    submitter = evm.use_key(funded_key(Chain(w3), 10 * ETHER))
     report = reporter.report(now, MarketStatus.OPEN, 251 * ETHER)
     evm.send(evm.at("EquityPriceOracle", oracle.address).functions.submit(reporter.sign(report)), submitter)
     price_per_token, _tokenized, price_per_share, multiplier, observed_at, status, *_ = oracle.functions.latestPrice(

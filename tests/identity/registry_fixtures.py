@@ -23,7 +23,6 @@ from dualtrack.registry import RegistrySet, deploy_registry_set
 KYC = int(ClaimTopic.KYC)
 AML = int(ClaimTopic.AML)
 US, FR = 840, 250
-ZERO = "0x" + "00" * 20
 
 
 def deploy_oid_identity(evm: Chain, holder: str) -> Contract:

@@ -11,8 +11,8 @@ from dualtrack.chain import Chain
 from dualtrack.proxy import deploy_proxied
 from dualtrack.registry import resync_stale_subscribers
 from tests.identity.registry_fixtures import *  # noqa: F403 - the registry fixtures
+from tests.support import ZERO
 
-ZERO = "0x" + "00" * 20
 MAX_TOPICS = 15
 MAX_SUBSCRIBERS = 32
 

@@ -25,10 +25,10 @@ from dualtrack.identity import add_claim, deploy_claim_issuer, deploy_identity, 
 from dualtrack.peers.onchainid import onchainid_artifact
 from dualtrack.suite import UNIT, Suite
 from tests.suite_fixtures import Actors, KycIssuer
+from tests.support import ZERO_HASH
 
 TOPIC = int(ClaimTopic.KYC)
 AML = int(ClaimTopic.AML)
-ZERO_HASH = b"\x00" * 32
 
 
 def _held(issuer: Contract, identity: Contract | str, topic: int = TOPIC) -> bool:

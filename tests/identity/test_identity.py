@@ -24,11 +24,11 @@ from dualtrack.claims import (
     with_raw_v,
 )
 from dualtrack.identity import deploy_identity, signer_address
+from tests.support import ZERO
 
 MANAGEMENT, ACTION, CLAIM = KeyPurpose.MANAGEMENT, KeyPurpose.ACTION, KeyPurpose.CLAIM
 CAP = 32
 ZERO_KEY = b"\x00" * 32
-ZERO_ADDRESS = "0x" + "00" * 20
 
 
 def _calldata(contract: Contract, fn: str, *args: Any) -> bytes:
@@ -57,7 +57,7 @@ def test_constructor__owner__holds_management_key_with_every_purpose(alice_ident
 
 def test_constructor__zero_address__reverts_invalid_key(evm: Chain, alice: str) -> None:
     with evm.reverts("IdentityInvalidKey", MANAGEMENT, ECDSA_KEY_TYPE):
-        evm.deploy("Identity", ZERO_ADDRESS, sender=alice)
+        evm.deploy("Identity", ZERO, sender=alice)
 
 
 def test_key_has_purpose__unknown_key__false(alice_identity: Contract, bob: str) -> None:
@@ -410,7 +410,7 @@ def test_remove_claim__existing__deleted_and_emits(
             "uri": "uri",
         }
     ]
-    assert alice_identity.functions.getClaim(cid).call() == [0, 0, ZERO_ADDRESS, b"", b"", ""]
+    assert alice_identity.functions.getClaim(cid).call() == [0, 0, ZERO, b"", b"", ""]
     assert alice_identity.functions.getClaimIdsByTopic(ClaimTopic.KYC).call() == []
 
 

@@ -15,8 +15,8 @@ from web3.contract import Contract
 from dualtrack.chain import Chain
 from dualtrack.proxy import deploy_proxied
 from tests.identity.registry_fixtures import *  # noqa: F403 - the registry fixtures
+from tests.support import ZERO
 
-ZERO = "0x" + "00" * 20
 US, FR = 840, 250
 ID_A = to_checksum_address("0x00000000000000000000000000000000000000a1")
 ID_B = to_checksum_address("0x00000000000000000000000000000000000000b2")

@@ -17,8 +17,8 @@ from dualtrack.bench.groups.identity_registry import (
 from dualtrack.chain import Chain
 from dualtrack.proxy import deploy_proxied
 from tests.identity.registry_fixtures import *  # noqa: F403 - the registry fixtures
+from tests.support import ZERO
 
-ZERO = "0x" + "00" * 20
 MAX_ISSUERS = 50
 MAX_TOPICS_PER_ISSUER = 15
 

@@ -12,9 +12,9 @@ from web3.contract import Contract
 from dualtrack.chain import Chain, dev_private_keys
 from dualtrack.claims import claim_digest, malleate, sign_claim, with_raw_v
 from dualtrack.proxy import role_id
+from tests.support import ZERO_HASH
 
 IDENTITY = "0x00000000000000000000000000000000000000A1"
-ZERO_HASH = b"\x00" * 32
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,7 @@ from dualtrack.keepers.reporter import Reporter
 from dualtrack.market import MarketStatus
 from dualtrack.oracle import FeedConfig, deploy_oracle, feed_id, reporter_accounts
 from tests.oracle.conftest import CONFIRM_QUORUM, REPORTERS, THRESHOLD, TSLA, Desk, usd
-
-ZERO = "0x" + "00" * 20
+from tests.support import ZERO
 
 
 def test_deploy__initial_settings__readable(desk: Desk) -> None:

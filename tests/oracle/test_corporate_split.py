@@ -18,9 +18,9 @@ from dualtrack.keepers.reporter import Multipliers, token_multipliers
 from dualtrack.market import MarketStatus
 from dualtrack.oracle import ONE, HoldReason, Outcome, PriceView, outcome_of
 from tests.oracle.conftest import BTC, CONFIRM_QUORUM, JUMP_BAND_BPS, TSLA, Desk, usd
+from tests.support import MINUTE
 
 OPEN, CLOSED = MarketStatus.OPEN, MarketStatus.CLOSED
-MINUTE, HOUR = 60, 3_600
 
 
 def _announce(desk: Desk, numerator: int, denominator: int, activation: int) -> int:

@@ -9,9 +9,9 @@ from dualtrack.keepers.reporter import Multipliers
 from dualtrack.market import MarketStatus
 from dualtrack.oracle import ONE, HoldReason, Outcome, Use, outcome_of
 from tests.oracle.conftest import BTC, CONFIRM_QUORUM, TSLA, TSLA_CONFIG_AGES, Desk, usd
+from tests.support import HOUR, MINUTE
 
 OPEN, CLOSED, HALTED, UNKNOWN = MarketStatus.OPEN, MarketStatus.CLOSED, MarketStatus.HALTED, MarketStatus.UNKNOWN
-MINUTE, HOUR = 60, 3_600
 
 
 def test_read__market_closed__last_close_and_tokenized_price_flagged_not_exchange(evm: Chain, desk: Desk) -> None:

@@ -15,8 +15,7 @@ from dualtrack.market import MarketStatus
 from dualtrack.oracle import HoldReason
 from dualtrack.pricepaths import Jump, PathSpec, generate_path, to_unix, weekend_gap_path, write_csv
 from tests.oracle.conftest import CONFIRM_QUORUM, THRESHOLD, Desk
-
-HOUR = 3_600
+from tests.support import HOUR
 
 
 def test_replay__weekend_gap_path__every_report_accepted_and_gap_in_one_step(evm: Chain, desk: Desk) -> None:

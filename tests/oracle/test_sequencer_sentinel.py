@@ -29,10 +29,10 @@ from dualtrack.sequencer import (
     sequencer_status,
     set_sequencer,
 )
+from tests.support import ZERO
 
 GRACE = HOUR
 HEALTHY = 10**18
-ZERO_ADDRESS = "0x" + "00" * 20
 
 
 # ---- Fixtures ----
@@ -96,7 +96,7 @@ def test_deploy__valid_args__sets_owner_feed_grace_and_emits(evm: Chain, w3: Web
     assert sentinel.functions.MAX_GRACE_PERIOD().call() == MAX_GRACE_PERIOD == 4 * HOUR
     assert sentinel.functions.DEEPLY_UNDERWATER_HEALTH().call() == DEEPLY_UNDERWATER_HEALTH == 95 * 10**16
     assert deployment_logs(sentinel, "SequencerUptimeFeedSet", block) == [
-        {"previousFeed": ZERO_ADDRESS, "newFeed": feed.address}
+        {"previousFeed": ZERO, "newFeed": feed.address}
     ]
     assert deployment_logs(sentinel, "SequencerGracePeriodSet", block) == [
         {"previousGracePeriod": 0, "newGracePeriod": GRACE}
@@ -105,7 +105,7 @@ def test_deploy__valid_args__sets_owner_feed_grace_and_emits(evm: Chain, w3: Web
 
 def test_deploy__zero_feed__reverts_zero_feed(evm: Chain, admin: str) -> None:
     with evm.reverts("SequencerSentinelZeroFeed"):
-        deploy_sentinel(evm, admin, ZERO_ADDRESS, GRACE)
+        deploy_sentinel(evm, admin, ZERO, GRACE)
 
 
 def test_deploy__grace_above_cap__reverts_too_long(evm: Chain, admin: str, feed: Contract) -> None:
@@ -270,7 +270,7 @@ def test_set_uptime_feed__zero_address__reverts_zero_feed(
     evm: Chain, sentinel: Contract, feed: Contract, admin: str
 ) -> None:
     with evm.reverts("SequencerSentinelZeroFeed"):
-        evm.send(sentinel.functions.setUptimeFeed(ZERO_ADDRESS), admin)
+        evm.send(sentinel.functions.setUptimeFeed(ZERO), admin)
     assert sentinel.functions.uptimeFeed().call() == feed.address
 
 

@@ -17,11 +17,10 @@ from web3.contract import Contract
 from dualtrack.chain import Chain
 from dualtrack.suite import JP, UNIT, US, Holder, Suite
 from tests.suite_fixtures import Actors, recover_to_new_wallet
+from tests.support import DAY, ZERO
 
 ONE = 10**18
 MIN_MULTIPLIER, MAX_MULTIPLIER = 10**6, 10**30
-ZERO = "0x" + "00" * 20
-DAY = 86_400
 
 
 @pytest.fixture

@@ -27,9 +27,7 @@ from dualtrack.suite import (
     standard_suite_params,
 )
 from tests.suite_fixtures import Actors, KycIssuer
-
-ZERO = "0x" + "00" * 20
-UNIT = 10**18
+from tests.support import UNIT, ZERO
 
 
 def _selector(signature: str) -> bytes:

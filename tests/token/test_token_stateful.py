@@ -51,10 +51,10 @@ from dualtrack.suite import (
     standard_suite_params,
 )
 from tests.suite_fixtures import KycIssuer
+from tests.support import ZERO
 
 CAP = 300 * UNIT
 MAX_HOLDERS = 4  # identities (the zero identity included) holding tokens
-ZERO = "0x" + "00" * 20
 AMOUNTS = st.sampled_from([0, 1, UNIT, 7 * UNIT, 50 * UNIT, 120 * UNIT, 310 * UNIT])
 
 
