@@ -16,6 +16,7 @@ from pathlib import Path
 
 from eth_account.signers.local import LocalAccount
 
+from dualtrack.artifacts import local_artifact, local_artifact_names
 from dualtrack.chain import Chain
 from dualtrack.deployment.checks import Check, run_checks
 from dualtrack.deployment.config import ConfigError, DeploymentConfig, load_config, parse_config
@@ -135,6 +136,8 @@ def deploy(
             config=config.canonical(),
             config_digest=config.digest(),
         )
+    for name in local_artifact_names():  # any revert of any step comes back as a named custom error
+        evm.errors.register(local_artifact(name).abi)
     keys: dict[str, LocalAccount] = {str(account.address): account for account in signing_keys or []}
     ctx = Context(evm, deployer, config, manifest, keys)
     steps = plan(config, deployer)

@@ -15,13 +15,13 @@ from tests.compliance.compliance_support import (
     ID_A,
     ID_B,
     ID_C,
-    ZERO,
     Kind,
     Party,
     Suite,
     addr,
     movement,
 )
+from tests.support import ZERO
 
 
 @pytest.fixture

@@ -17,13 +17,13 @@ from tests.compliance.compliance_support import (
     ID_A,
     ID_B,
     US,
-    ZERO,
     Kind,
     Suite,
     addr,
     movement,
     new_suite,
 )
+from tests.support import ZERO
 
 MOVED_SIGNATURE = "moved((uint8,address,address,address,address,uint16,uint16,uint256))"
 

@@ -13,6 +13,7 @@ from eth_account.signers.local import LocalAccount
 from dualtrack.chain import Chain
 from dualtrack.deployment import (
     DeploymentConfig,
+    DeploymentError,
     Manifest,
     ManifestError,
     PreflightError,
@@ -20,7 +21,8 @@ from dualtrack.deployment import (
     open_manifest,
 )
 from dualtrack.deployment.plan import DEPLOYED_CONTRACTS, plan
-from dualtrack.deployment.steps import Step
+from dualtrack.deployment.runner import run_steps
+from dualtrack.deployment.steps import Step, method_step
 from dualtrack.paths import ABI_DIR
 from tests.support import ETHER, funded_key
 
@@ -217,3 +219,25 @@ def test_exported_abis__every_deployed_contract__one_complete_file() -> None:
         assert (ABI_DIR / f"{name}.json").exists(), name
     token = {entry.get("name") for entry in json.loads((ABI_DIR / "EquityToken.json").read_text())}
     assert {"balanceOfUI", "uiMultiplier", "scheduleSnapshot", "balanceAt", "transfer", "permit"} <= token
+
+
+def test_run_steps__a_step_reverts__error_names_the_step_and_the_decoded_custom_error(
+    evm: Chain, make_config: Callable[..., DeploymentConfig], deployer: LocalAccount, tmp_path: Path
+) -> None:
+    config = make_config()
+    path = tmp_path / "local.json"
+    outcome = _deploy(evm, config, deployer, _manifest(evm, config, deployer, path))
+    bad = method_step(
+        "oracle.quorums",
+        "oracle: impossible quorums",
+        "oracle.price_oracle",
+        "setQuorums",
+        lambda ctx: (5, 4),
+        gas_budget=1,
+    )
+    with pytest.raises(DeploymentError) as raised:
+        run_steps(outcome.context, [bad])
+    assert str(raised.value) == (
+        "step wire.oracle.quorums (oracle: impossible quorums) failed: OracleQuorumsInvalid(5, 4, 5)"
+    )
+    assert outcome.context.manifest.step("wire.oracle.quorums") is None  # nothing recorded: nothing was sent

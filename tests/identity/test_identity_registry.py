@@ -22,7 +22,8 @@ from dualtrack.peers.onchainid import ClaimIssuerPeer
 from dualtrack.proxy import deploy_proxied
 from dualtrack.registry import RegistrySet, deploy_registry_set, trust_issuer
 from tests.identity.registry_fixtures import *  # noqa: F403 - the registry fixtures
-from tests.identity.registry_fixtures import AML, FR, KYC, US, ZERO, add_claim, deploy_oid_identity
+from tests.identity.registry_fixtures import AML, FR, KYC, US, add_claim, deploy_oid_identity
+from tests.support import ZERO
 
 ISSUER_REVERTS, ISSUER_RETURNS_TWO, ISSUER_RETURNS_SHORT, ISSUER_ACCEPTS_ALL = 0, 1, 2, 3
 

@@ -19,7 +19,8 @@ from dualtrack.peers.onchainid import ClaimIssuerPeer
 from dualtrack.proxy import deploy_proxied
 from dualtrack.registry import RegistrySet, deploy_registry_set, trust_issuer
 from tests.identity.registry_fixtures import *  # noqa: F403 - the registry fixtures
-from tests.identity.registry_fixtures import AML, FR, KYC, US, ZERO, add_claim, deploy_oid_identity
+from tests.identity.registry_fixtures import AML, FR, KYC, US, add_claim, deploy_oid_identity
+from tests.support import ZERO
 
 # transferParties transaction with local records, ONCHAINID identity and issuer, cached policy: no storage
 # call (regression guard: the same with a shared storage costs ~100k; the bench prints exact figures).
