@@ -21,18 +21,26 @@ from tests.deployment.conftest import LOCAL_TOML, local_data, toml_text
 BIN = Path(sys.executable).parent
 
 
+def _run(command: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run an entry point as a user would: from the project, no terminal."""
+    return subprocess.run(
+        command,
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
 def test_ape_run_deploy__local_network__same_deployment_through_apes_provider(tmp_path: Path) -> None:
     manifest_path = tmp_path / "ape.json"
     with running_node() as node:
-        result = subprocess.run(
+        result = _run(
             [str(BIN / "ape"), "run", "deploy", "--network", "base:local:foundry", "--manifest", str(manifest_path)],
-            cwd=PROJECT_ROOT,
             env=dict(os.environ, APE_FOUNDRY_HOST=node.url),
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
         )
         assert result.returncode == 0, result.stdout + result.stderr
         manifest = json.loads(manifest_path.read_text())
@@ -44,15 +52,7 @@ def test_ape_run_deploy__local_network__same_deployment_through_apes_provider(tm
 
 def test_demo__fresh_local_node__two_verified_investors_and_a_price_week(tmp_path: Path) -> None:
     with running_node() as node:
-        result = subprocess.run(
-            [str(BIN / "dualtrack"), "demo", "--rpc-url", node.url],
-            cwd=PROJECT_ROOT,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
+        result = _run([str(BIN / "dualtrack"), "demo", "--rpc-url", node.url])
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
     assert "verified investors" in out and "United States" in out and "Germany" in out
