@@ -303,8 +303,3 @@ def latest_price(oracle: Contract, feed: bytes) -> PriceView:
         usable_to_value=raw[13],
         usable_to_liquidate=raw[14],
     )
-
-
-def per_token(price_per_share: int, multiplier: int) -> int:
-    """PriceMath.perToken: price x multiplier / 1e18, rounded down."""
-    return price_per_share * multiplier // ONE

@@ -6,7 +6,8 @@ compile; a compile that fails leaves that copy behind, and the next compile then
 finds only part of the project's own sources, compiles those and exits 0, leaving every other
 artifact stale. So this script:
 
-1. removes `contracts/.cache` before compiling (a leftover can only hide sources);
+1. removes `contracts/.cache` before compiling (a leftover can only hide sources) and the previous
+   build manifest (Ape keeps the artifacts of deleted sources in it);
 2. runs `ape compile --force` (every source; Ape would otherwise skip contracts whose own text did
    not change even when an imported base did);
 3. removes `contracts/.cache` afterwards, whether the compile passed or failed (the artifacts are in
@@ -74,6 +75,7 @@ def build_problems(manifest_path: Path = MANIFEST, contracts: Path = CONTRACTS) 
 def compile_all(quiet: bool = False) -> int:
     """Run the whole compile and the check; return the exit status."""
     shutil.rmtree(DEPENDENCY_CACHE, ignore_errors=True)
+    MANIFEST.unlink(missing_ok=True)
     try:
         result = subprocess.run(
             ["ape", "compile", "--force"],

@@ -6,6 +6,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {Constants} from "../interfaces/types/Constants.sol";
 import {IDividendDistributor} from "../interfaces/corporate/IDividendDistributor.sol";
 import {IDividendCustodian} from "../interfaces/corporate/IDividendCustodian.sol";
 import {IBalanceSnapshots} from "../interfaces/token/IBalanceSnapshots.sol";
@@ -39,11 +40,8 @@ contract DividendDistributor is IDividendDistributor, Ownable, ReentrancyGuardTr
     uint256 public constant MAX_CLAIM_PERIOD = 3650 days;
     /// @inheritdoc IDividendDistributor
     uint256 public constant MAX_TRUSTED_FACTORIES = 8;
-    /// @dev Rates are in basis points of the gross amount.
-    uint256 private constant BPS = 10_000;
-    /// @dev `amountPerShare` is per 1e18 raw token units.
-    uint256 private constant SHARE = 1e18;
-    /// @dev The default rate a new distributor starts with: 30%, the US statutory rate.
+    /// @dev Rates are in basis points of the gross amount (Constants.BPS); `amountPerShare` is per 1e18 raw
+    ///      token units (Constants.WAD). The default rate a new distributor starts with: 30%, the US statutory rate.
     uint256 private constant INITIAL_DEFAULT_RATE = 3_000;
 
     /// @dev A country's own rate; `set` distinguishes an explicit 0% from "use the default".
@@ -122,7 +120,7 @@ contract DividendDistributor is IDividendDistributor, Ownable, ReentrancyGuardTr
             revert DividendDistributorRecordTimeNotReached(distributionId, d.recordTime, block.timestamp);
         }
         uint256 supply = IBalanceSnapshots(d.token).totalSupplyAt(d.snapshotId);
-        uint256 amount = Math.mulDiv(supply, d.amountPerShare, SHARE, Math.Rounding.Ceil);
+        uint256 amount = Math.mulDiv(supply, d.amountPerShare, Constants.WAD, Math.Rounding.Ceil);
         if (amount == 0) revert DividendDistributorNothingToFund(distributionId);
         if (amount > type(uint128).max) revert DividendDistributorAmountTooLarge(amount);
         IERC20 paymentToken = IERC20(d.paymentToken);
@@ -198,7 +196,7 @@ contract DividendDistributor is IDividendDistributor, Ownable, ReentrancyGuardTr
 
     /// @inheritdoc IDividendDistributor
     function setWithholdingRate(uint16 country, uint256 rateBps) external onlyOwner {
-        if (rateBps > BPS) revert DividendDistributorInvalidRate(rateBps);
+        if (rateBps > Constants.BPS) revert DividendDistributorInvalidRate(rateBps);
         _rates[country] = CountryRate({set: true, rateBps: uint16(rateBps)}); // <= 10_000
         emit WithholdingRateSet(country, rateBps);
     }
@@ -211,7 +209,7 @@ contract DividendDistributor is IDividendDistributor, Ownable, ReentrancyGuardTr
 
     /// @inheritdoc IDividendDistributor
     function setDefaultWithholdingRate(uint256 rateBps) external onlyOwner {
-        if (rateBps > BPS) revert DividendDistributorInvalidRate(rateBps);
+        if (rateBps > Constants.BPS) revert DividendDistributorInvalidRate(rateBps);
         _defaultRate = rateBps;
         emit DefaultWithholdingRateSet(rateBps);
     }
@@ -371,11 +369,11 @@ contract DividendDistributor is IDividendDistributor, Ownable, ReentrancyGuardTr
         Distribution storage d = _distribution(distributionId);
         ICorporateActionTarget.RecordPosition memory position =
             ICorporateActionTarget(d.token).positionAt(holder, d.snapshotId);
-        gross = Math.mulDiv(position.balance, d.amountPerShare, SHARE);
+        gross = Math.mulDiv(position.balance, d.amountPerShare, Constants.WAD);
         wallet = position.wallet;
         if (_custodians[wallet]) return (gross, 0, gross, wallet, false);
         (held,) = _holdReason(position);
-        withheld = Math.mulDiv(gross, withholdingRate(position.country), BPS, Math.Rounding.Ceil);
+        withheld = Math.mulDiv(gross, withholdingRate(position.country), Constants.BPS, Math.Rounding.Ceil);
         net = gross - withheld;
     }
 
@@ -394,7 +392,7 @@ contract DividendDistributor is IDividendDistributor, Ownable, ReentrancyGuardTr
         // One call: balance at the record time, the wallet to pay, its frozen flag, identity, country.
         ICorporateActionTarget.RecordPosition memory position =
             ICorporateActionTarget(d.token).positionAt(holder, d.snapshotId);
-        uint256 gross = Math.mulDiv(position.balance, d.amountPerShare, SHARE);
+        uint256 gross = Math.mulDiv(position.balance, d.amountPerShare, Constants.WAD);
         if (gross == 0) revert DividendDistributorNothingToClaim(distributionId, holder);
         uint256 available = _available(d);
         if (gross > available) revert DividendDistributorFundingExceeded(distributionId, gross, available);
@@ -438,7 +436,7 @@ contract DividendDistributor is IDividendDistributor, Ownable, ReentrancyGuardTr
             return;
         }
         uint16 country = position.country;
-        uint256 withheld = Math.mulDiv(gross, withholdingRate(country), BPS, Math.Rounding.Ceil);
+        uint256 withheld = Math.mulDiv(gross, withholdingRate(country), Constants.BPS, Math.Rounding.Ceil);
         uint256 net = gross - withheld; // withheld <= gross as the rate is <= 100%
         if (withheld != 0) _accruedTax[address(paymentToken)] += withheld;
         if (net != 0) paymentToken.safeTransfer(wallet, net);

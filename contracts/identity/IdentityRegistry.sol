@@ -54,6 +54,8 @@ abstract contract IdentityRegistryBase is IIdentityRegistry, IIdentityStorageRea
     uint256 private constant MAX_CACHED_ISSUERS = 50;
 
     /// @dev Largest canonical ECDSA `s` (secp256k1 order / 2): claims with a higher `s` are malleated.
+    ///      Inline assembly reads only literal constants, so this is Constants.SECP256K1_HALF_N written out
+    ///      (a test checks the two agree).
     uint256 private constant SECP256K1_HALF_ORDER = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0;
 
     /// @dev IERC735.getClaim(bytes32) and IIdentity.isClaimValid(address,uint256,bytes,bytes) selectors.

@@ -3,6 +3,7 @@ pragma solidity 0.8.28;
 
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
+import {Constants} from "../interfaces/types/Constants.sol";
 
 /// @title ClaimSignatures - ONCHAINID claim digests, canonical ECDSA parsing and malleability-proof hashing
 /// @notice An ECDSA signature `(r, s, v)` has other encodings that recover the same signer: `(r, n - s, v ^ 1)`
@@ -12,9 +13,6 @@ import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/Messa
 ///         revoked signature escapes its revocation.
 library ClaimSignatures {
     /// @dev Order of the secp256k1 group.
-    uint256 internal constant SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141;
-    /// @dev `SECP256K1_N / 2`: the largest canonical (low) `s`.
-    uint256 internal constant SECP256K1_HALF_N = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0;
     /// @dev Mask clearing the `v` bit of an EIP-2098 `vs` word.
     uint256 private constant VS_S_MASK = (1 << 255) - 1;
 
@@ -37,7 +35,7 @@ library ClaimSignatures {
         bytes32 r = bytes32(sig[0:32]);
         bytes32 s = bytes32(sig[32:64]);
         uint8 v = uint8(sig[64]);
-        if (uint256(s) > SECP256K1_HALF_N || (v != 27 && v != 28)) return (address(0), bytes32(0));
+        if (uint256(s) > Constants.SECP256K1_HALF_N || (v != 27 && v != 28)) return (address(0), bytes32(0));
         (address recovered, ECDSA.RecoverError error,) = ECDSA.tryRecover(digest, v, r, s);
         if (error != ECDSA.RecoverError.NoError) return (address(0), bytes32(0));
         return (recovered, hashRS(r, uint256(s)));
@@ -57,10 +55,10 @@ library ClaimSignatures {
             s := mload(add(sig, 0x40))
         }
         if (length == 64) s &= VS_S_MASK;
-        if (r == 0 || r >= SECP256K1_N || s == 0 || s >= SECP256K1_N) return (false, bytes32(0));
+        if (r == 0 || r >= Constants.SECP256K1_N || s == 0 || s >= Constants.SECP256K1_N) return (false, bytes32(0));
         // Cannot underflow: s < SECP256K1_N was checked just above.
         unchecked {
-            if (s > SECP256K1_HALF_N) s = SECP256K1_N - s;
+            if (s > Constants.SECP256K1_HALF_N) s = Constants.SECP256K1_N - s;
         }
         return (true, hashRS(bytes32(r), s));
     }

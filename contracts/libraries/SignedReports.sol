@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {IEquityPriceOracle} from "../interfaces/oracle/IEquityPriceOracle.sol";
+import {Constants} from "../interfaces/types/Constants.sol";
 
 /// @title SignedReports - the packed calldata layout of an oracle report and its compact signatures
 /// @notice Layout (big-endian, no padding), 97 bytes then 64 bytes per signature:
@@ -22,8 +23,6 @@ library SignedReports {
     uint256 internal constant REPORT_LENGTH = 97;
     /// @dev Length of one EIP-2098 compact signature.
     uint256 internal constant SIGNATURE_LENGTH = 64;
-    /// @dev secp256k1n / 2: larger s values are the malleable twin of a canonical signature.
-    uint256 internal constant HALF_CURVE_ORDER = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0;
     /// @dev The s part of a compact `yParityAndS` word.
     uint256 private constant S_MASK = (1 << 255) - 1;
 
@@ -92,7 +91,7 @@ library SignedReports {
             yParityAndS := calldataload(add(at, 32))
         }
         uint256 s = yParityAndS & S_MASK;
-        if (s > HALF_CURVE_ORDER) revert IEquityPriceOracle.OracleReportNonCanonicalSignature(index);
+        if (s > Constants.SECP256K1_HALF_N) revert IEquityPriceOracle.OracleReportNonCanonicalSignature(index);
         // The top bit is the y parity: v is 27 or 28.
         uint8 v = uint8(27 + (yParityAndS >> 255));
         return ecrecover(digest, v, r, bytes32(s));

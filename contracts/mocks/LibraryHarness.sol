@@ -2,9 +2,8 @@
 pragma solidity 0.8.28;
 
 import {IEquityPriceOracle} from "../interfaces/oracle/IEquityPriceOracle.sol";
-import {UsdPerShare, UsdPerToken} from "../interfaces/oracle/OracleTypes.sol";
+import {Bps, Multiplier, UsdPerShare, UsdPerToken, UsdValue, Wad} from "../interfaces/types/Units.sol";
 import {ClaimSignatures} from "../libraries/ClaimSignatures.sol";
-import {PriceMath} from "../libraries/PriceMath.sol";
 import {SignedReports} from "../libraries/SignedReports.sol";
 import {SuiteRoles} from "../libraries/SuiteRoles.sol";
 
@@ -37,19 +36,39 @@ contract LibraryHarness {
         ];
     }
 
-    /// @notice PriceMath.perToken.
+    /// @notice Units: UsdPerShare.perToken.
     function perToken(uint256 pricePerShare, uint256 multiplier) external pure returns (uint256) {
-        return UsdPerToken.unwrap(PriceMath.perToken(UsdPerShare.wrap(pricePerShare), multiplier));
+        return UsdPerToken.unwrap(UsdPerShare.wrap(pricePerShare).perToken(Multiplier.wrap(multiplier)));
     }
 
-    /// @notice PriceMath.valueOf.
-    function valueOf(uint256 pricePerToken, uint256 rawAmount) external pure returns (uint256) {
-        return PriceMath.valueOf(UsdPerToken.wrap(pricePerToken), rawAmount);
+    /// @notice Units: UsdPerToken.valueOf (rounded down).
+    function valueOf(uint256 pricePerToken, uint256 rawAmount, uint8 decimals) external pure returns (uint256) {
+        return UsdValue.unwrap(UsdPerToken.wrap(pricePerToken).valueOf(rawAmount, decimals));
     }
 
-    /// @notice PriceMath.withinBand.
+    /// @notice Units: UsdPerToken.valueOfUp (rounded up).
+    function valueOfUp(uint256 pricePerToken, uint256 rawAmount, uint8 decimals) external pure returns (uint256) {
+        return UsdValue.unwrap(UsdPerToken.wrap(pricePerToken).valueOfUp(rawAmount, decimals));
+    }
+
+    /// @notice Units: UsdPerToken.rawAmountOf (rounded down).
+    function rawAmountOf(uint256 pricePerToken, uint256 value, uint8 decimals) external pure returns (uint256) {
+        return UsdPerToken.wrap(pricePerToken).rawAmountOf(UsdValue.wrap(value), decimals);
+    }
+
+    /// @notice Units: UsdPerToken.withinBand.
     function withinBand(uint256 candidate, uint256 anchor, uint256 bandBps) external pure returns (bool) {
-        return PriceMath.withinBand(UsdPerToken.wrap(candidate), UsdPerToken.wrap(anchor), bandBps);
+        return UsdPerToken.wrap(candidate).withinBand(UsdPerToken.wrap(anchor), Bps.wrap(bandBps));
+    }
+
+    /// @notice Units: UsdValue.mulWadDown, mulBpsDown and mulBpsUp.
+    function scale(uint256 value, uint256 wad, uint256 bps) external pure returns (uint256, uint256, uint256) {
+        UsdValue v = UsdValue.wrap(value);
+        return (
+            UsdValue.unwrap(v.mulWadDown(Wad.wrap(wad))),
+            UsdValue.unwrap(v.mulBpsDown(Bps.wrap(bps))),
+            UsdValue.unwrap(v.mulBpsUp(Bps.wrap(bps)))
+        );
     }
 
     /// @notice SignedReports.signatureCount.

@@ -7,9 +7,9 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ICorporateActions} from "../interfaces/corporate/ICorporateActions.sol";
 import {IEquityPriceOracle} from "../interfaces/oracle/IEquityPriceOracle.sol";
 import {ISequencerSentinel} from "../interfaces/oracle/ISequencerSentinel.sol";
-import {UsdPerShare, UsdPerToken} from "../interfaces/oracle/OracleTypes.sol";
+import {Bps, Multiplier, UsdPerShare, UsdPerToken} from "../interfaces/types/Units.sol";
+import {Constants} from "../interfaces/types/Constants.sol";
 import {IScaledUIAmount} from "../interfaces/token/IScaledUIAmount.sol";
-import {PriceMath} from "../libraries/PriceMath.sol";
 import {SignedReports} from "../libraries/SignedReports.sol";
 
 /// @title EquityPriceOracle - k-of-n signed pull reports with market hours, multipliers and jump holds
@@ -20,8 +20,6 @@ import {SignedReports} from "../libraries/SignedReports.sol";
 ///      submit reads the global config, the feed config, both feed slots and one slot per signer, and
 ///      writes the state slot (and the multiplier slot only when it changes).
 contract EquityPriceOracle is IEquityPriceOracle, Ownable2Step, EIP712 {
-    using PriceMath for UsdPerShare;
-    using PriceMath for UsdPerToken;
 
     // ---- Constants ----
 
@@ -39,11 +37,6 @@ contract EquityPriceOracle is IEquityPriceOracle, Ownable2Step, EIP712 {
         "uint96 tokenizedPrice,uint112 currentMultiplier,uint112 newMultiplier,uint32 activationTime)"
     );
 
-    /// @dev The multiplier range an EquityToken accepts (its MIN_UI_MULTIPLIER and MAX_UI_MULTIPLIER).
-    uint256 private constant MIN_MULTIPLIER = 1e6;
-    uint256 private constant MAX_MULTIPLIER = 1e30;
-    /// @dev A token-less feed's multiplier.
-    uint256 private constant UNIT_MULTIPLIER = 1e18;
 
     // ---- Storage ----
 
@@ -213,7 +206,7 @@ contract EquityPriceOracle is IEquityPriceOracle, Ownable2Step, EIP712 {
         }
         ICorporateActions(handler).confirmPostActionPrice(actionId);
         emit CorporateActionPriceConfirmed(
-            feedId, feed.token, actionId, UsdPerShare.wrap(state.price).perToken(multipliers.current)
+            feedId, feed.token, actionId, UsdPerShare.wrap(state.price).perToken(Multiplier.wrap(multipliers.current))
         );
     }
 
@@ -341,8 +334,8 @@ contract EquityPriceOracle is IEquityPriceOracle, Ownable2Step, EIP712 {
         uint256 multiplier = report.currentMultiplier;
         uint256 announced = report.newMultiplier;
         if (
-            report.price == 0 || multiplier < MIN_MULTIPLIER || multiplier > MAX_MULTIPLIER
-                || (announced != 0 && (announced < MIN_MULTIPLIER || announced > MAX_MULTIPLIER))
+            report.price == 0 || multiplier < Constants.MIN_UI_MULTIPLIER || multiplier > Constants.MAX_UI_MULTIPLIER
+                || (announced != 0 && (announced < Constants.MIN_UI_MULTIPLIER || announced > Constants.MAX_UI_MULTIPLIER))
         ) revert OracleReportInvalidValue(report.feedId, report.price, multiplier);
     }
 
@@ -388,9 +381,9 @@ contract EquityPriceOracle is IEquityPriceOracle, Ownable2Step, EIP712 {
         bool byQuorum
     ) private pure returns (bool accept, HoldReason reason) {
         if (last.observedAt == 0) return (true, HoldReason.None);
-        UsdPerToken candidate = UsdPerShare.wrap(report.price).perToken(report.currentMultiplier);
-        UsdPerToken anchor = UsdPerShare.wrap(last.price).perToken(multipliers.current);
-        bool continuous = candidate.withinBand(anchor, bandBps);
+        UsdPerToken candidate = UsdPerShare.wrap(report.price).perToken(Multiplier.wrap(report.currentMultiplier));
+        UsdPerToken anchor = UsdPerShare.wrap(last.price).perToken(Multiplier.wrap(multipliers.current));
+        bool continuous = candidate.withinBand(anchor, Bps.wrap(bandBps));
         if (report.currentMultiplier != multipliers.current) {
             // A split takes effect while the venue is closed and its last close is still pre-split: only an
             // exchange price that is continuous in value (or confirmed) may carry the new multiplier.
@@ -450,13 +443,13 @@ contract EquityPriceOracle is IEquityPriceOracle, Ownable2Step, EIP712 {
         private
     {
         bytes32 feedId = report.feedId;
-        UsdPerToken pending = UsdPerShare.wrap(report.price).perToken(report.currentMultiplier);
+        UsdPerToken pending = UsdPerShare.wrap(report.price).perToken(Multiplier.wrap(report.currentMultiplier));
         // A uint96 price x a multiplier <= 1e30, / 1e18, stays below 2^224: the cast cannot truncate.
         _pendingReports[feedId] =
             PendingReport({pricePerToken: uint224(UsdPerToken.unwrap(pending)), observedAt: report.observedAt});
         if (last.hold != reason) _feedStates[feedId].hold = reason;
         emit ReportHeld(
-            feedId, report.observedAt, reason, pending, UsdPerShare.wrap(last.price).perToken(multipliers.current)
+            feedId, report.observedAt, reason, pending, UsdPerShare.wrap(last.price).perToken(Multiplier.wrap(multipliers.current))
         );
     }
 
@@ -472,8 +465,8 @@ contract EquityPriceOracle is IEquityPriceOracle, Ownable2Step, EIP712 {
 
         view_.pricePerShare = UsdPerShare.wrap(state.price);
         view_.multiplier = multipliers.current;
-        view_.pricePerToken = view_.pricePerShare.perToken(multipliers.current);
-        view_.tokenizedPricePerToken = UsdPerShare.wrap(state.tokenizedPrice).perToken(multipliers.current);
+        view_.pricePerToken = view_.pricePerShare.perToken(Multiplier.wrap(multipliers.current));
+        view_.tokenizedPricePerToken = UsdPerShare.wrap(state.tokenizedPrice).perToken(Multiplier.wrap(multipliers.current));
         view_.observedAt = state.observedAt;
         view_.marketStatus = state.marketStatus;
         view_.isExchangePrice = state.marketStatus == MarketStatus.Open;
@@ -483,7 +476,7 @@ contract EquityPriceOracle is IEquityPriceOracle, Ownable2Step, EIP712 {
             view_.pendingPricePerToken = UsdPerToken.wrap(pending.pricePerToken);
             view_.pendingObservedAt = pending.observedAt;
         }
-        view_.tokenMultiplier = feed.token == address(0) ? UNIT_MULTIPLIER : IScaledUIAmount(feed.token).uiMultiplier();
+        view_.tokenMultiplier = feed.token == address(0) ? Constants.UNIT_MULTIPLIER : IScaledUIAmount(feed.token).uiMultiplier();
         address handler = _corporateActions;
         view_.inMaintenance =
             feed.token != address(0) && handler != address(0) && ICorporateActions(handler).isInMaintenance(feed.token);

@@ -7,6 +7,7 @@ import {IBalanceSnapshots} from "../interfaces/token/IBalanceSnapshots.sol";
 import {ICorporateActionTarget} from "../interfaces/token/ICorporateActionTarget.sol";
 import {IRecoveryRecord} from "../interfaces/token/IRecoveryRecord.sol";
 import {BalanceCheckpoints} from "../libraries/BalanceCheckpoints.sol";
+import {Constants} from "../interfaces/types/Constants.sol";
 import {EquityTokenState} from "./EquityTokenState.sol";
 
 /// @title EquityTokenCorporateActions - the token's corporate-action surface (ICorporateActionTarget)
@@ -19,12 +20,11 @@ import {EquityTokenState} from "./EquityTokenState.sol";
 contract EquityTokenCorporateActions is EquityTokenState, ICorporateActionTarget, OwnableUpgradeable {
     using BalanceCheckpoints for BalanceCheckpoints.Checkpoint[];
 
-    uint256 private constant ONE = 1e18;
 
     /// @inheritdoc ICorporateActionTarget
-    uint256 public constant MIN_UI_MULTIPLIER = 1e6;
+    uint256 public constant MIN_UI_MULTIPLIER = Constants.MIN_UI_MULTIPLIER;
     /// @inheritdoc ICorporateActionTarget
-    uint256 public constant MAX_UI_MULTIPLIER = 1e30;
+    uint256 public constant MAX_UI_MULTIPLIER = Constants.MAX_UI_MULTIPLIER;
     /// @inheritdoc ICorporateActionTarget
     uint256 public constant MAX_PENDING_SNAPSHOTS = 8;
     /// @inheritdoc IRecoveryRecord
@@ -97,13 +97,13 @@ contract EquityTokenCorporateActions is EquityTokenState, ICorporateActionTarget
     /// @dev Exact for every raw amount up to 2**156 (the multiplier is below 2**100); larger inputs
     ///      revert with an arithmetic panic rather than wrap.
     function toUIAmount(uint256 rawAmount) public view returns (uint256) {
-        return rawAmount * uiMultiplier() / ONE;
+        return rawAmount * uiMultiplier() / Constants.WAD;
     }
 
     /// @inheritdoc IScaledUIAmount
     /// @dev Exact for every UI amount up to 2**196; larger inputs revert with an arithmetic panic.
     function fromUIAmount(uint256 uiAmount) external view returns (uint256) {
-        return uiAmount * ONE / uiMultiplier();
+        return uiAmount * Constants.WAD / uiMultiplier();
     }
 
     /// @inheritdoc IScaledUIAmount
@@ -200,7 +200,7 @@ contract EquityTokenCorporateActions is EquityTokenState, ICorporateActionTarget
 
     function _multiplierNow(UIMultiplier memory m) private view returns (uint256) {
         if (m.effectiveAt != 0 && block.timestamp >= m.effectiveAt) return m.next;
-        return m.current == 0 ? ONE : m.current;
+        return m.current == 0 ? Constants.UNIT_MULTIPLIER : m.current;
     }
 
     function _requireTaken(EquityTokenStorage storage $, uint256 snapshotId) private view {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {UsdPerShare, UsdPerToken} from "./OracleTypes.sol";
+import {UsdPerShare, UsdPerToken} from "../types/Units.sol";
 
 /// @title IEquityPriceOracle - signed pull reports for tokenized equities and crypto, with market status,
 ///        the token multiplier, gap-safe reopening, jump pauses and a sequencer guard

@@ -24,7 +24,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 
 from dualtrack.chain import Chain, Reverted
 from dualtrack.market import MarketStatus
-from dualtrack.oracle import HoldReason, Outcome, Report, outcome_of, per_token, sign_report, signed_report
+from dualtrack.oracle import HoldReason, Outcome, Report, outcome_of, sign_report, signed_report
+from dualtrack.units import per_token
 from tests.oracle.conftest import (
     CONFIRM_QUORUM,
     JUMP_BAND_BPS,
