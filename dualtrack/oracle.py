@@ -56,6 +56,7 @@ class Use(IntEnum):
     OPEN_RISK = 0
     VALUE_COLLATERAL = 1
     LIQUIDATE = 2
+    TOKENIZED = 3
 
 
 class Outcome(IntEnum):
@@ -193,20 +194,24 @@ def reporter_accounts(count: int, label: str = "reporter") -> list[LocalAccount]
 
 @dataclass(frozen=True)
 class FeedConfig:
-    """IEquityPriceOracle.FeedConfig (ages in seconds)."""
+    """IEquityPriceOracle.FeedConfig (ages in seconds). ``max_age_tokenized`` (the 24/7 price's bound)
+    defaults to the open-risk bound."""
 
     token: str
     max_age_to_open_risk: int
     max_age_to_value: int
     max_age_to_liquidate: int
     jump_band_bps: int
+    max_age_tokenized: int | None = None
 
-    def as_tuple(self) -> tuple[str, int, int, int, int]:
+    def as_tuple(self) -> tuple[str, int, int, int, int, int]:
+        tokenized = self.max_age_to_open_risk if self.max_age_tokenized is None else self.max_age_tokenized
         return (
             self.token,
             self.max_age_to_open_risk,
             self.max_age_to_value,
             self.max_age_to_liquidate,
+            tokenized,
             self.jump_band_bps,
         )
 
@@ -230,10 +235,46 @@ class PriceView:
     usable_to_open_risk: bool
     usable_to_value: bool
     usable_to_liquidate: bool
+    token_paused: bool
+    usable_tokenized: bool
 
     def usable(self, use: Use) -> bool:
         """Whether the price is usable for ``use``."""
-        return (self.usable_to_open_risk, self.usable_to_value, self.usable_to_liquidate)[use]
+        return (self.usable_to_open_risk, self.usable_to_value, self.usable_to_liquidate, self.usable_tokenized)[use]
+
+
+@dataclass(frozen=True)
+class ConsumerPrice:
+    """IEquityPriceOracle.ConsumerPrice: what a consumer contract reads (prices per whole token)."""
+
+    price_per_token: int
+    tokenized_price_per_token: int
+    observed_at: int
+    market_status: MarketStatus
+    in_maintenance: bool
+    token_paused: bool
+    usable_to_open_risk: bool
+    usable_to_value: bool
+    usable_to_liquidate: bool
+    liquidatable_ignoring_sequencer: bool
+    usable_tokenized: bool
+
+    @classmethod
+    def from_tuple(cls, raw: tuple[Any, ...] | list[Any]) -> ConsumerPrice:
+        (price, tokenized, observed_at, status, maintenance, paused, open_risk, value, liquidate, ignoring, tok) = raw
+        return cls(
+            price,
+            tokenized,
+            observed_at,
+            MarketStatus(status),
+            maintenance,
+            paused,
+            open_risk,
+            value,
+            liquidate,
+            ignoring,
+            tok,
+        )
 
 
 def deploy_oracle(
@@ -302,4 +343,18 @@ def latest_price(oracle: Contract, feed: bytes) -> PriceView:
         usable_to_open_risk=raw[12],
         usable_to_value=raw[13],
         usable_to_liquidate=raw[14],
+        token_paused=raw[15],
+        usable_tokenized=raw[16],
     )
+
+
+def consumer_price(oracle: Contract, feed: bytes) -> ConsumerPrice:
+    """``consumerPrice(feed)`` as a :class:`ConsumerPrice`."""
+    return ConsumerPrice.from_tuple(oracle.functions.consumerPrice(feed).call())
+
+
+def observe_token(evm: Chain, token: Contract, oracle: Contract | str, token_owner: str) -> None:
+    """Make ``oracle`` the token's state observer (sent by the token's owner): it then learns of every
+    pause and multiplier schedule change at once."""
+    address = oracle if isinstance(oracle, str) else oracle.address
+    evm.send(token.functions.setStateObserver(address), token_owner)

@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {IEquityPriceOracle} from "../interfaces/oracle/IEquityPriceOracle.sol";
 import {Bps, Multiplier, UsdPerShare, UsdPerToken, UsdValue, Wad} from "../interfaces/types/Units.sol";
 import {ClaimSignatures} from "../libraries/ClaimSignatures.sol";
+import {FeedRules} from "../libraries/FeedRules.sol";
 import {SignedReports} from "../libraries/SignedReports.sol";
 import {SuiteRoles} from "../libraries/SuiteRoles.sol";
 
@@ -69,6 +70,15 @@ contract LibraryHarness {
             UsdValue.unwrap(v.mulBpsDown(Bps.wrap(bps))),
             UsdValue.unwrap(v.mulBpsUp(Bps.wrap(bps)))
         );
+    }
+
+    /// @notice FeedRules.matchWindow.
+    function matchWindow(uint256 reportMultiplier, uint256 tokenMultiplier, uint256 next, uint256 effectiveAt)
+        external
+        pure
+        returns (uint40 from, uint40 until)
+    {
+        return FeedRules.matchWindow(reportMultiplier, tokenMultiplier, next, effectiveAt);
     }
 
     /// @notice SignedReports.signatureCount.

@@ -10,15 +10,20 @@ import {ISequencerSentinel} from "../interfaces/oracle/ISequencerSentinel.sol";
 import {Bps, Multiplier, UsdPerShare, UsdPerToken} from "../interfaces/types/Units.sol";
 import {Constants} from "../interfaces/types/Constants.sol";
 import {IScaledUIAmount} from "../interfaces/token/IScaledUIAmount.sol";
+import {ICorporateActionTarget} from "../interfaces/token/ICorporateActionTarget.sol";
+import {ITokenStateObserver} from "../interfaces/token/ITokenStateObserver.sol";
+import {FeedRules} from "../libraries/FeedRules.sol";
 import {SignedReports} from "../libraries/SignedReports.sol";
 
 /// @title EquityPriceOracle - k-of-n signed pull reports with market hours, multipliers and jump holds
 /// @notice One oracle serves every feed of the protocol (stocks and crypto). See IEquityPriceOracle for the
 ///         report layout and the acceptance policy.
 /// @dev Storage per feed: the last accepted report in one slot (`FeedState`), its multipliers in a second
-///      (`FeedMultipliers`), and a pending report only while the feed holds (`PendingReport`). A steady
-///      submit reads the global config, the feed config, both feed slots and one slot per signer, and
-///      writes the state slot (and the multiplier slot only when it changes).
+///      (`FeedMultipliers`), the read settings with the token-derived guards in a third
+///      (`FeedRules.Settings`), and, read only when they change, the bound token and its multiplier
+///      schedule, and a pending report while the feed holds. A consumer read is those three slots and one
+///      sentinel call; a steady submit reads the global config, the three feed slots and one slot per
+///      signer, and writes the state slot (and the multiplier slot only when it changes).
 contract EquityPriceOracle is IEquityPriceOracle, Ownable2Step, EIP712 {
 
     // ---- Constants ----
@@ -77,12 +82,23 @@ contract EquityPriceOracle is IEquityPriceOracle, Ownable2Step, EIP712 {
         uint32 observedAt;
     }
 
+    /// @dev A bound token's multiplier schedule as last read: `multiplier` until `effectiveAt`, `next` from
+    ///      then on (`effectiveAt` 0: none pending). Multipliers are below 2**104 (the token's bounds).
+    struct TokenSchedule {
+        uint104 multiplier;
+        uint104 next;
+        uint40 effectiveAt;
+    }
+
     Config private _config;
     address private _corporateActions;
     address private _sequencerSentinel;
     /// @dev A reporter's signer bit (a power of two below 2^MAX_REPORTERS); zero for non-reporters.
     mapping(address reporter => uint256 bit) private _reporterBits;
-    mapping(bytes32 feedId => FeedConfig) private _feedConfigs;
+    mapping(bytes32 feedId => FeedRules.Settings) private _feedSettings;
+    mapping(bytes32 feedId => address token) private _feedTokens;
+    mapping(address token => bytes32 feedId) private _tokenFeeds;
+    mapping(bytes32 feedId => TokenSchedule) private _tokenSchedules;
     mapping(bytes32 feedId => FeedState) private _feedStates;
     mapping(bytes32 feedId => FeedMultipliers) private _feedMultipliers;
     mapping(bytes32 feedId => PendingReport) private _pendingReports;
@@ -115,8 +131,8 @@ contract EquityPriceOracle is IEquityPriceOracle, Ownable2Step, EIP712 {
         Config memory config = _config;
         uint256 signatures = SignedReports.signatureCount(signedReport, MAX_REPORTERS);
         (Report memory report, uint256 rawStatus) = SignedReports.decode(signedReport);
-        FeedConfig memory feed = _feedConfigs[report.feedId];
-        if (feed.jumpBandBps == 0) revert OracleUnknownFeed(report.feedId);
+        uint256 bandBps = _feedSettings[report.feedId].jumpBandBps;
+        if (bandBps == 0) revert OracleUnknownFeed(report.feedId);
         _checkFields(report, rawStatus);
         _checkTiming(report, config);
         FeedState memory last = _feedStates[report.feedId];
@@ -126,7 +142,7 @@ contract EquityPriceOracle is IEquityPriceOracle, Ownable2Step, EIP712 {
 
         FeedMultipliers memory multipliers = _feedMultipliers[report.feedId];
         bool byQuorum = signatures >= config.confirmQuorum;
-        (bool accept, HoldReason reason) = _classify(report, last, multipliers, feed.jumpBandBps, byQuorum);
+        (bool accept, HoldReason reason) = _classify(report, last, multipliers, bandBps, byQuorum);
         if (accept) {
             _accept(report, last, multipliers, byQuorum);
             return Outcome.Accepted;
@@ -151,17 +167,19 @@ contract EquityPriceOracle is IEquityPriceOracle, Ownable2Step, EIP712 {
 
     /// @inheritdoc IEquityPriceOracle
     function latestPrice(bytes32 feedId) external view returns (PriceView memory view_) {
-        (view_,) = _read(feedId);
+        (view_,) = _view(feedId);
     }
 
     /// @inheritdoc IEquityPriceOracle
     function priceFor(bytes32 feedId, Use use) external view returns (UsdPerToken pricePerToken, uint256 observedAt) {
-        (PriceView memory view_,) = _read(feedId);
+        ConsumerPrice memory price = _consumerPrice(feedId, _sequencerAllows());
         bool usable = use == Use.OpenRisk
-            ? view_.usableToOpenRisk
-            : use == Use.ValueCollateral ? view_.usableToValue : view_.usableToLiquidate;
+            ? price.usableToOpenRisk
+            : use == Use.ValueCollateral
+                ? price.usableToValue
+                : use == Use.Liquidate ? price.usableToLiquidate : price.usableTokenized;
         if (!usable) revert OraclePriceUnusable(feedId, use);
-        return (view_.pricePerToken, view_.observedAt);
+        return (use == Use.Tokenized ? price.tokenizedPricePerToken : price.pricePerToken, price.observedAt);
     }
 
     /// @inheritdoc IEquityPriceOracle
@@ -170,24 +188,67 @@ contract EquityPriceOracle is IEquityPriceOracle, Ownable2Step, EIP712 {
         view
         returns (UsdPerToken pricePerToken, uint256 observedAt)
     {
-        (PriceView memory view_, bool priceLiquidatable) = _read(feedId);
-        // The sentinel lets a deeply underwater account go during the grace period; the price itself must
-        // still pass every other liquidation rule. (Without a sentinel the two flags are equal, so the
-        // sentinel is only called when there is one.)
-        bool usable = view_.usableToLiquidate
-            || (priceLiquidatable && ISequencerSentinel(_sequencerSentinel).isLiquidationAllowed(healthFactor));
-        if (!usable) revert OraclePriceUnusable(feedId, Use.Liquidate);
-        return (view_.pricePerToken, view_.observedAt);
+        // The sentinel is asked once: its deeply-underwater rule is the ordinary rule plus an exception.
+        address sentinel = _sequencerSentinel;
+        bool allowed = sentinel == address(0) || ISequencerSentinel(sentinel).isLiquidationAllowed(healthFactor);
+        ConsumerPrice memory price = _consumerPrice(feedId, true);
+        if (!(price.liquidatableIgnoringSequencer && allowed)) revert OraclePriceUnusable(feedId, Use.Liquidate);
+        return (price.pricePerToken, price.observedAt);
+    }
+
+    /// @inheritdoc IEquityPriceOracle
+    function consumerPrice(bytes32 feedId) external view returns (ConsumerPrice memory price) {
+        return _consumerPrice(feedId, _sequencerAllows());
+    }
+
+    /// @inheritdoc IEquityPriceOracle
+    function consumerPrices(bytes32[] calldata feedIds) external view returns (ConsumerPrice[] memory prices) {
+        bool sequencerAllows = _sequencerAllows();
+        prices = new ConsumerPrice[](feedIds.length);
+        for (uint256 i; i < feedIds.length; ++i) {
+            prices[i] = _consumerPrice(feedIds[i], sequencerAllows);
+        }
+    }
+
+    /// @inheritdoc IEquityPriceOracle
+    function consumerPriceIgnoringSequencer(bytes32 feedId) external view returns (ConsumerPrice memory price) {
+        return _consumerPrice(feedId, true);
+    }
+
+    /// @inheritdoc IEquityPriceOracle
+    function sequencerAllows() external view returns (bool) {
+        return _sequencerAllows();
+    }
+
+    // ---- Token state ----
+
+    /// @inheritdoc ITokenStateObserver
+    /// @dev Only a bound token may call; it tells, the oracle reads the state back itself.
+    function tokenStateChanged() external {
+        bytes32 feedId = _tokenFeeds[msg.sender];
+        if (feedId == bytes32(0)) revert OracleNotBoundToken(msg.sender);
+        _syncToken(feedId, msg.sender);
+    }
+
+    /// @inheritdoc IEquityPriceOracle
+    function syncToken(bytes32 feedId) external {
+        if (_feedSettings[feedId].jumpBandBps == 0) revert OracleUnknownFeed(feedId);
+        _syncToken(feedId, _feedTokens[feedId]);
+    }
+
+    /// @inheritdoc IEquityPriceOracle
+    function feedOfToken(address token) external view returns (bytes32) {
+        return _tokenFeeds[token];
     }
 
     // ---- Corporate actions ----
 
     /// @inheritdoc IEquityPriceOracle
     function confirmCorporateAction(bytes32 feedId) external returns (uint256 actionId) {
-        FeedConfig memory feed = _feedConfigs[feedId];
+        address token = _feedTokens[feedId];
         address handler = _corporateActions;
-        if (feed.token == address(0) || handler == address(0)) revert OracleNoCorporateAction(feedId);
-        (,, actionId) = ICorporateActions(handler).maintenance(feed.token);
+        if (token == address(0) || handler == address(0)) revert OracleNoCorporateAction(feedId);
+        (,, actionId) = ICorporateActions(handler).maintenance(token);
         if (actionId == 0) revert OracleNoCorporateAction(feedId);
         ICorporateActions.Action memory action = ICorporateActions(handler).getAction(actionId);
         if (action.activationTime > block.timestamp) {
@@ -200,13 +261,14 @@ contract EquityPriceOracle is IEquityPriceOracle, Ownable2Step, EIP712 {
         if (
             state.hold != HoldReason.None || state.marketStatus != MarketStatus.Open
                 || state.observedAt < action.activationTime
-                || multipliers.current != IScaledUIAmount(feed.token).uiMultiplier()
+                || multipliers.current != IScaledUIAmount(token).uiMultiplier()
         ) {
             revert OracleNoPostActionPrice(feedId, actionId, state.observedAt, multipliers.current);
         }
         ICorporateActions(handler).confirmPostActionPrice(actionId);
+        _syncToken(feedId, token); // the window is closed now
         emit CorporateActionPriceConfirmed(
-            feedId, feed.token, actionId, UsdPerShare.wrap(state.price).perToken(Multiplier.wrap(multipliers.current))
+            feedId, token, actionId, UsdPerShare.wrap(state.price).perToken(Multiplier.wrap(multipliers.current))
         );
     }
 
@@ -242,13 +304,32 @@ contract EquityPriceOracle is IEquityPriceOracle, Ownable2Step, EIP712 {
     }
 
     /// @inheritdoc IEquityPriceOracle
+    /// @dev Binds the feed to `config.token` (one feed per token; rebinding releases the old token) and
+    ///      reads the token's state at once.
     function configureFeed(bytes32 feedId, FeedConfig calldata config) external onlyOwner {
         if (
             config.maxAgeToOpenRisk == 0 || config.maxAgeToValue == 0 || config.maxAgeToLiquidate == 0
-                || config.jumpBandBps == 0 || config.jumpBandBps > MAX_JUMP_BAND_BPS
+                || config.maxAgeTokenized == 0 || config.jumpBandBps == 0 || config.jumpBandBps > MAX_JUMP_BAND_BPS
         ) revert OracleFeedConfigInvalid(feedId);
-        _feedConfigs[feedId] = config;
+        address token = config.token;
+        if (token != address(0)) {
+            bytes32 bound = _tokenFeeds[token];
+            if (bound != bytes32(0) && bound != feedId) revert OracleTokenBoundElsewhere(token, bound);
+        }
+        address previous = _feedTokens[feedId];
+        if (previous != token) {
+            if (previous != address(0)) delete _tokenFeeds[previous];
+            if (token != address(0)) _tokenFeeds[token] = feedId;
+            _feedTokens[feedId] = token;
+        }
+        FeedRules.Settings storage settings = _feedSettings[feedId];
+        settings.maxAgeToOpenRisk = config.maxAgeToOpenRisk;
+        settings.maxAgeToValue = config.maxAgeToValue;
+        settings.maxAgeToLiquidate = config.maxAgeToLiquidate;
+        settings.maxAgeTokenized = config.maxAgeTokenized;
+        settings.jumpBandBps = config.jumpBandBps;
         emit FeedConfigured(feedId, config);
+        _syncToken(feedId, token);
     }
 
     /// @inheritdoc IEquityPriceOracle
@@ -296,8 +377,16 @@ contract EquityPriceOracle is IEquityPriceOracle, Ownable2Step, EIP712 {
     }
 
     /// @inheritdoc IEquityPriceOracle
-    function feedConfig(bytes32 feedId) external view returns (FeedConfig memory) {
-        return _feedConfigs[feedId];
+    function feedConfig(bytes32 feedId) external view returns (FeedConfig memory config) {
+        FeedRules.Settings memory settings = _feedSettings[feedId];
+        return FeedConfig({
+            token: _feedTokens[feedId],
+            maxAgeToOpenRisk: settings.maxAgeToOpenRisk,
+            maxAgeToValue: settings.maxAgeToValue,
+            maxAgeToLiquidate: settings.maxAgeToLiquidate,
+            maxAgeTokenized: settings.maxAgeTokenized,
+            jumpBandBps: settings.jumpBandBps
+        });
     }
 
     /// @inheritdoc IEquityPriceOracle
@@ -420,6 +509,7 @@ contract EquityPriceOracle is IEquityPriceOracle, Ownable2Step, EIP712 {
                 announced: report.newMultiplier,
                 activationTime: report.activationTime
             });
+            if (multipliers.current != report.currentMultiplier) _updateMatchWindow(feedId, report.currentMultiplier);
         }
         emit ReportAccepted(
             feedId,
@@ -455,18 +545,38 @@ contract EquityPriceOracle is IEquityPriceOracle, Ownable2Step, EIP712 {
 
     // ---- Internal: reads ----
 
-    /// @dev The consumer view of `feedId`, and whether its price passes every liquidation rule but the
-    ///      sequencer sentinel's (for the deeply-underwater exception).
-    function _read(bytes32 feedId) private view returns (PriceView memory view_, bool priceLiquidatable) {
-        FeedConfig memory feed = _feedConfigs[feedId];
-        if (feed.jumpBandBps == 0) revert OracleUnknownFeed(feedId);
+    /// @dev The consumer read: three storage slots (settings, accepted report, its multiplier).
+    function _consumerPrice(bytes32 feedId, bool sequencerAllows) private view returns (ConsumerPrice memory price) {
+        FeedRules.Settings memory settings = _feedSettings[feedId];
+        if (settings.jumpBandBps == 0) revert OracleUnknownFeed(feedId);
+        FeedState memory state = _feedStates[feedId];
+        Multiplier multiplier = Multiplier.wrap(_feedMultipliers[feedId].current);
+        FeedRules.Usability memory u = FeedRules.usability(
+            settings, state.observedAt, state.marketStatus, state.hold != HoldReason.None, block.timestamp, sequencerAllows
+        );
+        price.pricePerToken = UsdPerShare.wrap(state.price).perToken(multiplier);
+        price.tokenizedPricePerToken = UsdPerShare.wrap(state.tokenizedPrice).perToken(multiplier);
+        price.observedAt = state.observedAt;
+        price.marketStatus = state.marketStatus;
+        price.inMaintenance = u.inMaintenance;
+        price.tokenPaused = settings.tokenPaused;
+        price.usableToOpenRisk = u.openRisk;
+        price.usableToValue = u.value;
+        price.usableToLiquidate = u.liquidate;
+        price.liquidatableIgnoringSequencer = u.liquidatableIgnoringSequencer;
+        price.usableTokenized = u.tokenized;
+    }
+
+    /// @dev The full view (the consumer read plus the display fields), and whether its price passes every
+    ///      liquidation rule but the sequencer's.
+    function _view(bytes32 feedId) private view returns (PriceView memory view_, bool priceLiquidatable) {
+        ConsumerPrice memory price = _consumerPrice(feedId, _sequencerAllows());
         FeedState memory state = _feedStates[feedId];
         FeedMultipliers memory multipliers = _feedMultipliers[feedId];
-
+        view_.pricePerToken = price.pricePerToken;
+        view_.tokenizedPricePerToken = price.tokenizedPricePerToken;
         view_.pricePerShare = UsdPerShare.wrap(state.price);
         view_.multiplier = multipliers.current;
-        view_.pricePerToken = view_.pricePerShare.perToken(Multiplier.wrap(multipliers.current));
-        view_.tokenizedPricePerToken = UsdPerShare.wrap(state.tokenizedPrice).perToken(Multiplier.wrap(multipliers.current));
         view_.observedAt = state.observedAt;
         view_.marketStatus = state.marketStatus;
         view_.isExchangePrice = state.marketStatus == MarketStatus.Open;
@@ -476,34 +586,64 @@ contract EquityPriceOracle is IEquityPriceOracle, Ownable2Step, EIP712 {
             view_.pendingPricePerToken = UsdPerToken.wrap(pending.pricePerToken);
             view_.pendingObservedAt = pending.observedAt;
         }
-        view_.tokenMultiplier = feed.token == address(0) ? Constants.UNIT_MULTIPLIER : IScaledUIAmount(feed.token).uiMultiplier();
-        address handler = _corporateActions;
-        view_.inMaintenance =
-            feed.token != address(0) && handler != address(0) && ICorporateActions(handler).isInMaintenance(feed.token);
-
-        // A price is usable only if it exists, the feed does not hold, and its multiplier is the token's.
-        if (state.observedAt == 0 || state.hold != HoldReason.None || multipliers.current != view_.tokenMultiplier) {
-            return (view_, false);
-        }
-        // Reporter clocks may run up to maxFutureDrift ahead of the block: such a report has age zero.
-        uint256 age = block.timestamp > state.observedAt ? block.timestamp - state.observedAt : 0;
-        MarketStatus status = state.marketStatus;
-        // A halted venue has no price to liquidate at; a closed one has its last close (flagged).
-        priceLiquidatable =
-            (status == MarketStatus.Open || status == MarketStatus.Closed) && age <= feed.maxAgeToLiquidate;
-        (bool riskAllowed, bool liquidationAllowed) = _sequencerAllows();
-        view_.usableToOpenRisk =
-            status == MarketStatus.Open && age <= feed.maxAgeToOpenRisk && !view_.inMaintenance && riskAllowed;
-        view_.usableToValue = status != MarketStatus.Unknown && age <= feed.maxAgeToValue;
-        view_.usableToLiquidate = priceLiquidatable && liquidationAllowed;
+        TokenSchedule memory schedule = _tokenSchedules[feedId];
+        bool switched = schedule.effectiveAt != 0 && block.timestamp >= schedule.effectiveAt;
+        view_.tokenMultiplier = switched ? schedule.next : schedule.multiplier;
+        view_.inMaintenance = price.inMaintenance;
+        view_.usableToOpenRisk = price.usableToOpenRisk;
+        view_.usableToValue = price.usableToValue;
+        view_.usableToLiquidate = price.usableToLiquidate;
+        view_.tokenPaused = price.tokenPaused;
+        view_.usableTokenized = price.usableTokenized;
+        priceLiquidatable = price.liquidatableIgnoringSequencer;
     }
 
-    /// @dev (new risk allowed, ordinary liquidations allowed) by the sequencer sentinel (both without one).
-    function _sequencerAllows() private view returns (bool riskAllowed, bool liquidationAllowed) {
+    /// @dev Whether the sequencer sentinel allows new risk and ordinary liquidations (one call; both
+    ///      rules are "up and the grace period passed"). No sentinel: allowed.
+    function _sequencerAllows() private view returns (bool) {
         address sentinel = _sequencerSentinel;
-        if (sentinel == address(0)) return (true, true);
-        riskAllowed = ISequencerSentinel(sentinel).isNewRiskAllowed();
-        liquidationAllowed = ISequencerSentinel(sentinel).isUpAndGracePeriodPassed();
+        return sentinel == address(0) || ISequencerSentinel(sentinel).isUpAndGracePeriodPassed();
+    }
+
+    // ---- Internal: token state ----
+
+    /// @dev Read `token`'s pause flag and multiplier schedule, and its maintenance window from
+    ///      CorporateActions, into the feed's settings (a token-less feed: 1x forever, never paused).
+    function _syncToken(bytes32 feedId, address token) private {
+        TokenSchedule memory schedule = TokenSchedule(uint104(Constants.UNIT_MULTIPLIER), uint104(Constants.UNIT_MULTIPLIER), 0);
+        bool paused;
+        uint40 maintenanceFrom;
+        if (token != address(0)) {
+            ICorporateActionTarget.ObservedState memory state = ICorporateActionTarget(token).observedState();
+            // The token keeps its multipliers within [MIN_UI_MULTIPLIER, MAX_UI_MULTIPLIER] < 2**104 and
+            // activation times below 2**40.
+            schedule = TokenSchedule(uint104(state.multiplier), uint104(state.nextMultiplier), uint40(state.effectiveAt));
+            paused = state.paused;
+            address handler = _corporateActions;
+            if (handler != address(0)) {
+                // An open action's window starts at `since` (perhaps later); none open: 0. A timestamp < 2**40.
+                (, uint256 since,) = ICorporateActions(handler).maintenance(token);
+                maintenanceFrom = uint40(since);
+            }
+        }
+        _tokenSchedules[feedId] = schedule;
+        FeedRules.Settings storage settings = _feedSettings[feedId];
+        settings.tokenPaused = paused;
+        settings.maintenanceFrom = maintenanceFrom;
+        _updateMatchWindow(feedId, _feedMultipliers[feedId].current);
+        emit TokenStateSynced(
+            feedId, token, paused, schedule.multiplier, schedule.next, schedule.effectiveAt, maintenanceFrom
+        );
+    }
+
+    /// @dev The window on which the accepted report's multiplier equals the token's, from the schedule.
+    function _updateMatchWindow(bytes32 feedId, uint256 reportMultiplier) private {
+        TokenSchedule memory schedule = _tokenSchedules[feedId];
+        (uint40 from, uint40 until) =
+            FeedRules.matchWindow(reportMultiplier, schedule.multiplier, schedule.next, schedule.effectiveAt);
+        FeedRules.Settings storage settings = _feedSettings[feedId];
+        settings.matchFrom = from;
+        settings.matchUntil = until;
     }
 
     // ---- Internal: administration ----

@@ -375,6 +375,7 @@ contract EquityToken is EquityTokenState, IEquityToken, Initializable, OwnableUp
         if ($.paused) revert EquityTokenPaused();
         $.paused = true;
         emit Paused(msg.sender);
+        _notifyStateObserver($);
     }
 
     /// @inheritdoc IERC3643
@@ -384,6 +385,7 @@ contract EquityToken is EquityTokenState, IEquityToken, Initializable, OwnableUp
         if (!$.paused) revert EquityTokenNotPaused();
         $.paused = false;
         emit Unpaused(msg.sender);
+        _notifyStateObserver($);
     }
 
     /// @inheritdoc IERC3643

@@ -66,6 +66,7 @@ contract EquityTokenCorporateActions is EquityTokenState, ICorporateActionTarget
         // Both multipliers are within [MIN_UI_MULTIPLIER, MAX_UI_MULTIPLIER] (< 2**104) or 1e18.
         $.multiplier = UIMultiplier(uint104(inEffect), uint104(newMultiplier), uint40(effectiveAt_));
         emit UIMultiplierUpdated(inEffect, newMultiplier, effectiveAt_);
+        _notifyStateObserver($);
     }
 
     /// @inheritdoc ICorporateActionTarget
@@ -75,6 +76,29 @@ contract EquityTokenCorporateActions is EquityTokenState, ICorporateActionTarget
         if (m.effectiveAt <= block.timestamp) revert ScaledUIAmountNothingPending();
         $.multiplier = UIMultiplier(m.current, m.current, 0);
         emit UIMultiplierCancelled(m.next, m.effectiveAt);
+        _notifyStateObserver($);
+    }
+
+    /// @inheritdoc ICorporateActionTarget
+    function setStateObserver(address observer) external onlyOwner {
+        _store().stateObserver = observer;
+        emit StateObserverSet(observer);
+    }
+
+    /// @inheritdoc ICorporateActionTarget
+    function stateObserver() external view returns (address) {
+        return _store().stateObserver;
+    }
+
+    /// @inheritdoc ICorporateActionTarget
+    function observedState() external view returns (ObservedState memory state) {
+        EquityTokenStorage storage $ = _store();
+        UIMultiplier memory m = $.multiplier;
+        state.paused = $.paused;
+        state.multiplier = _multiplierNow(m);
+        bool pending = m.effectiveAt > block.timestamp;
+        state.nextMultiplier = pending ? m.next : state.multiplier;
+        state.effectiveAt = pending ? m.effectiveAt : 0;
     }
 
     /// @inheritdoc IScaledUIAmount

@@ -4,6 +4,8 @@ pragma solidity 0.8.28;
 import {IIdentityRegistry} from "../interfaces/identity/IIdentityRegistry.sol";
 import {IModularCompliance} from "../interfaces/compliance/IModularCompliance.sol";
 import {BalanceCheckpoints} from "../libraries/BalanceCheckpoints.sol";
+import {ICorporateActionTarget} from "../interfaces/token/ICorporateActionTarget.sol";
+import {ITokenStateObserver} from "../interfaces/token/ITokenStateObserver.sol";
 
 /// @title EquityTokenState - the storage layout shared by EquityToken and its extension
 /// @notice EquityToken serves the transfer path and the ERC-3643 surface; rarely called functions
@@ -11,6 +13,9 @@ import {BalanceCheckpoints} from "../libraries/BalanceCheckpoints.sol";
 ///         from its fallback. Both read and write this one ERC-7201 namespace, so they must agree on
 ///         it: this contract is the only place it is declared.
 abstract contract EquityTokenState {
+    /// @notice The caller left less gas than the state observer's budget needs.
+    error EquityTokenStateObserverGas(uint256 left, uint256 required);
+
     using BalanceCheckpoints for BalanceCheckpoints.Checkpoint[];
 
     /// @dev One slot per wallet. 112 bits hold 5.19e33 raw units: 5e15 whole shares at 18 decimals.
@@ -72,6 +77,8 @@ abstract contract EquityTokenState {
         // Written by `recoveryAddress`: the wallet that replaced a lost one, cleared when the lost
         // wallet is itself the new wallet of a later recovery.
         mapping(address lostWallet => address newWallet) recoveredTo;
+        // ---- state observer (appended; ITokenStateObserver) ----
+        address stateObserver;
     }
 
     // keccak256(abi.encode(uint256(keccak256("dualtrack.storage.EquityToken")) - 1)) & ~bytes32(uint256(0xff))
@@ -82,6 +89,26 @@ abstract contract EquityTokenState {
         assembly {
             $.slot := EQUITY_TOKEN_STORAGE
         }
+    }
+
+    /// @dev Gas the observer gets for `tokenStateChanged` (the oracle reads the state back: about 60k).
+    uint256 internal constant STATE_OBSERVER_GAS = 150_000;
+
+    /// @dev Tell the state observer, if any, that the pause flag or the multiplier schedule changed. Its
+    ///      failure is ignored (an issuer's power never waits on it) but reported, and the caller must
+    ///      leave the whole budget so a caller cannot starve the call into failing.
+    function _notifyStateObserver(EquityTokenStorage storage $) internal {
+        address observer = $.stateObserver;
+        if (observer == address(0)) return;
+        uint256 required = STATE_OBSERVER_GAS + STATE_OBSERVER_GAS / 63 + 10_000;
+        if (gasleft() < required) revert EquityTokenStateObserverGas(gasleft(), required);
+        bytes4 selector = ITokenStateObserver.tokenStateChanged.selector;
+        bool ok;
+        assembly ("memory-safe") {
+            mstore(0x00, selector)
+            ok := call(STATE_OBSERVER_GAS, observer, 0, 0x00, 0x04, 0x00, 0x00) // no return data copied
+        }
+        emit ICorporateActionTarget.StateObserverNotified(observer, ok);
     }
 
     /// @dev The number of snapshots taken by now, stored when record times passed since the last

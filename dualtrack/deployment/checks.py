@@ -76,8 +76,23 @@ def _checks(ctx: Context) -> Iterator[Check]:
     yield Check("dividends: trusted factories", [factory.address], dividends.functions.trustedFactories().call())
     for feed in settings.feeds:
         bound = ctx.address(f"{feed.stock.lower()}.token") if feed.stock else NO_TOKEN
-        expected = (bound, feed.max_age_open_risk, feed.max_age_value, feed.max_age_liquidate, feed.jump_band_bps)
+        expected = (
+            bound,
+            feed.max_age_open_risk,
+            feed.max_age_value,
+            feed.max_age_liquidate,
+            feed.max_age_tokenized,
+            feed.jump_band_bps,
+        )
         yield Check(f"oracle feed {feed.symbol}", expected, tuple(oracle.functions.feedConfig(feed.feed_id).call()))
+        if feed.stock:
+            token = ctx.contract(f"{feed.stock.lower()}.token")
+            yield Check(
+                f"{feed.stock}: bound to feed {feed.symbol}",
+                feed.feed_id,
+                oracle.functions.feedOfToken(token.address).call(),
+            )
+            yield Check(f"{feed.stock}: state observer", oracle.address, token.functions.stateObserver().call())
 
     agents = list(config.roles.token_agents) + ([] if handed_over else [ctx.deployer])
     for stock in config.stocks:

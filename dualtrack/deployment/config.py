@@ -90,6 +90,7 @@ class FeedConfig(_Section):
     max_age_open_risk: int = Field(gt=0, le=MAX_FEED_AGE)
     max_age_value: int = Field(gt=0, le=MAX_FEED_AGE)
     max_age_liquidate: int = Field(gt=0, le=MAX_FEED_AGE)
+    max_age_tokenized: int = Field(gt=0, le=MAX_FEED_AGE, description="the 24/7 tokenized price's bound")
     jump_band_bps: int = Field(gt=0, le=MAX_JUMP_BAND_BPS)
 
     @property

@@ -355,20 +355,40 @@ def _agent_step(stock: StockConfig, handler_key: str) -> Step:
 
 
 def feed_steps(config: DeploymentConfig) -> list[Step]:
-    return [_feed_step(feed) for feed in config.oracle.feeds]
+    """Each feed's configuration, then each bound token's state observer (the oracle)."""
+    steps = [_feed_step(feed) for feed in config.oracle.feeds]
+    for feed in config.oracle.feeds:
+        if feed.stock is not None:
+            key = feed.stock.lower()
+            steps.append(
+                method_step(
+                    f"{key}.state_observer",
+                    f"{feed.stock}: the oracle is told of pauses and multiplier changes",
+                    f"{key}.token",
+                    "setStateObserver",
+                    lambda ctx: (ctx.address("oracle.price_oracle"),),
+                    gas_budget=80_000,
+                )
+            )
+    return steps
 
 
 def _feed_step(feed: FeedSettings) -> Step:
     def configure(ctx: Context) -> ContractFunction:
         token = ctx.address(f"{feed.stock.lower()}.token") if feed.stock else NO_TOKEN
         settings = OracleFeedConfig(
-            token, feed.max_age_open_risk, feed.max_age_value, feed.max_age_liquidate, feed.jump_band_bps
+            token,
+            feed.max_age_open_risk,
+            feed.max_age_value,
+            feed.max_age_liquidate,
+            feed.jump_band_bps,
+            feed.max_age_tokenized,
         )
         return ctx.contract("oracle.price_oracle").functions.configureFeed(feed.feed_id, settings.as_tuple())
 
     bound = f"bound to the {feed.stock} token" if feed.stock else "no token"
     return call_step(
-        f"oracle.feeds.{feed.symbol}", f"oracle feed {feed.symbol} ({bound})", configure, gas_budget=120_000
+        f"oracle.feeds.{feed.symbol}", f"oracle feed {feed.symbol} ({bound})", configure, gas_budget=220_000
     )
 
 

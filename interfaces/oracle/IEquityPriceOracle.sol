@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {UsdPerShare, UsdPerToken} from "../types/Units.sol";
+import {ITokenStateObserver} from "../token/ITokenStateObserver.sol";
 
 /// @title IEquityPriceOracle - signed pull reports for tokenized equities and crypto, with market status,
 ///        the token multiplier, gap-safe reopening, jump pauses and a sequencer guard
@@ -26,10 +27,19 @@ import {UsdPerShare, UsdPerToken} from "../types/Units.sol";
 ///           from an open-market report whose price x multiplier is continuous with the last accepted
 ///           one (or carries the confirmation quorum); until then the feed holds its last price.
 ///
-///         Reads return prices per raw token and say whether each is usable to open risk, to value
-///         collateral and to liquidate, given the staleness bounds, the token's own `uiMultiplier()`, the
-///         corporate-action maintenance window and the L2 sequencer sentinel.
-interface IEquityPriceOracle {
+///         Reads return prices per whole token (`UsdPerToken`: see interfaces/types/Units.sol) and say
+///         whether each is usable to open risk, to value collateral, to liquidate and, for markets that
+///         trade while the venue is closed, whether the 24/7 tokenized price is fresh; given the
+///         staleness bounds, the token's own multiplier, its corporate-action maintenance window, its
+///         issuer's pause and the L2 sequencer sentinel.
+///
+///         The token's state (its pause flag, its multiplier schedule and its maintenance window) is
+///         kept in the oracle's own storage, so a consumer read costs a few storage reads and one call
+///         to the sentinel: the token tells the oracle when its state changes (ITokenStateObserver,
+///         `tokenStateChanged`), the oracle reads it back from the token and CorporateActions, and
+///         anyone may re-read it (`syncToken`). The multiplier switches at `effectiveAt` without a
+///         transaction: the oracle stores the schedule, not the value.
+interface IEquityPriceOracle is ITokenStateObserver {
     // ---- Types ----
 
     /// @notice The listing venue's status (Data Streams codes: 0 unknown, 1 closed, 2 open, 3 halted).
@@ -41,10 +51,13 @@ interface IEquityPriceOracle {
     }
 
     /// @notice What a consumer wants a price for; each use has its own staleness bound and rules.
+    ///         `Tokenized` asks for the 24/7 tokenized price (never an exchange price), for markets that
+    ///         trade while the venue is closed.
     enum Use {
         OpenRisk,
         ValueCollateral,
-        Liquidate
+        Liquidate,
+        Tokenized
     }
 
     /// @notice What `submit` did with a verified report.
@@ -79,6 +92,7 @@ interface IEquityPriceOracle {
     /// @param maxAgeToOpenRisk Oldest observation (seconds) usable to open or increase risk.
     /// @param maxAgeToValue Oldest observation (seconds) usable to value collateral.
     /// @param maxAgeToLiquidate Oldest observation (seconds) usable to liquidate.
+    /// @param maxAgeTokenized Oldest observation (seconds) whose 24/7 tokenized price is usable (`Use.Tokenized`).
     /// @param jumpBandBps Largest move of the price per token between accepted reports (basis points)
     ///        taken without the confirmation quorum, except across a closure or halt.
     struct FeedConfig {
@@ -86,6 +100,7 @@ interface IEquityPriceOracle {
         uint24 maxAgeToOpenRisk;
         uint24 maxAgeToValue;
         uint24 maxAgeToLiquidate;
+        uint24 maxAgeTokenized;
         uint16 jumpBandBps;
     }
 
@@ -109,6 +124,8 @@ interface IEquityPriceOracle {
     /// @param usableToValue Usable to value collateral now.
     /// @param usableToLiquidate Usable to liquidate now (the sequencer sentinel's ordinary rule applies;
     ///        `priceToLiquidate` also applies its deeply-underwater exception).
+    /// @param tokenPaused The token's issuer paused it: it can neither move nor be sold (weigh it at zero).
+    /// @param usableTokenized The 24/7 `tokenizedPricePerToken` is usable (`Use.Tokenized`).
     struct PriceView {
         UsdPerToken pricePerToken;
         UsdPerToken tokenizedPricePerToken;
@@ -125,6 +142,39 @@ interface IEquityPriceOracle {
         bool usableToOpenRisk;
         bool usableToValue;
         bool usableToLiquidate;
+        bool tokenPaused;
+        bool usableTokenized;
+    }
+
+    /// @notice What a consumer contract reads, cheaply (`consumerPrice`, `consumerPrices`): the prices per
+    ///         whole token and their usability with every rule of `latestPrice` applied.
+    /// @param pricePerToken The last trade while open, the last close while closed, the halt price.
+    /// @param tokenizedPricePerToken The 24/7 tokenized price (never an exchange price).
+    /// @param observedAt The accepted report's observation time (0: no report yet).
+    /// @param marketStatus The accepted report's market status (`isExchangePrice` iff Open).
+    /// @param inMaintenance The token is in a corporate-action maintenance window (no new risk).
+    /// @param tokenPaused The issuer paused the token: weigh it at zero, make markets on it reduce-only.
+    /// @param usableToOpenRisk Usable to open or increase risk (sequencer rule applied).
+    /// @param usableToValue Usable to value collateral.
+    /// @param usableToLiquidate Usable to liquidate an ordinary account (sequencer rule applied).
+    /// @param liquidatableIgnoringSequencer The price passes every liquidation rule but the sequencer's:
+    ///        a consumer applies the sentinel's `isLiquidationAllowed(healthFactor)` (its 0.95 exception)
+    ///        once per transaction, after computing the account's health with these prices.
+    /// @param usableTokenized The 24/7 price is fresh within `maxAgeTokenized` (and the feed does not hold,
+    ///        its multiplier is the token's, the token is not paused): usable to price trading while the
+    ///        venue is closed, flagged as not an exchange price.
+    struct ConsumerPrice {
+        UsdPerToken pricePerToken;
+        UsdPerToken tokenizedPricePerToken;
+        uint40 observedAt;
+        MarketStatus marketStatus;
+        bool inMaintenance;
+        bool tokenPaused;
+        bool usableToOpenRisk;
+        bool usableToValue;
+        bool usableToLiquidate;
+        bool liquidatableIgnoringSequencer;
+        bool usableTokenized;
     }
 
     // ---- Events ----
@@ -163,6 +213,17 @@ interface IEquityPriceOracle {
     event CorporateActionsSet(address indexed previousHandler, address indexed newHandler);
     /// @notice The sequencer sentinel the oracle consults changed.
     event SequencerSentinelSet(address indexed previousSentinel, address indexed newSentinel);
+    /// @notice `feedId` now knows `token`'s state: the pause flag, the multiplier in effect, the next one
+    ///         from `effectiveAt` (0: none pending) and its maintenance window from `maintenanceFrom` (0: none).
+    event TokenStateSynced(
+        bytes32 indexed feedId,
+        address indexed token,
+        bool paused,
+        uint256 multiplier,
+        uint256 nextMultiplier,
+        uint256 effectiveAt,
+        uint256 maintenanceFrom
+    );
     /// @notice The oracle confirmed a post-action price for `token`'s action `actionId`.
     event CorporateActionPriceConfirmed(
         bytes32 indexed feedId, address indexed token, uint256 indexed actionId, UsdPerToken pricePerToken
@@ -225,6 +286,10 @@ interface IEquityPriceOracle {
     error OracleReportTimingInvalid(uint256 maxReportAge, uint256 maxFutureDrift);
     /// @notice A feed configuration is out of range (ages > 0, 1 <= jumpBandBps <= MAX_JUMP_BAND_BPS).
     error OracleFeedConfigInvalid(bytes32 feedId);
+    /// @notice `token` is already bound to feed `feedId` (one feed per token).
+    error OracleTokenBoundElsewhere(address token, bytes32 feedId);
+    /// @notice `caller` is not a token any feed is bound to.
+    error OracleNotBoundToken(address caller);
 
     // ---- Constants ----
 
@@ -269,6 +334,35 @@ interface IEquityPriceOracle {
         external
         view
         returns (UsdPerToken pricePerToken, uint256 observedAt);
+
+    /// @notice The consumer read of `feedId` (few storage reads, the sentinel called once): every rule of
+    ///         `latestPrice`, without the display fields. Reverts `OracleUnknownFeed` for an unknown feed.
+    function consumerPrice(bytes32 feedId) external view returns (ConsumerPrice memory price);
+
+    /// @notice `consumerPrice` of each of `feedIds`, with the sentinel called once for all of them (one
+    ///         price per feed per transaction: a consumer valuing several assets reads them together).
+    function consumerPrices(bytes32[] calldata feedIds) external view returns (ConsumerPrice[] memory prices);
+
+    /// @notice The cheapest consumer read (three storage slots, no call out): `consumerPrice` with the
+    ///         sequencer taken as allowing. A consumer that uses it applies the sentinel's rule itself, once
+    ///         per transaction: `usableToOpenRisk`, `usableToLiquidate` and `usableTokenized` hold only if
+    ///         `sequencerAllows()` (read once) is true too, and a liquidation of an account with health
+    ///         below 0.95 may go ahead on `liquidatableIgnoringSequencer` when the sentinel's
+    ///         `isLiquidationAllowed(health)` says so.
+    function consumerPriceIgnoringSequencer(bytes32 feedId) external view returns (ConsumerPrice memory price);
+
+    /// @notice Whether the sequencer sentinel allows new risk and ordinary liquidations now (up, and its
+    ///         grace period after a restart passed); true without a sentinel. One call to the sentinel.
+    function sequencerAllows() external view returns (bool);
+
+    // ---- Token state ----
+
+    /// @notice Re-read `feedId`'s token state (pause flag, multiplier schedule, maintenance window) from the
+    ///         token and CorporateActions. Anyone may call: it only copies what those contracts say.
+    function syncToken(bytes32 feedId) external;
+
+    /// @notice The feed bound to `token` (zero: none).
+    function feedOfToken(address token) external view returns (bytes32 feedId);
 
     // ---- Corporate actions ----
 

@@ -21,8 +21,20 @@ interface ICorporateActionTarget is IScaledUIAmount, IBalanceSnapshots, IRecover
         uint16 country; // wallet's country there (0 when not registered)
     }
 
+    /// @notice What a price oracle needs of the token's state, read in one call (`observedState`).
+    struct ObservedState {
+        bool paused; // the issuer paused the token: nothing moves
+        uint256 multiplier; // the UI multiplier in effect now
+        uint256 nextMultiplier; // the multiplier from `effectiveAt` on (equal to `multiplier` if none pending)
+        uint256 effectiveAt; // when the pending change takes effect; 0 when none is pending
+    }
+
     /// @notice `agent` may (or may no longer) schedule multipliers and snapshots.
     event CorporateActionAgentSet(address indexed agent, bool enabled);
+    /// @notice `observer` (or nobody, the zero address) is told of pause and multiplier changes from now on.
+    event StateObserverSet(address indexed observer);
+    /// @notice `observer` was told of a change; `ok` is false if its call failed (it did not block the change).
+    event StateObserverNotified(address indexed observer, bool ok);
 
     /// @notice The caller is not a corporate-action agent of this token.
     error CorporateActionTargetNotAgent(address caller);
@@ -45,6 +57,13 @@ interface ICorporateActionTarget is IScaledUIAmount, IBalanceSnapshots, IRecover
     function scheduleUIMultiplier(uint256 newMultiplier, uint256 effectiveAt) external;
     /// @notice Withdraw the pending change before it takes effect (corporate-action agents only).
     function cancelUIMultiplier() external;
+    /// @notice Tell `observer` (an ITokenStateObserver, or zero for none) of every pause, unpause and
+    ///         multiplier schedule change from now on (owner only).
+    function setStateObserver(address observer) external;
+    /// @notice The contract told of this token's state changes (zero: none).
+    function stateObserver() external view returns (address);
+    /// @notice The pause flag and the multiplier schedule, in one call.
+    function observedState() external view returns (ObservedState memory state);
     /// @notice `holder`'s balance at snapshot `snapshotId` (which must be taken), and the wallet that
     ///         stands for it now (`currentWallet(holder)`) with its frozen flag and its identity and
     ///         country in the token's identity registry, in one call: what a distributor paying

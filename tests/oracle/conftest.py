@@ -25,6 +25,7 @@ from dualtrack.oracle import (
     deploy_oracle,
     feed_id,
     latest_price,
+    observe_token,
     reporter_accounts,
     submit_at,
 )
@@ -37,7 +38,7 @@ MAX_REPORT_AGE = 300
 MAX_FUTURE_DRIFT = 10
 TSLA = feed_id("TSLA")
 BTC = feed_id("BTC")
-TSLA_CONFIG_AGES = (60, 600, 120)  # open risk, value, liquidate (seconds)
+TSLA_CONFIG_AGES = (60, 600, 120, 300)  # open risk, value, liquidate, tokenized (seconds)
 JUMP_BAND_BPS = 1_000  # 10%
 UNIT = Multipliers()  # 1x, nothing announced
 
@@ -113,10 +114,15 @@ def desk(evm: Chain, tsla: Suite, issuer: str, keeper: str) -> Desk:
     handler = deploy_corporate_actions(evm, admin, oracle.address)
     enable_corporate_actions(evm, tsla.token, handler, issuer)
     evm.send(oracle.functions.setCorporateActions(handler.address), admin)
-    open_age, value_age, liquidate_age = TSLA_CONFIG_AGES
+    open_age, value_age, liquidate_age, tokenized_age = TSLA_CONFIG_AGES
     configure_feed(
-        evm, oracle, TSLA, FeedConfig(tsla.token.address, open_age, value_age, liquidate_age, JUMP_BAND_BPS), admin
+        evm,
+        oracle,
+        TSLA,
+        FeedConfig(tsla.token.address, open_age, value_age, liquidate_age, JUMP_BAND_BPS, tokenized_age),
+        admin,
     )
+    observe_token(evm, tsla.token, oracle, issuer)  # the token tells the oracle of pauses and schedules
     zero = "0x" + "00" * 20
     configure_feed(evm, oracle, BTC, FeedConfig(zero, open_age, value_age, liquidate_age, 1_500), admin)
     chain_id = evm.w3.eth.chain_id

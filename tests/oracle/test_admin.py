@@ -33,7 +33,7 @@ def test_deploy__initial_settings__readable(desk: Desk) -> None:
         lambda o: o.removeReporter(Account.create().address),
         lambda o: o.setQuorums(3, 4),
         lambda o: o.setReportTiming(300, 10),
-        lambda o: o.configureFeed(TSLA, (ZERO, 1, 1, 1, 1)),
+        lambda o: o.configureFeed(TSLA, (ZERO, 1, 1, 1, 1, 1)),
         lambda o: o.setCorporateActions(ZERO),
         lambda o: o.setSequencerSentinel(ZERO),
     ],
@@ -119,8 +119,15 @@ def test_set_report_timing__valid__event(evm: Chain, desk: Desk) -> None:
 
 @pytest.mark.parametrize(
     "config",
-    [(ZERO, 0, 1, 1, 1), (ZERO, 1, 0, 1, 1), (ZERO, 1, 1, 0, 1), (ZERO, 1, 1, 1, 0), (ZERO, 1, 1, 1, 5_001)],
-    ids=["open_age", "value_age", "liquidate_age", "zero_band", "wide_band"],
+    [
+        (ZERO, 0, 1, 1, 1, 1),
+        (ZERO, 1, 0, 1, 1, 1),
+        (ZERO, 1, 1, 0, 1, 1),
+        (ZERO, 1, 1, 1, 0, 1),
+        (ZERO, 1, 1, 1, 1, 0),
+        (ZERO, 1, 1, 1, 1, 5_001),
+    ],
+    ids=["open_age", "value_age", "liquidate_age", "tokenized_age", "zero_band", "wide_band"],
 )
 def test_configure_feed__out_of_range__reverts(evm: Chain, desk: Desk, config: tuple[object, ...]) -> None:
     feed = feed_id("NVDA")

@@ -225,7 +225,9 @@ class OracleMachine(RuleBasedStateMachine):
         view = self.desk.read()
         age = max(0, self.now - view.observed_at)
         for usable, max_age in zip(
-            (view.usable_to_open_risk, view.usable_to_value, view.usable_to_liquidate), TSLA_CONFIG_AGES, strict=True
+            (view.usable_to_open_risk, view.usable_to_value, view.usable_to_liquidate, view.usable_tokenized),
+            TSLA_CONFIG_AGES,
+            strict=True,
         ):
             if usable:
                 assert age <= max_age, (age, max_age, view)

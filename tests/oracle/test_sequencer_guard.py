@@ -9,7 +9,7 @@ from web3.contract import Contract
 
 from dualtrack.chain import Chain
 from dualtrack.market import MarketStatus
-from dualtrack.oracle import Use
+from dualtrack.oracle import ConsumerPrice, Use, consumer_price
 from dualtrack.sequencer import DEEPLY_UNDERWATER_HEALTH, deploy_sentinel, deploy_uptime_feed, set_sequencer
 from tests.oracle.conftest import TSLA, TSLA_CONFIG_AGES, Desk, usd
 
@@ -92,3 +92,25 @@ def test_price_to_liquidate__no_sentinel__ordinary_rules(evm: Chain, desk: Desk)
     t = evm.timestamp() + 5
     desk.post(t, OPEN, usd(250))
     assert _liquidation_price(evm, desk, 2 * 10**18) == (usd(250), t)
+
+
+def test_consumer_liquidation_read__grace_period__liquidatable_ignoring_sequencer_then_sentinel_once(
+    evm: Chain, desk: Desk, guard: Guard
+) -> None:
+    """The consumer reads prices first, computes health, then applies the sentinel once (0.95 rule)."""
+    t = evm.timestamp() + 5
+    set_sequencer(evm, guard.feed, False, t, desk.admin)
+    restart = t + 2 * GRACE
+    evm.mine(restart)
+    set_sequencer(evm, guard.feed, True, restart, desk.admin)
+    desk.post(restart + 10, OPEN, usd(240))
+    read = consumer_price(desk.oracle, TSLA)
+    assert read.liquidatable_ignoring_sequencer and not read.usable_to_liquidate and not read.usable_to_open_risk
+    raw = desk.oracle.functions.consumerPriceIgnoringSequencer(TSLA).call()
+    assert ConsumerPrice.from_tuple(raw).usable_to_liquidate  # the consumer applies the sequencer itself
+    assert not desk.oracle.functions.sequencerAllows().call()
+    sentinel = guard.sentinel.functions
+    assert sentinel.isLiquidationAllowed(DEEPLY_UNDERWATER_HEALTH - 1).call()
+    assert not sentinel.isLiquidationAllowed(DEEPLY_UNDERWATER_HEALTH).call()
+    evm.mine(restart + GRACE)
+    assert desk.oracle.functions.sequencerAllows().call()
