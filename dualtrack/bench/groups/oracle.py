@@ -14,7 +14,8 @@ consumer contract pays inside its own transaction (no transaction base), measure
 (``consumerPriceIgnoringSequencer``: three storage slots) the first time and again, and
 ``oracle.read_sequencer.cold`` the sentinel's check a consumer applies once per transaction;
 ``oracle.read_consumer_with_sequencer.cold`` / ``.warm`` is ``consumerPrice``, with the sentinel called
-inside. The group fails if ``oracle.submit@3`` or the per-feed read exceeds its target.
+inside. ``oracle.sync_token`` is what re-reading the token's state costs (what a token's pause or
+multiplier change adds through its observer call). The group fails if ``oracle.submit@3`` or the per-feed read exceeds its target.
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ def oracle_group(evm: Chain) -> dict[str, int]:
         results[f"oracle.submit_bytes@{count}"] = len(call._encode_transaction_data()) // 2 - 1
     evm.send(oracle.functions.submit(reporter.sign(next_report, 3)), keeper)
     results["oracle.read"] = measure(evm, lambda: evm.send(oracle.functions.latestPrice(tsla), keeper))
+    results["oracle.sync_token"] = measure(evm, lambda: evm.send(oracle.functions.syncToken(tsla), keeper))
     probe = evm.deploy("OracleConsumerProbe", sender=admin)
     (read,) = evm.events(evm.send(probe.functions.measure(oracle.address, tsla), keeper), probe, "Measured")
     results["oracle.read_consumer.cold"] = int(read["readCold"])
