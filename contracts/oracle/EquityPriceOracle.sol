@@ -13,6 +13,7 @@ import {IScaledUIAmount} from "../interfaces/token/IScaledUIAmount.sol";
 import {ICorporateActionTarget} from "../interfaces/token/ICorporateActionTarget.sol";
 import {ITokenStateObserver} from "../interfaces/token/ITokenStateObserver.sol";
 import {FeedRules} from "../libraries/FeedRules.sol";
+import {ReportChecks} from "../libraries/ReportChecks.sol";
 import {SignedReports} from "../libraries/SignedReports.sol";
 
 /// @title EquityPriceOracle - k-of-n signed pull reports with market hours, multipliers and jump holds
@@ -133,12 +134,12 @@ contract EquityPriceOracle is IEquityPriceOracle, Ownable2Step, EIP712 {
         (Report memory report, uint256 rawStatus) = SignedReports.decode(signedReport);
         uint256 bandBps = _feedSettings[report.feedId].jumpBandBps;
         if (bandBps == 0) revert OracleUnknownFeed(report.feedId);
-        _checkFields(report, rawStatus);
-        _checkTiming(report, config);
+        ReportChecks.checkFields(report, rawStatus);
+        ReportChecks.checkTiming(report, config.maxReportAge, config.maxFutureDrift);
         FeedState memory last = _feedStates[report.feedId];
         _checkOrder(report, last);
         if (signatures < config.threshold) revert OracleReportUnderSigned(signatures, config.threshold);
-        _verifySignatures(signedReport, signatures, _digest(report));
+        ReportChecks.checkSigners(signedReport, signatures, _digest(report), _reporterBits);
 
         FeedMultipliers memory multipliers = _feedMultipliers[report.feedId];
         bool byQuorum = signatures >= config.confirmQuorum;
@@ -418,45 +419,12 @@ contract EquityPriceOracle is IEquityPriceOracle, Ownable2Step, EIP712 {
         return _hashTypedDataV4(keccak256(abi.encode(REPORT_TYPEHASH, report)));
     }
 
-    function _checkFields(Report memory report, uint256 rawStatus) private pure {
-        if (rawStatus > uint256(type(MarketStatus).max)) revert OracleReportInvalidStatus(rawStatus);
-        uint256 multiplier = report.currentMultiplier;
-        uint256 announced = report.newMultiplier;
-        if (
-            report.price == 0 || multiplier < Constants.MIN_UI_MULTIPLIER || multiplier > Constants.MAX_UI_MULTIPLIER
-                || (announced != 0 && (announced < Constants.MIN_UI_MULTIPLIER || announced > Constants.MAX_UI_MULTIPLIER))
-        ) revert OracleReportInvalidValue(report.feedId, report.price, multiplier);
-    }
-
-    function _checkTiming(Report memory report, Config memory config) private view {
-        uint256 observedAt = report.observedAt;
-        if (observedAt > block.timestamp + config.maxFutureDrift) {
-            revert OracleReportFromFuture(observedAt, block.timestamp);
-        }
-        if (observedAt + config.maxReportAge < block.timestamp) {
-            revert OracleReportStale(observedAt, block.timestamp, config.maxReportAge);
-        }
-        if (report.expiresAt < block.timestamp) revert OracleReportExpired(report.expiresAt, block.timestamp);
-    }
-
     function _checkOrder(Report memory report, FeedState memory last) private view {
         uint256 lastAt = last.observedAt;
         // A holding feed has recorded a newer (pending) report than its accepted one.
         if (last.hold != HoldReason.None) lastAt = _pendingReports[report.feedId].observedAt;
         if (report.observedAt == lastAt) revert OracleReportReplayed(report.feedId, lastAt);
         if (report.observedAt < lastAt) revert OracleReportOutOfOrder(report.feedId, report.observedAt, lastAt);
-    }
-
-    function _verifySignatures(bytes calldata signedReport, uint256 signatures, bytes32 digest) private view {
-        uint256 seen;
-        for (uint256 i; i < signatures; ++i) {
-            address signer = SignedReports.signerAt(signedReport, i, digest);
-            // ecrecover's zero address has no bit: an unrecoverable signature is a wrong signer.
-            uint256 bit = _reporterBits[signer];
-            if (bit == 0) revert OracleReportWrongSigner(i, signer);
-            if (seen & bit != 0) revert OracleReportDuplicateSigner(i, signer);
-            seen |= bit;
-        }
     }
 
     // ---- Internal: policy ----
