@@ -15,7 +15,8 @@ consumer contract pays inside its own transaction (no transaction base), measure
 ``oracle.read_sequencer.cold`` the sentinel's check a consumer applies once per transaction;
 ``oracle.read_consumer_with_sequencer.cold`` / ``.warm`` is ``consumerPrice``, with the sentinel called
 inside. ``oracle.sync_token`` is what re-reading the token's state costs (what a token's pause or
-multiplier change adds through its observer call). The group fails if ``oracle.submit@3`` or the per-feed read exceeds its target.
+multiplier change adds through its observer call). The group fails if ``oracle.submit@3`` or the
+per-feed read exceeds its target.
 """
 
 from __future__ import annotations
