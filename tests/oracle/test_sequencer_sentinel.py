@@ -15,7 +15,7 @@ from web3 import Web3
 from web3.contract import Contract
 
 from dualtrack.chain import Chain
-from dualtrack.governance import Role, grant_role, has_role, manager_of, revoke_role
+from dualtrack.governance import Role, grant_role, manager_of, revoke_role, single_admin_manager
 from dualtrack.sequencer import (
     ANSWER_DOWN,
     ANSWER_UP,
@@ -91,10 +91,10 @@ def restart_at(evm: Chain, feed: Contract, keeper: str) -> int:
 def test_deploy__valid_args__sets_authority_feed_grace_and_emits(
     evm: Chain, w3: Web3, admin: str, feed: Contract
 ) -> None:
-    sentinel = deploy_sentinel(evm, admin, feed, GRACE)
+    manager = single_admin_manager(evm, admin)
+    sentinel = deploy_sentinel(evm, admin, feed, GRACE, authority=manager.address)
     block = w3.eth.block_number
-    manager = manager_of(evm, sentinel)
-    assert has_role(manager, Role.RISK_ADMIN, admin) == has_role(manager, Role.ORACLE_ADMIN, admin) == (True, 0)
+    assert sentinel.functions.authority().call() == manager.address
     assert sentinel.functions.uptimeFeed().call() == feed.address
     assert sentinel.functions.gracePeriod().call() == GRACE
     assert sentinel.functions.MAX_GRACE_PERIOD().call() == MAX_GRACE_PERIOD == 4 * HOUR
