@@ -1,7 +1,7 @@
 """Corporate actions from Python: the CorporateActions handler and its staged playbook.
 
-- :func:`deploy_corporate_actions` deploys the protocol's single handler (owner = protocol admin,
-  ``price_confirmer`` = the oracle that closes maintenance windows).
+- :func:`deploy_corporate_actions` deploys the protocol's single handler (governed by the protocol's
+  AccessManager, ``price_confirmer`` = the oracle that closes maintenance windows).
 - :func:`enable_corporate_actions` is the token owner's opt-in: it makes the handler a corporate-action
   agent of an EquityToken.
 - :func:`announce` (and :func:`announce_split`, :func:`announce_reverse_split`,
@@ -19,6 +19,7 @@ from enum import IntEnum
 from web3.contract import Contract
 
 from dualtrack.chain import Chain
+from dualtrack.governance import deploy_governed
 
 ONE = 10**18  # the token's UI multiplier for 1x (18 decimals)
 DAY = 86_400
@@ -67,9 +68,17 @@ def expected_multiplier(old_multiplier: int, numerator: int, denominator: int) -
     return old_multiplier * numerator // denominator
 
 
-def deploy_corporate_actions(evm: Chain, owner: str, price_confirmer: str) -> Contract:
-    """Deploy the protocol's CorporateActions handler, owned by ``owner`` (who also sends the deployment)."""
-    return evm.deploy("CorporateActions", owner, price_confirmer, sender=owner)
+def deploy_corporate_actions(evm: Chain, admin: str, price_confirmer: str, *, authority: str | None = None) -> Contract:
+    """Deploy the protocol's CorporateActions handler from ``admin``, governed by ``authority`` (the
+    protocol's AccessManager; None: a new one in which ``admin`` holds every role, see
+    :func:`dualtrack.governance.deploy_governed`)."""
+    return deploy_governed(
+        evm,
+        admin,
+        "CorporateActions",
+        authority,
+        lambda manager: evm.deploy("CorporateActions", manager, price_confirmer, sender=admin),
+    )
 
 
 def enable_corporate_actions(evm: Chain, token: Contract, handler: Contract | str, token_owner: str) -> None:

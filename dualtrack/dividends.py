@@ -1,8 +1,8 @@
 """Cash dividends with per-jurisdiction withholding: deploy the DividendDistributor and drive it.
 
-One :func:`deploy_dividend_distributor` per protocol (its owner sets the withholding table, the tax
-account, the custodians, and which tokens may be announced: those of the trusted ``factories`` and the
-owner's ``allowed_tokens``). A token's owner enables it once (:func:`enable_distributor`), then per
+One :func:`deploy_dividend_distributor` per protocol (the protocol's TREASURY role sets the withholding
+table, the tax account, the custodians, and which tokens may be announced: those of the trusted
+``factories`` and the ``allowed_tokens``). A token's owner enables it once (:func:`enable_distributor`), then per
 distribution :func:`announce_dividend` (schedules the record-time snapshot), :func:`fund_dividend`
 after the record time, and ``reclaim`` after expiry. Holders (or anyone for them) ``claim`` /
 ``claimFor``: the entitlement of the wallet that held at the record time is paid to the wallet that
@@ -20,6 +20,7 @@ from enum import IntEnum
 from web3.contract import Contract
 
 from dualtrack.chain import Chain
+from dualtrack.governance import deploy_governed
 
 BPS = 10_000
 SHARE = 10**18  # amountPerShare is in payment-token units per 1e18 raw token units
@@ -95,9 +96,10 @@ def withheld_amount(gross: int, rate_bps: int) -> int:
 
 def deploy_dividend_distributor(
     evm: Chain,
-    owner: str,
+    admin: str,
     tax_account: str,
     *,
+    authority: str | None = None,
     factories: Sequence[str] = (),
     allowed_tokens: Sequence[str] = (),
     rates: Mapping[int, int] | None = None,
@@ -107,17 +109,26 @@ def deploy_dividend_distributor(
 
     Tokens of the trusted ``factories`` (the protocol's SuiteFactory: ``protocol.factory.address``) and
     the ``allowed_tokens`` may be announced; ``rates`` maps ISO numeric countries to bps; ``custodians``
-    are paid gross through their hook.
+    are paid gross through their hook. ``admin`` sends everything: it must be allowed to call the settings
+    at once (TREASURY without delay, or ADMIN of a manager not wired yet). ``authority`` is the protocol's
+    AccessManager (None: a new one in which ``admin`` holds every role, see
+    :func:`dualtrack.governance.deploy_governed`).
     """
-    distributor = evm.deploy("DividendDistributor", owner, tax_account, sender=owner)
+    distributor = deploy_governed(
+        evm,
+        admin,
+        "DividendDistributor",
+        authority,
+        lambda manager: evm.deploy("DividendDistributor", manager, tax_account, sender=admin),
+    )
     for factory in factories:
-        evm.send(distributor.functions.addTrustedFactory(factory), owner)
+        evm.send(distributor.functions.addTrustedFactory(factory), admin)
     for token in allowed_tokens:
-        evm.send(distributor.functions.setTokenAllowed(token, True), owner)
+        evm.send(distributor.functions.setTokenAllowed(token, True), admin)
     for country, rate in (rates or {}).items():
-        evm.send(distributor.functions.setWithholdingRate(country, rate), owner)
+        evm.send(distributor.functions.setWithholdingRate(country, rate), admin)
     for custodian in custodians:
-        evm.send(distributor.functions.setCustodian(custodian, True), owner)
+        evm.send(distributor.functions.setCustodian(custodian, True), admin)
     return distributor
 
 

@@ -25,6 +25,7 @@ from web3.contract import Contract
 from web3.types import TxReceipt
 
 from dualtrack.chain import Chain
+from dualtrack.governance import deploy_governed
 from dualtrack.market import MarketStatus
 
 ONE = 10**18  # 1.0 in 18 decimals: prices, multipliers
@@ -279,30 +280,39 @@ class ConsumerPrice:
 
 def deploy_oracle(
     evm: Chain,
-    owner: str,
+    admin: str,
     reporters: Sequence[str],
     threshold: int,
     confirm_quorum: int,
     *,
+    authority: str | None = None,
     max_report_age: int = 300,
     max_future_drift: int = 10,
 ) -> Contract:
-    """Deploy an EquityPriceOracle owned (and deployed) by ``owner``."""
-    return evm.deploy(
+    """Deploy an EquityPriceOracle from ``admin``, governed by ``authority`` (the protocol's AccessManager;
+    None: a new one in which ``admin`` holds every role, see :func:`dualtrack.governance.deploy_governed`)."""
+    return deploy_governed(
+        evm,
+        admin,
         "EquityPriceOracle",
-        owner,
-        list(reporters),
-        threshold,
-        confirm_quorum,
-        max_report_age,
-        max_future_drift,
-        sender=owner,
+        authority,
+        lambda manager: evm.deploy(
+            "EquityPriceOracle",
+            manager,
+            list(reporters),
+            threshold,
+            confirm_quorum,
+            max_report_age,
+            max_future_drift,
+            sender=admin,
+        ),
     )
 
 
-def configure_feed(evm: Chain, oracle: Contract, feed: bytes, config: FeedConfig, owner: str) -> None:
-    """Configure ``feed`` (sent by the oracle's owner)."""
-    evm.send(oracle.functions.configureFeed(feed, config.as_tuple()), owner)
+def configure_feed(evm: Chain, oracle: Contract, feed: bytes, config: FeedConfig, sender: str) -> None:
+    """Configure ``feed`` (sent by a RISK_ADMIN without delay; a delayed one schedules it:
+    :func:`dualtrack.governance.schedule`)."""
+    evm.send(oracle.functions.configureFeed(feed, config.as_tuple()), sender)
 
 
 def submit(evm: Chain, oracle: Contract, payload: bytes, sender: str) -> TxReceipt:

@@ -9,6 +9,7 @@ from web3.contract import Contract
 
 from dualtrack.artifacts import EXTENDED_BY, local_artifact
 from dualtrack.chain import Chain
+from dualtrack.governance import deploy_governed
 
 SUITE_CONTRACTS = (
     "EquityToken",
@@ -35,9 +36,17 @@ def role_id(contract_name: str) -> bytes:
     return keccak(text=f"dualtrack.role.{contract_name}")
 
 
-def deploy_authority(evm: Chain, owner: str, version: str = "1.0.0") -> Contract:
-    """Deploy a SuiteAuthority owned by ``owner``."""
-    return evm.deploy("SuiteAuthority", version, owner, sender=owner)
+def deploy_authority(evm: Chain, admin: str, version: str = "1.0.0", *, authority: str | None = None) -> Contract:
+    """Deploy a SuiteAuthority from ``admin``, governed by ``authority`` (the protocol's AccessManager, where
+    UPGRADER may set implementations; None: a new one in which ``admin`` holds every role, see
+    :func:`dualtrack.governance.deploy_governed`)."""
+    return deploy_governed(
+        evm,
+        admin,
+        "SuiteAuthority",
+        authority,
+        lambda manager: evm.deploy("SuiteAuthority", version, manager, sender=admin),
+    )
 
 
 def deploy_proxied(
@@ -52,7 +61,8 @@ def deploy_proxied(
     """Deploy ``contract_name`` behind a SuiteProxy and initialize it in the same transaction.
 
     The implementation is deployed and registered on ``authority`` the first time a role is used;
-    ``sender`` must own the authority then. Returns the implementation's ABI bound to the proxy.
+    ``sender`` must then hold UPGRADER (without delay) on the authority's AccessManager. Returns the
+    implementation's ABI bound to the proxy.
     """
     role = role_id(contract_name)
     implementation = authority.functions.implementation(role)

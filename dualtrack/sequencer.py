@@ -16,6 +16,7 @@ from typing import NamedTuple
 from web3.contract import Contract
 
 from dualtrack.chain import Chain
+from dualtrack.governance import deploy_governed
 
 HOUR = 3_600
 MAX_GRACE_PERIOD = 4 * HOUR  # SequencerSentinel.MAX_GRACE_PERIOD (Aave's cap on a reserve unpause grace)
@@ -65,10 +66,20 @@ def deploy_uptime_feed(evm: Chain, sender: str) -> Contract:
     return evm.deploy("MockSequencerUptimeFeed", sender=sender)
 
 
-def deploy_sentinel(evm: Chain, owner: str, feed: Contract | str, grace_period: int) -> Contract:
-    """Deploy a SequencerSentinel owned by ``owner`` (who also sends the deployment) reading ``feed``."""
+def deploy_sentinel(
+    evm: Chain, admin: str, feed: Contract | str, grace_period: int, *, authority: str | None = None
+) -> Contract:
+    """Deploy a SequencerSentinel from ``admin`` reading ``feed``, governed by ``authority`` (the protocol's
+    AccessManager; None: a new one in which ``admin`` holds every role, see
+    :func:`dualtrack.governance.deploy_governed`)."""
     address = feed if isinstance(feed, str) else feed.address
-    return evm.deploy("SequencerSentinel", owner, address, grace_period, sender=owner)
+    return deploy_governed(
+        evm,
+        admin,
+        "SequencerSentinel",
+        authority,
+        lambda manager: evm.deploy("SequencerSentinel", manager, address, grace_period, sender=admin),
+    )
 
 
 def set_sequencer(evm: Chain, feed: Contract, up: bool, started_at: int, sender: str) -> None:

@@ -1,7 +1,7 @@
 """Deploy the asset track from Python: protocol infrastructure, per-stock suites, verified holders.
 
-- :func:`dualtrack.deployment.deploy_protocol` deploys the implementations, the version's
-  SuiteAuthority, the SuiteFactory and the shared compliance modules (once per chain).
+- :func:`dualtrack.deployment.deploy_protocol` deploys the AccessManager, the implementations, the
+  version's SuiteAuthority, the SuiteFactory and the shared compliance modules (once per chain).
 - :func:`deploy_suite` asks the factory for a complete ERC-3643 suite in one transaction: by default
   one TransferPolicy is both the identity registry and the compliance (``Suite.policy``);
   ``SuiteParams(separate=True)`` deploys a stand-alone IdentityRegistry and ModularCompliance.
@@ -44,9 +44,10 @@ MODULES = (
 
 @dataclass(frozen=True)
 class Protocol:
-    """Chain-wide infrastructure shared by every suite."""
+    """Chain-wide infrastructure shared by every suite, and the AccessManager that governs it."""
 
-    authority: Contract
+    access_manager: Contract  # the ProtocolAccessManager (roles: docs/governance.md)
+    authority: Contract  # the version's SuiteAuthority (implementations), not the AccessManager
     factory: Contract
     modules: dict[str, Contract]
 

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
-import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {IERC5313} from "@openzeppelin/contracts/interfaces/IERC5313.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ICorporateActions} from "../interfaces/corporate/ICorporateActions.sol";
@@ -19,7 +18,11 @@ import {ICorporateActionTarget} from "../interfaces/token/ICorporateActionTarget
 ///      schedules multipliers for its history to describe the token (the token's owner decides who its
 ///      agents are). State changes are written before the token is called, so a token calling back sees
 ///      them (a token can only reach its own records).
-contract CorporateActions is ICorporateActions, Ownable2Step {
+///      Two kinds of power: a token's OWNER (ERC-173 `owner()`, the issuer) runs its own actions; the
+///      protocol settings are `restricted` by the protocol's AccessManager (the deployment maps the notice
+///      and the maintenance lead to RISK_ADMIN and the price confirmer to ORACLE_ADMIN, both delayed: see
+///      docs/governance.md). Not upgradeable: see docs/upgrades.md for how it is replaced.
+contract CorporateActions is ICorporateActions, AccessManaged {
     // ---- Constants ----
 
     /// @inheritdoc ICorporateActions
@@ -33,9 +36,9 @@ contract CorporateActions is ICorporateActions, Ownable2Step {
     /// @inheritdoc ICorporateActions
     uint256 public constant MAX_PAGE_SIZE = 100;
 
-    /// @notice Minimum notice until the owner changes it: one day (the playbook announces at T-2 days).
+    /// @notice Minimum notice until RISK_ADMIN changes it: one day (the playbook announces at T-2 days).
     uint256 public constant DEFAULT_MINIMUM_NOTICE = 1 days;
-    /// @notice Maintenance lead until the owner changes it: the window opens one hour before activation.
+    /// @notice Maintenance lead until RISK_ADMIN changes it: the window opens one hour before activation.
     uint256 public constant DEFAULT_MAINTENANCE_LEAD = 1 hours;
 
     // ---- Storage ----
@@ -70,9 +73,11 @@ contract CorporateActions is ICorporateActions, Ownable2Step {
     mapping(address token => TokenRecord record) private _tokens;
     mapping(address token => mapping(uint256 index => uint256 actionId)) private _tokenActionIds;
 
-    /// @param initialOwner The protocol admin (sets notice, lead and confirmer).
+    /// @param initialAuthority The protocol's AccessManager (who may set notice, lead and confirmer).
     /// @param confirmer The account allowed to confirm post-action prices (the oracle).
-    constructor(address initialOwner, address confirmer) Ownable(initialOwner) {
+    constructor(address initialAuthority, address confirmer) AccessManaged(initialAuthority) {
+        // A manager without code would lock every restricted function for good.
+        if (initialAuthority.code.length == 0) revert AccessManagedInvalidAuthority(initialAuthority);
         if (confirmer == address(0)) revert CorporateActionsZeroAddress();
         _minimumNotice = DEFAULT_MINIMUM_NOTICE;
         _maintenanceLead = DEFAULT_MAINTENANCE_LEAD;
@@ -184,10 +189,10 @@ contract CorporateActions is ICorporateActions, Ownable2Step {
         emit PostActionPriceConfirmed(actionId, token, msg.sender);
     }
 
-    // ---- Owner (protocol admin) ----
+    // ---- Protocol settings (restricted) ----
 
     /// @inheritdoc ICorporateActions
-    function setMinimumNotice(uint256 notice) external onlyOwner {
+    function setMinimumNotice(uint256 notice) external restricted {
         if (notice > MAX_MINIMUM_NOTICE) revert CorporateActionsSettingTooLarge(notice, MAX_MINIMUM_NOTICE);
         uint256 previous = _minimumNotice;
         _minimumNotice = notice;
@@ -195,7 +200,7 @@ contract CorporateActions is ICorporateActions, Ownable2Step {
     }
 
     /// @inheritdoc ICorporateActions
-    function setMaintenanceLead(uint256 lead) external onlyOwner {
+    function setMaintenanceLead(uint256 lead) external restricted {
         if (lead > MAX_MAINTENANCE_LEAD) revert CorporateActionsSettingTooLarge(lead, MAX_MAINTENANCE_LEAD);
         uint256 previous = _maintenanceLead;
         _maintenanceLead = lead;
@@ -203,7 +208,7 @@ contract CorporateActions is ICorporateActions, Ownable2Step {
     }
 
     /// @inheritdoc ICorporateActions
-    function setPriceConfirmer(address confirmer) external onlyOwner {
+    function setPriceConfirmer(address confirmer) external restricted {
         if (confirmer == address(0)) revert CorporateActionsZeroAddress();
         address previous = _priceConfirmer;
         _priceConfirmer = confirmer;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
+import {IERC5313} from "@openzeppelin/contracts/interfaces/IERC5313.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
@@ -14,7 +15,8 @@ import {ICorporateActionTarget} from "../interfaces/token/ICorporateActionTarget
 import {ISuiteFactory} from "../interfaces/factory/ISuiteFactory.sol";
 
 /// @title DividendDistributor - cash dividends from record-time snapshots, withheld per country
-/// @notice One per protocol; its owner (the protocol admin) sets the withholding table, the tax account,
+/// @notice One per protocol; the protocol's AccessManager restricts its settings (the deployment maps them
+///         to TREASURY, granted with a delay: docs/governance.md): the withholding table, the tax account,
 ///         the custodians, the trusted factories and allow-listed tokens. Each eligible token's owner
 ///         announces, funds and reclaims its own distributions after naming this contract a
 ///         corporate-action agent of the token. No function loops over holders: a claim costs the
@@ -30,10 +32,12 @@ import {ISuiteFactory} from "../interfaces/factory/ISuiteFactory.sol";
 ///      The payment-token balance therefore covers, per payment token, the sum over its distributions
 ///      of `funded - claimed - reclaimed` (held amounts included) plus the accrued tax; withheld
 ///      amounts stay here until swept to the tax account.
-///      Trust: announce accepts only tokens of trusted factories or allow-listed by the owner
+///      Trust: announce accepts only tokens of trusted factories or allow-listed by TREASURY
 ///      (eligibility is not re-checked when paying: the distribution was vetted at announce, and the
 ///      per-distribution bound caps what any token can make it pay).
-contract DividendDistributor is IDividendDistributor, Ownable, ReentrancyGuardTransient {
+///      Not upgradeable (it holds funds): a new distributor is deployed beside it, and the old one keeps
+///      paying its own distributions until they expire (docs/upgrades.md).
+contract DividendDistributor is IDividendDistributor, AccessManaged, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     /// @inheritdoc IDividendDistributor
@@ -67,9 +71,11 @@ contract DividendDistributor is IDividendDistributor, Ownable, ReentrancyGuardTr
     address[] private _trustedFactories; // at most MAX_TRUSTED_FACTORIES
     mapping(address token => bool) private _allowedTokens;
 
-    /// @param owner_ The protocol admin (rates, tax account, custodians).
+    /// @param initialAuthority The protocol's AccessManager (who may set rates, tax account, custodians).
     /// @param taxAccount_ Where withheld amounts are swept to.
-    constructor(address owner_, address taxAccount_) Ownable(owner_) {
+    constructor(address initialAuthority, address taxAccount_) AccessManaged(initialAuthority) {
+        // A manager without code would lock every restricted function for good.
+        if (initialAuthority.code.length == 0) revert AccessManagedInvalidAuthority(initialAuthority);
         if (taxAccount_ == address(0)) revert DividendDistributorZeroAddress();
         _taxAccount = taxAccount_;
         _defaultRate = INITIAL_DEFAULT_RATE;
@@ -192,37 +198,37 @@ contract DividendDistributor is IDividendDistributor, Ownable, ReentrancyGuardTr
         emit TaxSwept(paymentToken, account, amount);
     }
 
-    // ---- Admin ----
+    // ---- Settings (restricted) ----
 
     /// @inheritdoc IDividendDistributor
-    function setWithholdingRate(uint16 country, uint256 rateBps) external onlyOwner {
+    function setWithholdingRate(uint16 country, uint256 rateBps) external restricted {
         if (rateBps > Constants.BPS) revert DividendDistributorInvalidRate(rateBps);
         _rates[country] = CountryRate({set: true, rateBps: uint16(rateBps)}); // <= 10_000
         emit WithholdingRateSet(country, rateBps);
     }
 
     /// @inheritdoc IDividendDistributor
-    function clearWithholdingRate(uint16 country) external onlyOwner {
+    function clearWithholdingRate(uint16 country) external restricted {
         delete _rates[country];
         emit WithholdingRateCleared(country);
     }
 
     /// @inheritdoc IDividendDistributor
-    function setDefaultWithholdingRate(uint256 rateBps) external onlyOwner {
+    function setDefaultWithholdingRate(uint256 rateBps) external restricted {
         if (rateBps > Constants.BPS) revert DividendDistributorInvalidRate(rateBps);
         _defaultRate = rateBps;
         emit DefaultWithholdingRateSet(rateBps);
     }
 
     /// @inheritdoc IDividendDistributor
-    function setTaxAccount(address account) external onlyOwner {
+    function setTaxAccount(address account) external restricted {
         if (account == address(0)) revert DividendDistributorZeroAddress();
         _taxAccount = account;
         emit TaxAccountSet(account);
     }
 
     /// @inheritdoc IDividendDistributor
-    function setCustodian(address custodian, bool enabled) external onlyOwner {
+    function setCustodian(address custodian, bool enabled) external restricted {
         if (custodian == address(0)) revert DividendDistributorZeroAddress();
         if (enabled && custodian.code.length == 0) revert DividendDistributorNotAContract(custodian);
         _custodians[custodian] = enabled;
@@ -230,7 +236,7 @@ contract DividendDistributor is IDividendDistributor, Ownable, ReentrancyGuardTr
     }
 
     /// @inheritdoc IDividendDistributor
-    function addTrustedFactory(address factory) external onlyOwner {
+    function addTrustedFactory(address factory) external restricted {
         if (factory == address(0)) revert DividendDistributorZeroAddress();
         if (factory.code.length == 0) revert DividendDistributorNotAContract(factory);
         // A contract that does not answer as a factory would make every `isEligibleToken` revert.
@@ -248,7 +254,7 @@ contract DividendDistributor is IDividendDistributor, Ownable, ReentrancyGuardTr
     }
 
     /// @inheritdoc IDividendDistributor
-    function removeTrustedFactory(address factory) external onlyOwner {
+    function removeTrustedFactory(address factory) external restricted {
         address[] storage factories = _trustedFactories;
         uint256 count = factories.length; // <= MAX_TRUSTED_FACTORIES
         for (uint256 i; i < count; ++i) {
@@ -263,7 +269,7 @@ contract DividendDistributor is IDividendDistributor, Ownable, ReentrancyGuardTr
     }
 
     /// @inheritdoc IDividendDistributor
-    function setTokenAllowed(address token, bool allowed) external onlyOwner {
+    function setTokenAllowed(address token, bool allowed) external restricted {
         if (token == address(0)) revert DividendDistributorZeroAddress();
         if (allowed && token.code.length == 0) revert DividendDistributorNotAContract(token);
         _allowedTokens[token] = allowed;
@@ -469,6 +475,6 @@ contract DividendDistributor is IDividendDistributor, Ownable, ReentrancyGuardTr
 
     /// @dev The token's owner (ERC-173 `owner()`) is the issuer of its distributions.
     function _requireTokenOwner(address token) private view {
-        if (Ownable(token).owner() != msg.sender) revert DividendDistributorNotTokenOwner(token, msg.sender);
+        if (IERC5313(token).owner() != msg.sender) revert DividendDistributorNotTokenOwner(token, msg.sender);
     }
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {OwnableUpgradeable} from "@openzeppelin/contracts-upgradeable/access/OwnableUpgradeable.sol";
 import {Create2} from "@openzeppelin/contracts/utils/Create2.sol";
 
@@ -32,21 +32,26 @@ interface ISuiteInitializers {
 ///         AND its compliance, so the token settles each movement with one call; with
 ///         `separateRegistryAndCompliance` the suite gets a stand-alone IdentityRegistry and
 ///         ModularCompliance as before.
-contract SuiteFactory is ISuiteFactory, Ownable2Step {
+///         Administration: `setCurrentAuthority` (the version new suites use) is `restricted` by the
+///         protocol's AccessManager (UPGRADER, with its delay); deploying suites is open to anyone, and
+///         every suite is owned by the `owner` its deployer names (ERC-3643 ownership, not a protocol role).
+contract SuiteFactory is ISuiteFactory, AccessManaged {
     address private _currentAuthority;
     mapping(address deployer => mapping(bytes32 salt => bool used)) private _usedSalts;
     mapping(address token => bool deployed) private _suiteTokens;
 
-    /// @param owner_ The account allowed to choose the version new suites use.
+    /// @param initialAuthority The protocol's AccessManager (who may choose the version: UPGRADER).
     /// @param authority The SuiteAuthority new suites use.
-    constructor(address owner_, address authority) Ownable(owner_) {
+    constructor(address initialAuthority, address authority) AccessManaged(initialAuthority) {
+        // A manager without code would lock every restricted function for good.
+        if (initialAuthority.code.length == 0) revert AccessManagedInvalidAuthority(initialAuthority);
         _setCurrentAuthority(authority);
     }
 
     // ------------------------------------------------------------------ admin
 
     /// @inheritdoc ISuiteFactory
-    function setCurrentAuthority(address authority) external onlyOwner {
+    function setCurrentAuthority(address authority) external restricted {
         _setCurrentAuthority(authority);
     }
 

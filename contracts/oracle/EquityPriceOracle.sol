@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
-import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ICorporateActions} from "../interfaces/corporate/ICorporateActions.sol";
 import {IEquityPriceOracle} from "../interfaces/oracle/IEquityPriceOracle.sol";
@@ -25,7 +24,11 @@ import {SignedReports} from "../libraries/SignedReports.sol";
 ///      schedule, and a pending report while the feed holds. A consumer read is those three slots and one
 ///      sentinel call; a steady submit reads the global config, the three feed slots and one slot per
 ///      signer, and writes the state slot (and the multiplier slot only when it changes).
-contract EquityPriceOracle is IEquityPriceOracle, Ownable2Step, EIP712 {
+///      Administration is `restricted` by the protocol's AccessManager; the deployment maps `removeReporter`
+///      to GUARDIAN (at once: removing a reporter never lets a weaker report pass), `configureFeed` to
+///      RISK_ADMIN and the other setters to ORACLE_ADMIN, both delayed (docs/governance.md). The oracle is
+///      not upgradeable: a new one is deployed and its consumers re-pointed (docs/upgrades.md).
+contract EquityPriceOracle is IEquityPriceOracle, AccessManaged, EIP712 {
 
     // ---- Constants ----
 
@@ -104,20 +107,22 @@ contract EquityPriceOracle is IEquityPriceOracle, Ownable2Step, EIP712 {
     mapping(bytes32 feedId => FeedMultipliers) private _feedMultipliers;
     mapping(bytes32 feedId => PendingReport) private _pendingReports;
 
-    /// @param initialOwner The administrator (reporters, quorums, feeds).
+    /// @param initialAuthority The protocol's AccessManager (who may change reporters, quorums, feeds).
     /// @param reporters The initial reporters (distinct, non-zero, at most MAX_REPORTERS).
     /// @param threshold_ Signatures a report needs.
     /// @param confirmQuorum_ Signatures that confirm a held move.
     /// @param maxReportAge_ Oldest observation a submitted report may have (seconds).
     /// @param maxFutureDrift_ How far past the block time an observation may be (seconds).
     constructor(
-        address initialOwner,
+        address initialAuthority,
         address[] memory reporters,
         uint8 threshold_,
         uint8 confirmQuorum_,
         uint32 maxReportAge_,
         uint32 maxFutureDrift_
-    ) Ownable(initialOwner) EIP712("dualtrack EquityPriceOracle", "1") {
+    ) AccessManaged(initialAuthority) EIP712("dualtrack EquityPriceOracle", "1") {
+        // A manager without code would lock every restricted function for good.
+        if (initialAuthority.code.length == 0) revert AccessManagedInvalidAuthority(initialAuthority);
         for (uint256 i; i < reporters.length; ++i) {
             _addReporter(reporters[i]);
         }
@@ -273,15 +278,15 @@ contract EquityPriceOracle is IEquityPriceOracle, Ownable2Step, EIP712 {
         );
     }
 
-    // ---- Owner ----
+    // ---- Administration (restricted) ----
 
     /// @inheritdoc IEquityPriceOracle
-    function addReporter(address reporter) external onlyOwner {
+    function addReporter(address reporter) external restricted {
         _addReporter(reporter);
     }
 
     /// @inheritdoc IEquityPriceOracle
-    function removeReporter(address reporter) external onlyOwner {
+    function removeReporter(address reporter) external restricted {
         uint256 bit = _reporterBits[reporter];
         if (bit == 0) revert OracleReporterUnknown(reporter);
         Config memory config = _config;
@@ -295,19 +300,19 @@ contract EquityPriceOracle is IEquityPriceOracle, Ownable2Step, EIP712 {
     }
 
     /// @inheritdoc IEquityPriceOracle
-    function setQuorums(uint8 threshold_, uint8 confirmQuorum_) external onlyOwner {
+    function setQuorums(uint8 threshold_, uint8 confirmQuorum_) external restricted {
         _setQuorums(threshold_, confirmQuorum_);
     }
 
     /// @inheritdoc IEquityPriceOracle
-    function setReportTiming(uint32 maxReportAge_, uint32 maxFutureDrift_) external onlyOwner {
+    function setReportTiming(uint32 maxReportAge_, uint32 maxFutureDrift_) external restricted {
         _setReportTiming(maxReportAge_, maxFutureDrift_);
     }
 
     /// @inheritdoc IEquityPriceOracle
     /// @dev Binds the feed to `config.token` (one feed per token; rebinding releases the old token) and
     ///      reads the token's state at once.
-    function configureFeed(bytes32 feedId, FeedConfig calldata config) external onlyOwner {
+    function configureFeed(bytes32 feedId, FeedConfig calldata config) external restricted {
         if (
             config.maxAgeToOpenRisk == 0 || config.maxAgeToValue == 0 || config.maxAgeToLiquidate == 0
                 || config.maxAgeTokenized == 0 || config.jumpBandBps == 0 || config.jumpBandBps > MAX_JUMP_BAND_BPS
@@ -334,13 +339,13 @@ contract EquityPriceOracle is IEquityPriceOracle, Ownable2Step, EIP712 {
     }
 
     /// @inheritdoc IEquityPriceOracle
-    function setCorporateActions(address handler) external onlyOwner {
+    function setCorporateActions(address handler) external restricted {
         emit CorporateActionsSet(_corporateActions, handler);
         _corporateActions = handler;
     }
 
     /// @inheritdoc IEquityPriceOracle
-    function setSequencerSentinel(address sentinel) external onlyOwner {
+    function setSequencerSentinel(address sentinel) external restricted {
         emit SequencerSentinelSet(_sequencerSentinel, sentinel);
         _sequencerSentinel = sentinel;
     }

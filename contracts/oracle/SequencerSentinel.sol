@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
-import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ISequencerSentinel, ISequencerUptimeFeed} from "../interfaces/oracle/ISequencerSentinel.sol";
 
@@ -17,7 +16,10 @@ import {ISequencerSentinel, ISequencerUptimeFeed} from "../interfaces/oracle/ISe
 ///      accounts stay liquidatable, instead of making every consumer read revert. A `startedAt` in the
 ///      future (clock skew between the feed and this chain) never counts as passed. `graceEndsAt`
 ///      saturates at `type(uint256).max` rather than overflowing.
-contract SequencerSentinel is ISequencerSentinel, Ownable2Step {
+///      Administration is `restricted` by the protocol's AccessManager: the deployment maps `setUptimeFeed`
+///      to ORACLE_ADMIN and `setGracePeriod` to RISK_ADMIN, both delayed (docs/governance.md). The sentinel
+///      is not upgradeable: a new one is deployed and the oracle re-pointed (docs/upgrades.md).
+contract SequencerSentinel is ISequencerSentinel, AccessManaged {
     // ---- Constants ----
 
     /// @inheritdoc ISequencerSentinel
@@ -33,24 +35,26 @@ contract SequencerSentinel is ISequencerSentinel, Ownable2Step {
     ISequencerUptimeFeed private _uptimeFeed;
     uint256 private _gracePeriod;
 
-    /// @param initialOwner The protocol admin (sets the feed and the grace period).
+    /// @param initialAuthority The protocol's AccessManager (who may set the feed and the grace period).
     /// @param feed The sequencer uptime source (non-zero).
     /// @param gracePeriod_ Seconds after a restart during which new risk and ordinary liquidations stay
     ///        blocked, at most `MAX_GRACE_PERIOD`.
-    constructor(address initialOwner, address feed, uint256 gracePeriod_) Ownable(initialOwner) {
+    constructor(address initialAuthority, address feed, uint256 gracePeriod_) AccessManaged(initialAuthority) {
+        // A manager without code would lock every restricted function for good.
+        if (initialAuthority.code.length == 0) revert AccessManagedInvalidAuthority(initialAuthority);
         _setUptimeFeed(feed);
         _setGracePeriod(gracePeriod_);
     }
 
-    // ---- Owner ----
+    // ---- Administration (restricted) ----
 
     /// @inheritdoc ISequencerSentinel
-    function setUptimeFeed(address feed) external onlyOwner {
+    function setUptimeFeed(address feed) external restricted {
         _setUptimeFeed(feed);
     }
 
     /// @inheritdoc ISequencerSentinel
-    function setGracePeriod(uint256 gracePeriod_) external onlyOwner {
+    function setGracePeriod(uint256 gracePeriod_) external restricted {
         _setGracePeriod(gracePeriod_);
     }
 

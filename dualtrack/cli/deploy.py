@@ -34,7 +34,7 @@ from dualtrack.deployment import (
     open_manifest,
 )
 from dualtrack.deployment.config import DeploymentConfig
-from dualtrack.deployment.plan import TWO_STEP_OWNED, admin_owned, plan
+from dualtrack.deployment.plan import plan
 from dualtrack.deployment.steps import Step
 from dualtrack.paths import DEPLOYMENTS_DIR, PROJECT_ROOT
 from dualtrack.transport import TransportError
@@ -193,10 +193,13 @@ def next_steps(outcome: Outcome) -> list[str]:
     config = outcome.context.config
     assert config is not None
     lines = []
-    admin = config.roles.admin
-    if admin is not None and admin != outcome.context.deployer:
-        pending = [key for key in admin_owned(config) if key in TWO_STEP_OWNED]
-        lines.append(f"the admin {admin} accepts ownership (acceptOwnership) of: " + ", ".join(pending))
+    admin = config.roles.admin or outcome.context.deployer
+    delay = config.roles.admin_delay
+    lines.append(
+        f"the admin {admin} is ADMIN of contracts.governance.access_manager"
+        + (f" (every ADMIN operation is scheduled {delay} s ahead)" if delay else "")
+        + "; see docs/governance.md to schedule, execute or cancel a role's delayed change"
+    )
     if config.stocks:
         key = config.stocks[0].symbol.lower()
         lines.append(

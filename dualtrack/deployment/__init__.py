@@ -21,10 +21,19 @@ from dualtrack.chain import Chain
 from dualtrack.deployment.checks import Check, run_checks
 from dualtrack.deployment.config import ConfigError, DeploymentConfig, load_config, parse_config
 from dualtrack.deployment.manifest import Manifest, ManifestError
-from dualtrack.deployment.plan import plan, protocol_steps
+from dualtrack.deployment.plan import (
+    MANAGER,
+    governance_steps,
+    governed_contracts,
+    grant_steps,
+    plan,
+    protocol_steps,
+    wiring_steps,
+)
 from dualtrack.deployment.preflight import preflight
 from dualtrack.deployment.runner import DeploymentError, RunReport, StepListener, run_steps
 from dualtrack.deployment.steps import Context
+from dualtrack.governance import NAMED_ROLES
 from dualtrack.suite import MODULES, Protocol
 
 __all__ = [
@@ -154,12 +163,17 @@ def deploy(
 
 
 def deploy_protocol(evm: Chain, admin: str) -> Protocol:
-    """The protocol core alone (implementations, SuiteAuthority, SuiteFactory, modules), deployed by
-    ``admin`` through the same steps as a full deployment, recorded in memory."""
+    """The protocol core alone (the AccessManager, implementations, SuiteAuthority, SuiteFactory, modules),
+    deployed by ``admin`` through the same steps as a full deployment, recorded in memory. ``admin`` ends
+    as ADMIN holding every named role, all without delay (as a local demo's deployer)."""
     manifest = Manifest.new(network="protocol", chain_id=0, deployer=admin, config={}, config_digest="")
     ctx = Context(evm, admin, None, manifest)
-    run_steps(ctx, protocol_steps())
+    grants = [(role, admin, 0) for role in NAMED_ROLES]
+    run_steps(
+        ctx, [*governance_steps(), *protocol_steps(), *wiring_steps(governed_contracts(None)), *grant_steps(grants)]
+    )
     return Protocol(
+        access_manager=ctx.contract(MANAGER),
         authority=ctx.contract("protocol.authority"),
         factory=ctx.contract("protocol.factory"),
         modules={name: ctx.contract(f"modules.{name}") for name in MODULES},

@@ -8,8 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 from dualtrack.claims import ClaimTopic, KeyPurpose, key_hash
-from dualtrack.deployment.plan import NO_TOKEN, TWO_STEP_OWNED, admin_owned
+from dualtrack.deployment.plan import MANAGER, NO_TOKEN, governed_contracts
 from dualtrack.deployment.steps import Context
+from dualtrack.governance import GUARDED_ROLES, NAMED_ROLES, Role, has_role, restricted_functions
 from dualtrack.proxy import SUITE_CONTRACTS, role_id
 
 
@@ -36,6 +37,8 @@ def _checks(ctx: Context) -> Iterator[Check]:
     assert config is not None
     admin = config.roles.admin or ctx.deployer
     handed_over = admin != ctx.deployer
+
+    yield from _role_checks(ctx)
 
     authority = ctx.contract("protocol.authority")
     for name in SUITE_CONTRACTS:
@@ -136,13 +139,32 @@ def _checks(ctx: Context) -> Iterator[Check]:
             balance = ctx.contract(f"{key}.token").functions.balanceOf(investor.wallet).call()
             yield Check(f"{investor.label}: {stock.symbol} balance", raw, balance)
 
-    if handed_over:
-        for key in admin_owned(config):
-            contract = ctx.contract(key)
-            if key in TWO_STEP_OWNED:
-                yield Check(f"{key}: ownership offered to the admin", admin, contract.functions.pendingOwner().call())
-            else:
-                yield Check(f"{key}: owner", admin, contract.functions.owner().call())
+
+def _role_checks(ctx: Context) -> Iterator[Check]:
+    """The AccessManager's wiring: each protocol contract's manager and function roles, the guardian of
+    every guarded role, every configured holder with its delay, and ADMIN held by the admin alone."""
+    config = ctx.config
+    assert config is not None
+    manager = ctx.contract(MANAGER)
+    for key, name in governed_contracts(config).items():
+        contract = ctx.contract(key)
+        yield Check(f"{key}: governed by the AccessManager", manager.address, contract.functions.authority().call())
+        for function, selector, role in restricted_functions(contract, name):
+            yield Check(
+                f"{key}: {function} needs {role.name}",
+                int(role),
+                manager.functions.getTargetFunctionRole(contract.address, selector).call(),
+            )
+    for role in GUARDED_ROLES:
+        guardian = manager.functions.getRoleGuardian(int(role)).call()
+        yield Check(f"roles: GUARDIAN guards {role.name}", int(Role.GUARDIAN), guardian)
+    for role in (Role.ADMIN, *NAMED_ROLES):
+        for holder in config.roles.holders(role, ctx.deployer):
+            expected = (True, config.roles.delay(role))
+            yield Check(f"roles: {holder} holds {role.name} (and its delay)", expected, has_role(manager, role, holder))
+    admin = config.roles.admin or ctx.deployer
+    if admin != ctx.deployer:
+        yield Check("roles: the deployer renounced ADMIN", (False, 0), has_role(manager, Role.ADMIN, ctx.deployer))
 
 
 def _manages(identity: Any, wallet: str) -> bool:

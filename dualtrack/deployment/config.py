@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 from eth_utils.address import is_address, to_checksum_address
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from dualtrack.governance import Role
 from dualtrack.oracle import feed_id as feed_id_of
 
 MAX_REPORTERS = 31  # EquityPriceOracle.MAX_REPORTERS
@@ -25,6 +26,9 @@ MAX_FUTURE_DRIFT = 60  # EquityPriceOracle.MAX_FUTURE_DRIFT
 MAX_JUMP_BAND_BPS = 5_000  # EquityPriceOracle.MAX_JUMP_BAND_BPS
 MAX_FEED_AGE = 2**24 - 1  # FeedConfig ages are uint24 seconds
 MAX_GRACE_PERIOD = 4 * 3_600  # SequencerSentinel.MAX_GRACE_PERIOD
+# The longest execution delay a role may be given: a month. AccessManager takes any uint32, but a larger
+# figure is a unit mistake (milliseconds, or minutes read as seconds) that would lock the role for years.
+MAX_ROLE_DELAY = 30 * 86_400
 ZERO_ADDRESS = "0x" + "00" * 20
 
 
@@ -60,12 +64,84 @@ class NetworkConfig(_Section):
     local: bool = Field(default=False, description="a dev node: mocks and demo keys allowed, RPC URL recorded")
 
 
-class RolesConfig(_Section):
-    """Who ends up holding what. Unset roles default to the deployer."""
+Delay = Annotated[int, Field(ge=0, le=MAX_ROLE_DELAY, description="execution delay in seconds (the timelock)")]
 
-    admin: Address | None = Field(default=None, description="final owner of every protocol contract and suite")
+
+class RolesConfig(_Section):
+    """Who ends up holding what, and each role's execution delay in seconds (its timelock).
+
+    The protocol contracts answer to one AccessManager (docs/governance.md); the suites keep an ERC-3643
+    owner (``admin``) and agents. A holder list left unset defaults to the admin (the deployer when no
+    admin is set); an empty list leaves the role to nobody until ADMIN grants it.
+    """
+
+    admin: Address | None = Field(
+        default=None, description="ADMIN of the AccessManager and owner of every suite (a multisig)"
+    )
+    admin_delay: Delay = 0
+    guardians: list[Address] | None = Field(default=None, description="GUARDIAN: cancels, removes reporters, at once")
+    risk_admins: list[Address] | None = Field(default=None, description="RISK_ADMIN: feeds, grace period, notice")
+    risk_delay: Delay = 0
+    oracle_admins: list[Address] | None = Field(default=None, description="ORACLE_ADMIN: reporters, quorums, wiring")
+    oracle_delay: Delay = 0
+    treasurers: list[Address] | None = Field(default=None, description="TREASURY: dividend rates, tax, trust list")
+    treasury_delay: Delay = 0
+    upgraders: list[Address] | None = Field(default=None, description="UPGRADER: suite implementations, versions")
+    upgrade_delay: Delay = 0
+    keepers: list[Address] = Field(default_factory=list, description="KEEPER: the trading track's keepers")
     token_agents: list[Address] = Field(default_factory=list, description="agents of every stock token and registry")
     tax_account: Address | None = Field(default=None, description="receives withheld dividend tax")
+
+    @model_validator(mode="after")
+    def _delays_and_holders(self) -> RolesConfig:
+        for role in (Role.GUARDIAN, Role.RISK_ADMIN, Role.ORACLE_ADMIN, Role.TREASURY, Role.UPGRADER, Role.KEEPER):
+            holders = self._listed(role)
+            if holders is not None and len(set(holders)) != len(holders):
+                raise ValueError(f"{_HOLDERS[role]} must be distinct")
+        longest = max(self.delay(role) for role in _DELAYS)
+        if self.admin_delay < longest:
+            role = next(role for role in _DELAYS if self.delay(role) == longest)
+            raise ValueError(
+                f"admin_delay ({self.admin_delay} s) is shorter than {_DELAYS[role]} ({longest} s): ADMIN could "
+                f"grant itself {role.name} and skip that delay"
+            )
+        return self
+
+    def delay(self, role: Role) -> int:
+        """The execution delay ``role``'s holders are granted (0 for GUARDIAN and KEEPER: never delayed)."""
+        if role is Role.ADMIN:
+            return self.admin_delay
+        field = _DELAYS.get(role)
+        return 0 if field is None else int(getattr(self, field))
+
+    def holders(self, role: Role, deployer: str) -> list[str]:
+        """Who holds ``role`` after the deployment (ADMIN: exactly one account)."""
+        admin = self.admin or deployer
+        if role is Role.ADMIN:
+            return [admin]
+        listed = self._listed(role)
+        return [admin] if listed is None else list(listed)
+
+    def _listed(self, role: Role) -> list[str] | None:
+        value: list[str] | None = getattr(self, _HOLDERS[role])
+        return value
+
+
+# Each delayed role's delay field, and every named role's holders field.
+_DELAYS = {
+    Role.RISK_ADMIN: "risk_delay",
+    Role.ORACLE_ADMIN: "oracle_delay",
+    Role.TREASURY: "treasury_delay",
+    Role.UPGRADER: "upgrade_delay",
+}
+_HOLDERS = {
+    Role.GUARDIAN: "guardians",
+    Role.RISK_ADMIN: "risk_admins",
+    Role.ORACLE_ADMIN: "oracle_admins",
+    Role.TREASURY: "treasurers",
+    Role.UPGRADER: "upgraders",
+    Role.KEEPER: "keepers",
+}
 
 
 class StablecoinConfig(_Section):

@@ -2,15 +2,22 @@
 
 Sections, each a function returning its steps (a later issue's contracts add a section):
 
-1. ``stablecoin``: the settlement stablecoin (an existing token, or a 6-decimal mock on a local node);
-2. ``protocol``: suite implementations, the v1 SuiteAuthority, the SuiteFactory, compliance modules;
-3. ``kyc``: the KYC ClaimIssuer and its claim-signing key;
-4. ``oracle``: the EquityPriceOracle, CorporateActions (the oracle confirms post-action prices),
+1. ``governance``: the protocol's AccessManager (ProtocolAccessManager), first: every protocol contract
+   is deployed governed by it, the deployer its only ADMIN;
+2. ``stablecoin``: the settlement stablecoin (an existing token, or a 6-decimal mock on a local node);
+3. ``protocol``: suite implementations, the v1 SuiteAuthority, the SuiteFactory, compliance modules;
+4. ``kyc``: the KYC ClaimIssuer and its claim-signing key;
+5. ``oracle``: the EquityPriceOracle, CorporateActions (the oracle confirms post-action prices),
    the DividendDistributor, the sequencer sentinel (and a mock uptime feed on a local node);
-5. ``stocks``: one ERC-3643 suite per listed stock, its corporate-action agents, its oracle feed;
-6. ``periphery``: the EquityTokenLens;
-7. ``investors``: verified investors (identity, signed KYC claim, registration, minted holdings);
-8. ``handover``: agents and ownership to the configured admin.
+6. ``stocks``: one ERC-3643 suite per listed stock, its corporate-action agents, its oracle feed;
+7. ``periphery``: the EquityTokenLens;
+8. ``investors``: verified investors (identity, signed KYC claim, registration, minted holdings);
+9. ``roles``: every restricted function of every protocol contract mapped to its role
+   (:data:`dualtrack.governance.FUNCTION_ROLES`), then the ``[roles]`` holders granted with their delays.
+   Until then every restricted function needs ADMIN, which only the deployer holds: it configures the
+   protocol without holding any other role;
+10. ``handover``: the suites' agents and ownership to the configured admin, then ADMIN (with
+   ``roles.admin_delay``) to it and the deployer's ADMIN renounced, last.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from dualtrack.deployment.config import DeploymentConfig, InvestorConfig, StockC
 from dualtrack.deployment.config import FeedConfig as FeedSettings
 from dualtrack.deployment.steps import Context, Deployed, Step, call_step, deploy_step, existing_step, method_step
 from dualtrack.dividends import deploy_dividend_distributor
+from dualtrack.governance import FUNCTION_ROLES, MANAGER_CONTRACT, NAMED_ROLES, Role, wire_call
 from dualtrack.identity import deploy_identity, signed_claim
 from dualtrack.oracle import FeedConfig as OracleFeedConfig
 from dualtrack.oracle import deploy_oracle
@@ -39,6 +47,7 @@ from dualtrack.suite import MODULES, SuiteParams, module_call, salt_of, suite_ad
 PROTOCOL_VERSION = "1.0.0"
 # Every contract a deployment may deploy: each gets a complete ABI, interfaces/abi/<Name>.json (`make abi`).
 DEPLOYED_CONTRACTS = (
+    MANAGER_CONTRACT,
     "MockStablecoin",
     *SUITE_CONTRACTS,
     "EquityTokenCorporateActions",
@@ -77,11 +86,16 @@ MODULE_GAS = {
 }
 # Token-less feeds (crypto, indices) are bound to no token: the oracle then expects multiplier 1e18.
 NO_TOKEN = ZERO_ADDRESS
+MANAGER = "governance.access_manager"  # the manifest key of the protocol's AccessManager
+# Role wiring: gas of a multicall per function mapped and per role granted (budgets, about 1.3 x use).
+WIRE_GAS_PER_FUNCTION = 40_000
+GRANT_GAS = 75_000
 
 
 def plan(config: DeploymentConfig, deployer: str) -> list[Step]:
     """Every step of a deployment of ``config`` by ``deployer``, in the order they run."""
     return [
+        *governance_steps(),
         *stablecoin_steps(config),
         *protocol_steps(),
         *kyc_steps(),
@@ -91,11 +105,25 @@ def plan(config: DeploymentConfig, deployer: str) -> list[Step]:
         *feed_steps(config),
         *periphery_steps(),
         *investor_steps(config),
+        *role_steps(config, deployer),
         *handover_steps(config, deployer),
     ]
 
 
 # ---------------------------------------------------------------------------- sections
+
+
+def governance_steps() -> list[Step]:
+    """The protocol's AccessManager, its only ADMIN the deployer (no delay) until the handover."""
+    return [
+        deploy_step(
+            MANAGER,
+            MANAGER_CONTRACT,
+            "ProtocolAccessManager: one set of roles for every protocol contract",
+            args=lambda ctx: (ctx.deployer,),
+            gas_budget=3_600_000,
+        )
+    ]
 
 
 def stablecoin_steps(config: DeploymentConfig) -> list[Step]:
@@ -123,7 +151,7 @@ def protocol_steps(version: str = PROTOCOL_VERSION) -> list[Step]:
             "protocol.authority",
             "SuiteAuthority",
             f"SuiteAuthority v{version}: upgrading it upgrades every suite of the version",
-            args=lambda ctx: (version, ctx.deployer),
+            args=lambda ctx: (version, ctx.address(MANAGER)),
             gas_budget=550_000,
         )
     )
@@ -133,7 +161,7 @@ def protocol_steps(version: str = PROTOCOL_VERSION) -> list[Step]:
             "protocol.factory",
             "SuiteFactory",
             "SuiteFactory: one-transaction ERC-3643 suites at CREATE2 addresses",
-            args=lambda ctx: (ctx.deployer, ctx.address("protocol.authority")),
+            args=lambda ctx: (ctx.address(MANAGER), ctx.address("protocol.authority")),
             gas_budget=2_600_000,
         )
     )
@@ -213,6 +241,7 @@ def oracle_steps(config: DeploymentConfig) -> list[Step]:
                 list(oracle.reporters),
                 oracle.threshold,
                 oracle.confirm_quorum,
+                authority=ctx.address(MANAGER),
                 max_report_age=oracle.max_report_age,
                 max_future_drift=oracle.max_future_drift,
             ),
@@ -222,7 +251,9 @@ def oracle_steps(config: DeploymentConfig) -> list[Step]:
             "corporate.actions",
             "CorporateActions",
             "CorporateActions: splits and stock dividends, maintenance windows (the oracle confirms)",
-            create=lambda ctx: deploy_corporate_actions(ctx.evm, ctx.deployer, ctx.address("oracle.price_oracle")),
+            create=lambda ctx: deploy_corporate_actions(
+                ctx.evm, ctx.deployer, ctx.address("oracle.price_oracle"), authority=ctx.address(MANAGER)
+            ),
             gas_budget=2_300_000,
         ),
         method_step(
@@ -238,7 +269,10 @@ def oracle_steps(config: DeploymentConfig) -> list[Step]:
             "DividendDistributor",
             "DividendDistributor: cash dividends withheld per country",
             create=lambda ctx: deploy_dividend_distributor(
-                ctx.evm, ctx.deployer, config.roles.tax_account or config.roles.admin or ctx.deployer
+                ctx.evm,
+                ctx.deployer,
+                config.roles.tax_account or config.roles.admin or ctx.deployer,
+                authority=ctx.address(MANAGER),
             ),
             gas_budget=3_400_000,
         ),
@@ -282,7 +316,11 @@ def oracle_steps(config: DeploymentConfig) -> list[Step]:
             "SequencerSentinel",
             f"SequencerSentinel: {sequencer.grace_period}s grace after a sequencer restart",
             create=lambda ctx: deploy_sentinel(
-                ctx.evm, ctx.deployer, ctx.address("oracle.uptime_feed"), sequencer.grace_period
+                ctx.evm,
+                ctx.deployer,
+                ctx.address("oracle.uptime_feed"),
+                sequencer.grace_period,
+                authority=ctx.address(MANAGER),
             ),
             gas_budget=800_000,
         ),
@@ -502,17 +540,108 @@ def kyc_handover_steps(config: DeploymentConfig, deployer: str) -> list[Step]:
     ]
 
 
-def handover_steps(config: DeploymentConfig, deployer: str) -> list[Step]:
-    """Hand the protocol to ``roles.admin`` (nothing to do when the deployer is the admin).
+def role_steps(config: DeploymentConfig, deployer: str) -> list[Step]:
+    """Every protocol contract's restricted functions mapped to their roles, then the ``[roles]`` holders
+    granted (ADMIN itself moves in the handover, last)."""
+    grants = [
+        (role, holder, config.roles.delay(role))
+        for role in NAMED_ROLES
+        for holder in config.roles.holders(role, deployer)
+    ]
+    return [*wiring_steps(governed_contracts(config)), *grant_steps(grants)]
 
-    The deployer stops being an agent of the suites (unless listed in ``roles.token_agents``). Suites
-    (OwnableUpgradeable) change owner at once; the protocol contracts use Ownable2Step, so the admin
-    must call ``acceptOwnership`` on each (the summary lists them); the DividendDistributor (Ownable)
-    changes owner at once.
-    """
-    admin = config.roles.admin
-    if admin is None or admin == deployer:
+
+def wiring_steps(contracts: dict[str, str]) -> list[Step]:
+    """One multicall per governed contract (``{contract key: contract name}``) mapping each restricted
+    function to its role (:data:`dualtrack.governance.FUNCTION_ROLES`)."""
+    return [_wiring_step(key, name) for key, name in contracts.items()]
+
+
+def _wiring_step(key: str, name: str) -> Step:
+    roles = ", ".join(sorted({role.name for role in FUNCTION_ROLES[name].values()}))
+    return call_step(
+        f"governance.functions.{key}",
+        f"roles: {name}'s restricted functions mapped ({roles})",
+        lambda ctx: wire_call(ctx.contract(MANAGER), ctx.contract(key), name),
+        gas_budget=30_000 + WIRE_GAS_PER_FUNCTION * len(FUNCTION_ROLES[name]),
+    )
+
+
+def grant_steps(grants: Sequence[tuple[Role, str, int]]) -> list[Step]:
+    """One multicall granting every ``(role, account, execution delay)`` (nothing when there is none)."""
+    if not grants:
         return []
+
+    def call(ctx: Context) -> ContractFunction:
+        manager = ctx.contract(MANAGER)
+        data = [manager.encode_abi("grantRole", args=[int(role), account, delay]) for role, account, delay in grants]
+        return manager.functions.multicall(data)
+
+    return [
+        call_step(
+            "governance.roles",
+            f"roles: {len(grants)} grant(s) of " + ", ".join(dict.fromkeys(role.name for role, _, _ in grants)),
+            call,
+            gas_budget=30_000 + GRANT_GAS * len(grants),
+        )
+    ]
+
+
+def governed_contracts(config: DeploymentConfig | None) -> dict[str, str]:
+    """{manifest key: contract name} of every protocol contract the AccessManager governs."""
+    contracts = {"protocol.authority": "SuiteAuthority", "protocol.factory": "SuiteFactory"}
+    if config is None:  # the protocol core alone
+        return contracts
+    contracts |= {
+        "oracle.price_oracle": "EquityPriceOracle",
+        "corporate.actions": "CorporateActions",
+        "corporate.dividends": "DividendDistributor",
+    }
+    if config.oracle.sequencer is not None:
+        contracts["oracle.sentinel"] = "SequencerSentinel"
+    return contracts
+
+
+def handover_steps(config: DeploymentConfig, deployer: str) -> list[Step]:
+    """Hand the protocol to ``roles.admin``.
+
+    The deployer stops being an agent of the suites (unless listed in ``roles.token_agents``) and the
+    suites (OwnableUpgradeable, ERC-3643) change owner at once. Then, last, ADMIN of the AccessManager is
+    granted to the admin with ``roles.admin_delay`` and the deployer renounces its own: from then on the
+    admin needs no step of its own (no ``acceptOwnership``), and the deployer holds no role unless the
+    configuration lists it. With no admin (or the deployer as admin) the deployer keeps ADMIN, with
+    ``roles.admin_delay`` if one is set.
+    """
+    admin = config.roles.admin or deployer
+    steps: list[Step] = []
+    if admin != deployer:
+        steps += _suite_handover_steps(config, deployer, admin)
+    if admin != deployer or config.roles.admin_delay:
+        steps.append(
+            method_step(
+                "handover.governance.admin",
+                f"roles: ADMIN to {admin} (delay {config.roles.admin_delay} s)",
+                MANAGER,
+                "grantRole",
+                lambda ctx: (int(Role.ADMIN), admin, config.roles.admin_delay),
+                gas_budget=GRANT_GAS,
+            )
+        )
+    if admin != deployer:
+        steps.append(
+            method_step(
+                "handover.governance.deployer",
+                "roles: the deployer renounces ADMIN",
+                MANAGER,
+                "renounceRole",
+                lambda ctx: (int(Role.ADMIN), ctx.deployer),
+                gas_budget=60_000,
+            )
+        )
+    return steps
+
+
+def _suite_handover_steps(config: DeploymentConfig, deployer: str, admin: str) -> list[Step]:
     steps: list[Step] = []
     for stock in config.stocks:
         key = stock.symbol.lower()
@@ -539,31 +668,7 @@ def handover_steps(config: DeploymentConfig, deployer: str) -> list[Step]:
             )
             for role in _suite_owned(stock)
         ]
-    steps += [
-        method_step(
-            f"handover.{contract_key}.owner",
-            f"{contract_key}: ownership offered to the admin",
-            contract_key,
-            "transferOwnership",
-            lambda ctx: (admin,),
-            gas_budget=60_000,
-        )
-        for contract_key in admin_owned(config)
-    ]
     return steps
-
-
-def admin_owned(config: DeploymentConfig) -> list[str]:
-    """Protocol contracts the admin owns after the handover (all Ownable2Step but the distributor)."""
-    keys = ["protocol.authority", "protocol.factory", "oracle.price_oracle", "corporate.actions", "corporate.dividends"]
-    if config.oracle.sequencer is not None:
-        keys.append("oracle.sentinel")
-    return keys
-
-
-TWO_STEP_OWNED = frozenset(
-    {"protocol.authority", "protocol.factory", "oracle.price_oracle", "corporate.actions", "oracle.sentinel"}
-)
 
 
 def _suite_owned(stock: StockConfig) -> list[str]:

@@ -133,9 +133,9 @@ interface ICorporateActions {
 
     /// @notice The largest ratio numerator or denominator.
     function MAX_RATIO_TERM() external view returns (uint256);
-    /// @notice The largest minimum notice the owner may set.
+    /// @notice The largest minimum notice that may be set.
     function MAX_MINIMUM_NOTICE() external view returns (uint256);
-    /// @notice The largest maintenance lead the owner may set.
+    /// @notice The largest maintenance lead that may be set.
     function MAX_MAINTENANCE_LEAD() external view returns (uint256);
     /// @notice How far ahead of the announcement an activation may be, at most.
     function MAX_ANNOUNCEMENT_HORIZON() external view returns (uint256);
@@ -174,13 +174,17 @@ interface ICorporateActions {
     ///         activated action: closes its token's maintenance window (price confirmer only).
     function confirmPostActionPrice(uint256 actionId) external;
 
-    // ---- Owner (protocol admin) ----
+    // ---- Protocol settings ----
+    // Restricted by the protocol's AccessManager, not by any token's owner (`AccessManagedUnauthorized(caller)`
+    // otherwise; roles wired at deployment, docs/governance.md).
 
-    /// @notice Set the minimum notice for announcements and amendments (<= MAX_MINIMUM_NOTICE).
+    /// @notice Set the minimum notice for announcements and amendments (<= MAX_MINIMUM_NOTICE) (RISK_ADMIN,
+    ///         delayed).
     function setMinimumNotice(uint256 notice) external;
-    /// @notice Set how long before activation later announcements' windows open (<= MAX_MAINTENANCE_LEAD).
+    /// @notice Set how long before activation later announcements' windows open (<= MAX_MAINTENANCE_LEAD)
+    ///         (RISK_ADMIN, delayed).
     function setMaintenanceLead(uint256 lead) external;
-    /// @notice Set the account allowed to confirm post-action prices (the oracle).
+    /// @notice Set the account allowed to confirm post-action prices (the oracle) (ORACLE_ADMIN, delayed).
     function setPriceConfirmer(address confirmer) external;
 
     // ---- Views ----

@@ -2,7 +2,7 @@
 pragma solidity ^0.8.24;
 
 /// @title IDividendCustodian - the hook of contracts that hold tokens for others (vault, liquidity pool)
-/// @notice The DividendDistributor's owner registers a custodian. A custodian's claim is paid GROSS
+/// @notice The protocol's TREASURY role registers a custodian on the DividendDistributor. A custodian's claim is paid GROSS
 ///         (nothing withheld: the custodian is not the beneficial owner), then the distributor calls
 ///         `onDividendReceived`, which must return its own selector. The custodian then owes its
 ///         depositors their share, each withheld at the depositor's own country rate read from the

@@ -8,9 +8,9 @@ pragma solidity ^0.8.24;
 ///
 ///         Eligible tokens: only genuine dualtrack equity tokens can be announced, because the
 ///         distributor trusts the token's answers (balances, supply, recovery record, registry). A
-///         token is eligible if a trusted factory (at most `MAX_TRUSTED_FACTORIES`, set by this
-///         contract's owner) deployed it (`ISuiteFactory.isSuiteToken`), or if the owner allow-listed
-///         it (a dualtrack token deployed another way). Eligibility is checked at announce only: an
+///         token is eligible if a trusted factory (at most `MAX_TRUSTED_FACTORIES`, set by the
+///         protocol's TREASURY role) deployed it (`ISuiteFactory.isSuiteToken`), or if TREASURY
+///         allow-listed it (a dualtrack token deployed another way). Eligibility is checked at announce only: an
 ///         announced distribution stays payable if its factory is later removed.
 ///
 ///         Per-distribution bound: every distribution is its own account. `claimed` (gross paid:
@@ -29,7 +29,7 @@ pragma solidity ^0.8.24;
 ///         entitlements never exceeds the funding. Withholding is `ceil(gross * rate / 10_000)` with the
 ///         rate of the PAID wallet's country in the token's identity registry AT PAYMENT TIME (a holder
 ///         who moved country is taxed where they live when paid). The withheld part accrues here per
-///         payment token and anyone may sweep it to the owner-set tax account.
+///         payment token and anyone may sweep it to the tax account TREASURY set.
 ///
 ///         Who is paid: an entitlement belongs to the wallet that held the tokens at the record time
 ///         (the "holder", the key of `claim`/`claimFor`/`isClaimed`), and is paid to the wallet that
@@ -233,7 +233,9 @@ interface IDividendDistributor {
     /// @notice Send everything withheld in `paymentToken` to the tax account (anyone may call).
     function sweepTax(address paymentToken) external;
 
-    // ---- Admin (owner) ----
+    // ---- Settings ----
+    // Restricted by the protocol's AccessManager, not by any token's owner (`AccessManagedUnauthorized(caller)`
+    // otherwise); the deployment maps all of them to TREASURY, granted with a delay (docs/governance.md).
 
     /// @notice Set `country`'s withholding rate to `rateBps` (<= 10_000; 0 is a valid rate).
     function setWithholdingRate(uint16 country, uint256 rateBps) external;
@@ -246,8 +248,9 @@ interface IDividendDistributor {
     /// @notice Register (or unregister) `custodian`, a contract implementing IDividendCustodian.
     function setCustodian(address custodian, bool enabled) external;
     /// @notice Trust `factory` (an ISuiteFactory contract, which must answer `isSuiteToken(0)` with
-    ///         false): tokens it deployed may be announced. At most `MAX_TRUSTED_FACTORIES`. Trusting a factory trusts its owner and its authorities'
-    ///         owners (they choose the code its tokens run).
+    ///         false): tokens it deployed may be announced. At most `MAX_TRUSTED_FACTORIES`. Trusting a
+    ///         factory trusts whoever may upgrade its suites (its AccessManager's UPGRADER: they choose the
+    ///         code its tokens run).
     function addTrustedFactory(address factory) external;
     /// @notice Stop trusting `factory` for new announcements (announced distributions are unaffected).
     function removeTrustedFactory(address factory) external;
@@ -265,7 +268,7 @@ interface IDividendDistributor {
     function trustedFactories() external view returns (address[] memory);
     /// @notice Whether `factory` is trusted.
     function isTrustedFactory(address factory) external view returns (bool);
-    /// @notice Whether the owner allow-listed `token`.
+    /// @notice Whether TREASURY allow-listed `token`.
     function isTokenAllowed(address token) external view returns (bool);
     /// @notice Whether `token` may be announced: allow-listed, or deployed by a trusted factory.
     function isEligibleToken(address token) external view returns (bool);

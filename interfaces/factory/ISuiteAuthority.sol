@@ -17,6 +17,8 @@ interface ISuiteAuthority {
     function version() external view returns (string memory);
     /// @notice The implementation proxies of `role` delegate to (reverts for unknown roles).
     function implementation(bytes32 role) external view returns (address);
-    /// @notice Set the implementation of `role` for every proxy of this authority (owner only).
+    /// @notice Set the implementation of `role` for every proxy of this authority: upgrades every suite of
+    ///         this version in one transaction. Restricted by the protocol's AccessManager (UPGRADER, with
+    ///         its long delay; `AccessManagedUnauthorized(caller)` otherwise). See docs/upgrades.md.
     function setImplementation(bytes32 role, address implementation) external;
 }

@@ -77,14 +77,15 @@ interface ISuiteFactory {
     ///         (`identityStorage` = the registry; with a shared storage it is that storage instead), for
     ///         `separateRegistryAndCompliance` equal to `separate`.
     function predictSuite(address deployer, bytes32 salt, bool separate) external view returns (Suite memory suite);
-    /// @notice Use `authority` (a SuiteAuthority) for new suites (owner only).
+    /// @notice Use `authority` (a SuiteAuthority) for new suites; existing suites keep theirs. Restricted by
+    ///         the protocol's AccessManager (UPGRADER, delayed; `AccessManagedUnauthorized(caller)` otherwise).
     function setCurrentAuthority(address authority) external;
     /// @notice The authority new suites use.
     function currentAuthority() external view returns (address);
     /// @notice Whether `token` is the token of a suite this factory deployed (set in `deploySuite`,
     ///         never cleared). Contracts that must only act on genuine dualtrack equity tokens (the
     ///         DividendDistributor) check it: such a token runs the implementation of its suite's
-    ///         SuiteAuthority, so trusting this answer means trusting this factory's owner (who picks
-    ///         the authority of new suites) and the owners of the authorities it used.
+    ///         SuiteAuthority, so trusting this answer means trusting whoever holds UPGRADER on this
+    ///         factory and on the authorities it used (who pick the code the tokens run).
     function isSuiteToken(address token) external view returns (bool);
 }

@@ -295,7 +295,7 @@ interface IEquityPriceOracle is ITokenStateObserver {
 
     /// @notice The most reporters (and signatures per report): 31.
     function MAX_REPORTERS() external view returns (uint256);
-    /// @notice The largest `maxReportAge` the owner may set: 1 hour.
+    /// @notice The largest `maxReportAge` that may be set: 1 hour.
     function MAX_REPORT_AGE() external view returns (uint256);
     /// @notice The largest clock drift ahead of the chain a report may have: 60 seconds.
     function MAX_FUTURE_DRIFT() external view returns (uint256);
@@ -371,21 +371,26 @@ interface IEquityPriceOracle is ITokenStateObserver {
     ///         action, was accepted after activation. Anyone may call.
     function confirmCorporateAction(bytes32 feedId) external returns (uint256 actionId);
 
-    // ---- Owner ----
+    // ---- Administration ----
+    // Each is restricted by the protocol's AccessManager (`AccessManagedUnauthorized(caller)` otherwise); the
+    // role each needs is wired at deployment (docs/governance.md), a delayed holder schedules the call first.
 
-    /// @notice Authorise `reporter` to sign reports (owner only).
+    /// @notice Authorise `reporter` to sign reports (ORACLE_ADMIN, delayed).
     function addReporter(address reporter) external;
-    /// @notice Withdraw `reporter`'s authorisation (owner only); the quorums must stay reachable.
+    /// @notice Withdraw `reporter`'s authorisation; the quorums must stay reachable (GUARDIAN, at once: a
+    ///         removal never lets a report with fewer valid signatures pass).
     function removeReporter(address reporter) external;
-    /// @notice Set the signatures a report needs and those that confirm a held move (owner only).
+    /// @notice Set the signatures a report needs and those that confirm a held move (ORACLE_ADMIN, delayed).
     function setQuorums(uint8 threshold, uint8 confirmQuorum) external;
-    /// @notice Set how old and how far ahead a submitted report may be (owner only).
+    /// @notice Set how old and how far ahead a submitted report may be (ORACLE_ADMIN, delayed).
     function setReportTiming(uint32 maxReportAge, uint32 maxFutureDrift) external;
-    /// @notice Configure `feedId` (owner only).
+    /// @notice Configure `feedId`: its token, staleness bound per use and jump band (RISK_ADMIN, delayed).
     function configureFeed(bytes32 feedId, FeedConfig calldata config) external;
-    /// @notice Set the CorporateActions handler (zero: none) whose windows reads honour (owner only).
+    /// @notice Set the CorporateActions handler (zero: none) whose windows reads honour (ORACLE_ADMIN,
+    ///         delayed).
     function setCorporateActions(address handler) external;
-    /// @notice Set the sequencer sentinel (zero: none, for chains without a sequencer) (owner only).
+    /// @notice Set the sequencer sentinel (zero: none, for chains without a sequencer) (ORACLE_ADMIN,
+    ///         delayed).
     function setSequencerSentinel(address sentinel) external;
 
     // ---- Views ----

@@ -35,17 +35,19 @@ interface ISequencerSentinel {
 
     // ---- Constants ----
 
-    /// @notice The longest grace period the owner may set (4 hours, Aave's cap on a reserve unpause grace).
+    /// @notice The longest grace period that may be set (4 hours, Aave's cap on a reserve unpause grace).
     function MAX_GRACE_PERIOD() external view returns (uint256);
     /// @notice Health factor (18 decimals) below which an account is liquidatable even during the grace
     ///         period: 0.95e18.
     function DEEPLY_UNDERWATER_HEALTH() external view returns (uint256);
 
-    // ---- Owner ----
+    // ---- Administration ----
+    // Restricted by the protocol's AccessManager (`AccessManagedUnauthorized(caller)` otherwise; roles wired at
+    // deployment, docs/governance.md).
 
-    /// @notice Set the sequencer uptime source (owner only).
+    /// @notice Set the sequencer uptime source (ORACLE_ADMIN, delayed).
     function setUptimeFeed(address feed) external;
-    /// @notice Set the grace period after a restart, at most `MAX_GRACE_PERIOD` (owner only).
+    /// @notice Set the grace period after a restart, at most `MAX_GRACE_PERIOD` (RISK_ADMIN, delayed).
     function setGracePeriod(uint256 gracePeriod) external;
 
     // ---- Views ----

@@ -13,6 +13,7 @@ from web3.exceptions import ContractCustomError, ContractLogicError, ContractPan
 from web3.types import TxReceipt
 
 from dualtrack.chain import Chain, Reverted, _revert_data
+from dualtrack.governance import Role, has_role, manager_of
 from dualtrack.proxy import deploy_proxied
 from tests.support import ZERO
 
@@ -122,9 +123,11 @@ class Suite:
 
 
 def new_suite(evm: Chain, authority: Contract, owner: str, *, bind: bool = True) -> Suite:
-    """Deploy a registry, a mock token and a proxied compliance owned by ``owner`` (the authority's
-    owner deploys, since it registers the implementation on first use)."""
-    deployer = authority.functions.owner().call()
+    """Deploy a registry, a mock token and a proxied compliance owned by ``owner`` (a node account that
+    holds UPGRADER on the authority's AccessManager deploys, since it registers the implementation on
+    first use)."""
+    manager = manager_of(evm, authority)
+    deployer = next(account for account in evm.accounts if has_role(manager, Role.UPGRADER, account) == (True, 0))
     registry = evm.deploy("MockComplianceRegistry", sender=deployer)
     token = evm.deploy("MockComplianceToken", registry.address, sender=deployer)
     compliance = deploy_proxied(evm, authority, "ModularCompliance", (owner,), sender=deployer)

@@ -404,7 +404,9 @@ def test_confirm__not_the_confirmer_or_before_activation__reverts(
         evm.send(c.handler.functions.confirmPostActionPrice(action_id), c.confirmer)
 
 
-def test_admin_settings__owner_only_capped_and_emitted(evm: Chain, corporate: Corporate, alice: str, bob: str) -> None:
+def test_admin_settings__role_holders_only_capped_and_emitted(
+    evm: Chain, corporate: Corporate, alice: str, bob: str
+) -> None:
     c = corporate
     h = c.handler.functions
     assert (h.minimumNotice().call(), h.maintenanceLead().call(), h.priceConfirmer().call()) == (
@@ -412,8 +414,9 @@ def test_admin_settings__owner_only_capped_and_emitted(evm: Chain, corporate: Co
         DEFAULT_MAINTENANCE_LEAD,
         c.confirmer,
     )
+    # The token's owner runs its own actions but not the protocol's settings (RISK_ADMIN, ORACLE_ADMIN).
     for call in (h.setMinimumNotice(0), h.setMaintenanceLead(0), h.setPriceConfirmer(alice)):
-        with evm.reverts("OwnableUnauthorizedAccount", c.token_owner):
+        with evm.reverts("AccessManagedUnauthorized", c.token_owner):
             evm.send(call, c.token_owner)
     with evm.reverts("CorporateActionsSettingTooLarge", 30 * DAY + 1, 30 * DAY):
         evm.send(h.setMinimumNotice(30 * DAY + 1), c.admin)
@@ -432,9 +435,10 @@ def test_admin_settings__owner_only_capped_and_emitted(evm: Chain, corporate: Co
     assert h.priceConfirmer().call() == bob
 
 
-def test_deploy__zero_confirmer__reverts(evm: Chain, issuer: str) -> None:
+def test_deploy__zero_confirmer__reverts(evm: Chain, corporate: Corporate, issuer: str) -> None:
+    manager = corporate.handler.functions.authority().call()
     with evm.reverts("CorporateActionsZeroAddress"):
-        evm.deploy("CorporateActions", issuer, "0x" + "00" * 20, sender=issuer)
+        evm.deploy("CorporateActions", manager, "0x" + "00" * 20, sender=issuer)
 
 
 # ---- Maintenance window ----

@@ -26,6 +26,7 @@ from dualtrack.dividends import (
     release_held,
     withheld_amount,
 )
+from dualtrack.governance import Role, has_role, manager_of
 from dualtrack.identity import add_claim, deploy_identity
 from dualtrack.suite import DE, JP, UNIT, US, deploy_suite, salt_of, standard_suite_params
 from tests.corporate.conftest import (
@@ -77,7 +78,8 @@ def test_withholding_rate__defaults_and_treaties__returns_table(env: DividendEnv
     assert d.hasOwnWithholdingRate(ZERO_RATE_COUNTRY).call() is True
     assert d.hasOwnWithholdingRate(US).call() is False
     assert d.taxAccount().call() == env.tax
-    assert d.owner().call() == env.admin
+    manager = manager_of(env.evm, env.distributor)
+    assert has_role(manager, Role.TREASURY, env.admin) == (True, 0)
 
 
 def test_set_withholding_rate__zero_then_cleared__explicit_zero_then_default(env: DividendEnv) -> None:
@@ -114,8 +116,12 @@ def test_set_withholding_rate__above_100_percent__reverts(env: DividendEnv) -> N
         lambda d: d.functions.setTokenAllowed(d.address, True),
     ],
 )
-def test_admin_functions__not_owner__revert(env: DividendEnv, call: Any) -> None:
-    with env.evm.reverts("OwnableUnauthorizedAccount", env.issuer):
+def test_settings__token_owner_without_treasury_role__revert_access_managed_unauthorized(
+    env: DividendEnv, call: Any
+) -> None:
+    """Issuing a token gives no power over the protocol's settings: those need TREASURY."""
+    assert env.token.functions.owner().call() == env.issuer
+    with env.evm.reverts("AccessManagedUnauthorized", env.issuer):
         env.evm.send(call(env.distributor), env.issuer)
 
 
@@ -123,7 +129,7 @@ def test_set_tax_account__zero_address__reverts(env: DividendEnv) -> None:
     with env.evm.reverts("DividendDistributorZeroAddress"):
         env.evm.send(env.distributor.functions.setTaxAccount("0x" + "00" * 20), env.admin)
     with env.evm.reverts("DividendDistributorZeroAddress"):
-        env.evm.deploy("DividendDistributor", env.admin, "0x" + "00" * 20, sender=env.admin)
+        env.evm.deploy("DividendDistributor", env.protocol.access_manager.address, "0x" + "00" * 20, sender=env.admin)
 
 
 # ---- Announce ----
@@ -668,8 +674,8 @@ def test_trusted_factories__bounded_and_checked__revert_with_reasons(env: Divide
     with e.evm.reverts("DividendDistributorNotAFactory", e.usdc.address):
         e.evm.send(d.addTrustedFactory(e.usdc.address), e.admin)
     # The list is capped (the announce check loops over it).
-    authority = e.protocol.authority.address
-    extra = [e.evm.deploy("SuiteFactory", e.admin, authority, sender=e.admin) for _ in range(MAX_TRUSTED_FACTORIES)]
+    manager, authority = e.protocol.access_manager.address, e.protocol.authority.address
+    extra = [e.evm.deploy("SuiteFactory", manager, authority, sender=e.admin) for _ in range(MAX_TRUSTED_FACTORIES)]
     for factory in extra[: MAX_TRUSTED_FACTORIES - 1]:
         e.evm.send(d.addTrustedFactory(factory.address), e.admin)
     with e.evm.reverts("DividendDistributorTooManyFactories", MAX_TRUSTED_FACTORIES):

@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 
 from dualtrack.deployment import ConfigError, DeploymentConfig, load_config, parse_config
-from tests.deployment.conftest import LOCAL_TOML, SEPOLIA_TOML, local_data
+from dualtrack.governance import NAMED_ROLES, Role
+from tests.deployment.conftest import LOCAL_TOML, SEPOLIA_TOML, local_data, sepolia_data
+from tests.support import DAY
 
 
 def test_load_config__local_demo_file__valid_with_two_investors() -> None:
@@ -30,6 +32,8 @@ def test_load_config__base_sepolia_template_as_shipped__asks_for_reporters_in_on
 def _reporters(data: dict[str, Any], count: int) -> None:
     data["oracle"]["reporters"] = data["oracle"]["reporters"][:count]
 
+
+DEV_ACCOUNT_1 = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
 
 BAD_EDITS: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ("two reporters, threshold 3", lambda d: _reporters(d, 2), "got threshold 3, confirm_quorum 4 and 2 reporter(s)"),
@@ -71,6 +75,23 @@ BAD_EDITS: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ),
     ("unknown field", lambda d: d["oracle"].update(reporter=[]), "oracle.reporter: Extra inputs are not permitted"),
     (
+        "admin delay shorter than the upgrade delay",
+        lambda d: d["roles"].update(admin_delay=86_400, upgrade_delay=172_800),
+        "roles: admin_delay (86400 s) is shorter than upgrade_delay (172800 s): ADMIN could grant itself UPGRADER",
+    ),
+    (
+        "role delay in milliseconds",
+        lambda d: d["roles"].update(risk_delay=86_400_000),
+        "roles.risk_delay: Input should be less than or equal to 2592000",
+    ),
+    ("negative delay", lambda d: d["roles"].update(oracle_delay=-1), "roles.oracle_delay"),
+    (
+        "the same guardian twice",
+        lambda d: d["roles"].update(guardians=[DEV_ACCOUNT_1, DEV_ACCOUNT_1]),
+        "roles: guardians must be distinct",
+    ),
+    ("a keeper that is not an address", lambda d: d["roles"].update(keepers=["keeper"]), "roles.keepers.0"),
+    (
         "mock stablecoin off a local node",
         lambda d: d["network"].update(local=False),
         "stablecoin.address is required off a local node",
@@ -89,6 +110,37 @@ def test_parse_config__mistake__one_line_naming_it(
     assert len(raised.value.problems) == 1, raised.value.problems
     (problem,) = raised.value.problems
     assert "\n" not in problem and expected in problem, problem
+
+
+def test_roles__unset_holders__default_to_the_admin_else_the_deployer(
+    make_config: Callable[..., DeploymentConfig],
+) -> None:
+    deployer = "0x" + "11" * 20
+    local = make_config().roles
+    assert [local.holders(role, deployer) for role in (Role.ADMIN, *NAMED_ROLES)] == [[deployer]] * 6 + [[]]
+    assert all(local.delay(role) == 0 for role in Role)
+    listed = make_config(
+        lambda d: d["roles"].update(admin=DEV_ACCOUNT_1, guardians=[], risk_delay=3_600, admin_delay=3_600)
+    ).roles
+    assert listed.holders(Role.ADMIN, deployer) == [DEV_ACCOUNT_1]
+    assert listed.holders(Role.UPGRADER, deployer) == [DEV_ACCOUNT_1]
+    assert listed.holders(Role.GUARDIAN, deployer) == []  # an empty list leaves the role to nobody
+    assert (listed.delay(Role.RISK_ADMIN), listed.delay(Role.ADMIN), listed.delay(Role.GUARDIAN)) == (3_600, 3_600, 0)
+
+
+def test_load_config__base_sepolia_template__delays_documented_and_admin_waits_longest() -> None:
+    roles = sepolia_data()["roles"]
+    delays = {key: value for key, value in roles.items() if key.endswith("_delay")}
+    assert delays == {
+        "admin_delay": 2 * DAY,
+        "risk_delay": DAY,
+        "oracle_delay": DAY,
+        "treasury_delay": DAY,
+        "upgrade_delay": 2 * DAY,
+    }
+    text = SEPOLIA_TOML.read_text()
+    for field in ("admin", "guardians", "risk_admins", "oracle_admins", "treasurers", "upgraders", "keepers"):
+        assert f"# {field} = " in text or f"\n{field} = " in text, field
 
 
 def test_load_config__not_toml__says_where(tmp_path: Path) -> None:

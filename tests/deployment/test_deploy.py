@@ -20,11 +20,14 @@ from dualtrack.deployment import (
     deploy,
     open_manifest,
 )
+from dualtrack.deployment.checks import run_checks
 from dualtrack.deployment.plan import DEPLOYED_CONTRACTS, plan
 from dualtrack.deployment.runner import run_steps
 from dualtrack.deployment.steps import Step, method_step
+from dualtrack.governance import MANAGER_CONTRACT, NAMED_ROLES, Role, calldata, can_call, has_role
 from dualtrack.paths import ABI_DIR
-from tests.support import ETHER, funded_key
+from tests.deployment.conftest import sepolia_data
+from tests.support import DAY, ETHER, ZERO, funded_key
 
 
 class Interrupted(Exception):  # noqa: N818 - stands for Ctrl-C or a lost connection
@@ -134,8 +137,76 @@ def test_deploy__admin_configured__deployer_hands_every_role_over(
     token = evm.at("EquityToken", outcome.manifest.address("tsla.token"))
     assert token.functions.owner().call() == admin
     assert not token.functions.isAgent(deployer.address).call()
+    manager = evm.at(MANAGER_CONTRACT, outcome.manifest.address("governance.access_manager"))
+    assert [has_role(manager, role, admin) for role in (Role.ADMIN, *NAMED_ROLES)] == [(True, 0)] * 6 + [(False, 0)]
+    assert [has_role(manager, role, deployer.address)[0] for role in (Role.ADMIN, *NAMED_ROLES)] == [False] * 7
     oracle = evm.at("EquityPriceOracle", outcome.manifest.address("oracle.price_oracle"))
-    assert oracle.functions.pendingOwner().call() == admin
+    assert oracle.functions.authority().call() == manager.address
+    with evm.reverts("AccessManagedUnauthorized", deployer.address):
+        evm.send(oracle.functions.setQuorums(2, 4), deployer.address)
+    with evm.reverts("AccessManagerUnauthorizedAccount", deployer.address, int(Role.ADMIN)):
+        evm.send(manager.functions.grantRole(int(Role.RISK_ADMIN), deployer.address, 0), deployer.address)
+
+
+def test_deploy__testnet_roles_and_delays__granted_as_configured_and_read_back(
+    evm: Chain, make_config: Callable[..., DeploymentConfig], deployer: LocalAccount
+) -> None:
+    """The Base Sepolia template's delays, a holder per role: the checks read every grant, delay,
+    guardian and function role back, and a delayed role really must wait."""
+    admin, guardian, risk, oracle_admin, treasurer, upgrader, keeper = (Account.create().address for _ in range(7))
+    delays = {key: value for key, value in sepolia_data()["roles"].items() if key.endswith("_delay")}
+    assert delays["risk_delay"] == DAY and delays["upgrade_delay"] == 2 * DAY and delays["admin_delay"] == 2 * DAY
+    roles = dict(
+        admin=admin,
+        guardians=[guardian],
+        risk_admins=[risk],
+        oracle_admins=[oracle_admin],
+        treasurers=[treasurer],
+        upgraders=[upgrader],
+        keepers=[keeper],
+        **delays,
+    )
+    config = make_config(lambda d: d["roles"].update(roles))
+    outcome = _deploy(evm, config, deployer, _manifest(evm, config, deployer))
+    assert outcome.ok, [check for check in outcome.checks if not check.ok]
+    subjects = {check.subject for check in outcome.checks}
+    assert {
+        "oracle.price_oracle: removeReporter needs GUARDIAN",
+        "oracle.price_oracle: configureFeed needs RISK_ADMIN",
+        "protocol.authority: setImplementation needs UPGRADER",
+        "corporate.dividends: setTaxAccount needs TREASURY",
+        "roles: GUARDIAN guards UPGRADER",
+        f"roles: {risk} holds RISK_ADMIN (and its delay)",
+        "roles: the deployer renounced ADMIN",
+    } <= subjects
+    manager = evm.at(MANAGER_CONTRACT, outcome.manifest.address("governance.access_manager"))
+    assert has_role(manager, Role.ADMIN, admin) == (True, 2 * DAY)
+    assert has_role(manager, Role.GUARDIAN, guardian) == (True, 0)
+    assert has_role(manager, Role.UPGRADER, upgrader) == (True, 2 * DAY)
+    assert has_role(manager, Role.KEEPER, keeper) == (True, 0)
+    assert not has_role(manager, Role.RISK_ADMIN, admin)[0]  # listed holders replace the default
+    sentinel = evm.at("SequencerSentinel", outcome.manifest.address("oracle.sentinel"))
+    assert can_call(manager, risk, sentinel.functions.setGracePeriod(0)) == (False, DAY)
+    assert can_call(manager, guardian, sentinel.functions.setGracePeriod(0)) == (False, 0)
+
+
+def test_checks__a_role_revoked_after_the_deployment__named_as_not_matching(
+    evm: Chain, make_config: Callable[..., DeploymentConfig], deployer: LocalAccount
+) -> None:
+    config = make_config()
+    outcome = _deploy(evm, config, deployer, _manifest(evm, config, deployer))
+    manager = outcome.context.contract("governance.access_manager")
+    oracle = outcome.context.contract("oracle.price_oracle")
+    evm.send(manager.functions.revokeRole(int(Role.TREASURY), deployer.address), deployer.address)
+    evm.send(
+        manager.functions.setTargetFunctionRole(oracle.address, [calldata(oracle.functions.addReporter(ZERO))[:4]], 0),
+        deployer.address,
+    )
+    failed = {check.subject: (check.expected, check.actual) for check in run_checks(outcome.context) if not check.ok}
+    assert failed == {
+        f"roles: {deployer.address} holds TREASURY (and its delay)": ((True, 0), (False, 0)),
+        "oracle.price_oracle: addReporter needs ORACLE_ADMIN": (int(Role.ORACLE_ADMIN), int(Role.ADMIN)),
+    }
 
 
 def test_steps__local_deployment__each_within_its_gas_budget(

@@ -117,6 +117,7 @@ def test_deploy_command__base_sepolia_like_node__deploys_confirms_resumes_and_re
         assert w3.eth.get_transaction_count(deployer.address) == sent
 
         _read_back_as_an_integrator(w3, json.loads(manifest_path.read_text()), wallets)
+        _roles_read_back_as_an_integrator(w3, json.loads(manifest_path.read_text()), admin, deployer.address)
 
 
 def test_deploy_command__killed_part_way__resumed_without_paying_twice(tmp_path: Path) -> None:
@@ -181,3 +182,22 @@ def _read_back_as_an_integrator(w3: Web3, manifest: dict[str, Any], wallets: tup
     ).call()
     assert (price_per_token, price_per_share, multiplier) == (251 * ETHER, 251 * ETHER, ETHER)
     assert (observed_at, status) == (now, int(MarketStatus.OPEN))
+
+
+def _roles_read_back_as_an_integrator(w3: Web3, manifest: dict[str, Any], admin: str, deployer: str) -> None:
+    """Who governs the deployment, from the manifest and the exported ABIs alone: the template's delays."""
+    manager = _bound(w3, manifest, "governance.access_manager")
+    day = 86_400
+
+    def has_role(role: int, account: str) -> tuple[bool, int]:
+        member, delay = manager.functions.hasRole(role, account).call()
+        return bool(member), int(delay)
+
+    assert has_role(0, admin) == (True, 2 * day)  # ADMIN, with admin_delay
+    assert has_role(0, deployer) == (False, 0)
+    assert has_role(manager.functions.RISK_ADMIN_ROLE().call(), admin) == (True, day)
+    assert has_role(manager.functions.UPGRADER_ROLE().call(), admin) == (True, 2 * day)
+    for key in ("oracle.price_oracle", "oracle.sentinel", "corporate.actions", "corporate.dividends"):
+        if key == "oracle.sentinel" and "sentinel" not in manifest["contracts"]["oracle"]:
+            continue
+        assert _bound(w3, manifest, key).functions.authority().call() == manager.address

@@ -215,6 +215,6 @@ def test_authority_upgrade__token_implementation__every_suite_of_the_version_upg
     assert tsla.token.functions.totalSupply().call() == balance_before
 
 
-def test_set_current_authority__non_owner__reverts(evm: Chain, protocol: Protocol, alice: str) -> None:
-    with evm.reverts("OwnableUnauthorizedAccount", alice):
+def test_set_current_authority__without_upgrader_role__reverts(evm: Chain, protocol: Protocol, alice: str) -> None:
+    with evm.reverts("AccessManagedUnauthorized", alice):
         evm.send(protocol.factory.functions.setCurrentAuthority(protocol.authority.address), alice)

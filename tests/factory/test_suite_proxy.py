@@ -49,10 +49,10 @@ def test_initialize__implementation_directly__reverts(evm: Chain, issuer: str) -
         evm.send(v1.functions.initialize(1), issuer)
 
 
-def test_set_implementation__non_owner__reverts(evm: Chain, issuer: str, alice: str) -> None:
+def test_set_implementation__without_upgrader_role__reverts(evm: Chain, issuer: str, alice: str) -> None:
     authority = deploy_authority(evm, issuer)
     v1 = evm.deploy("UpgradeableProbe", sender=issuer)
-    with evm.reverts("OwnableUnauthorizedAccount", alice):
+    with evm.reverts("AccessManagedUnauthorized", alice):
         evm.send(authority.functions.setImplementation(PROBE, v1.address), alice)
 
 

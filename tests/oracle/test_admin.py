@@ -1,4 +1,4 @@
-"""Oracle administration: reporters, quorums, timing, feeds, handler and sentinel, owner-only."""
+"""Oracle administration: reporters, quorums, timing, feeds, handler and sentinel, each for its role."""
 
 from __future__ import annotations
 
@@ -39,9 +39,13 @@ def test_deploy__initial_settings__readable(desk: Desk) -> None:
     ],
     ids=["add", "remove", "quorums", "timing", "feed", "handler", "sentinel"],
 )
-def test_admin__not_owner__reverts(evm: Chain, desk: Desk, alice: str, call) -> None:  # type: ignore[no-untyped-def]
-    with evm.reverts("OwnableUnauthorizedAccount", alice):
+def test_admin__caller_without_the_role__reverts_access_managed_unauthorized(
+    evm: Chain, desk: Desk, alice: str, call
+) -> None:  # type: ignore[no-untyped-def]
+    before = (desk.oracle.functions.reporterCount().call(), desk.oracle.functions.threshold().call())
+    with evm.reverts("AccessManagedUnauthorized", alice):
         evm.send(call(desk.oracle.functions), alice)
+    assert (desk.oracle.functions.reporterCount().call(), desk.oracle.functions.threshold().call()) == before
 
 
 def test_add_reporter__new__counts_and_can_sign(evm: Chain, desk: Desk) -> None:

@@ -15,6 +15,7 @@ from web3 import Web3
 from web3.contract import Contract
 
 from dualtrack.chain import Chain
+from dualtrack.governance import Role, grant_role, manager_of, revoke_role, single_admin_manager
 from dualtrack.sequencer import (
     ANSWER_DOWN,
     ANSWER_UP,
@@ -87,10 +88,13 @@ def restart_at(evm: Chain, feed: Contract, keeper: str) -> int:
 # ---- Deployment ----
 
 
-def test_deploy__valid_args__sets_owner_feed_grace_and_emits(evm: Chain, w3: Web3, admin: str, feed: Contract) -> None:
-    sentinel = deploy_sentinel(evm, admin, feed, GRACE)
+def test_deploy__valid_args__sets_authority_feed_grace_and_emits(
+    evm: Chain, w3: Web3, admin: str, feed: Contract
+) -> None:
+    manager = single_admin_manager(evm, admin)
+    sentinel = deploy_sentinel(evm, admin, feed, GRACE, authority=manager.address)
     block = w3.eth.block_number
-    assert sentinel.functions.owner().call() == admin
+    assert sentinel.functions.authority().call() == manager.address
     assert sentinel.functions.uptimeFeed().call() == feed.address
     assert sentinel.functions.gracePeriod().call() == GRACE
     assert sentinel.functions.MAX_GRACE_PERIOD().call() == MAX_GRACE_PERIOD == 4 * HOUR
@@ -257,11 +261,11 @@ def test_set_uptime_feed__by_owner__switches_feed_and_emits(
     assert sequencer_status(sentinel) == SequencerStatus(True, back_up, back_up + GRACE)
 
 
-def test_set_uptime_feed__by_non_owner__reverts_unauthorized(
+def test_set_uptime_feed__without_oracle_admin_role__reverts_unauthorized(
     evm: Chain, sentinel: Contract, feed: Contract, alice: str, keeper: str
 ) -> None:
     other = deploy_uptime_feed(evm, keeper)
-    with evm.reverts("OwnableUnauthorizedAccount", alice):
+    with evm.reverts("AccessManagedUnauthorized", alice):
         evm.send(sentinel.functions.setUptimeFeed(other.address), alice)
     assert sentinel.functions.uptimeFeed().call() == feed.address
 
@@ -274,7 +278,7 @@ def test_set_uptime_feed__zero_address__reverts_zero_feed(
     assert sentinel.functions.uptimeFeed().call() == feed.address
 
 
-def test_set_grace_period__by_owner__changes_window_and_emits(
+def test_set_grace_period__by_risk_admin__changes_window_and_emits(
     evm: Chain, sentinel: Contract, feed: Contract, admin: str, keeper: str
 ) -> None:
     back_up = restart_at(evm, feed, keeper)
@@ -289,8 +293,10 @@ def test_set_grace_period__by_owner__changes_window_and_emits(
     assert sequencer_status(sentinel) == SequencerStatus(True, back_up, back_up + MAX_GRACE_PERIOD)
 
 
-def test_set_grace_period__by_non_owner__reverts_unauthorized(evm: Chain, sentinel: Contract, bob: str) -> None:
-    with evm.reverts("OwnableUnauthorizedAccount", bob):
+def test_set_grace_period__without_risk_admin_role__reverts_unauthorized(
+    evm: Chain, sentinel: Contract, bob: str
+) -> None:
+    with evm.reverts("AccessManagedUnauthorized", bob):
         evm.send(sentinel.functions.setGracePeriod(0), bob)
     assert sentinel.functions.gracePeriod().call() == GRACE
 
@@ -303,19 +309,20 @@ def test_set_grace_period__above_cap__reverts_too_long(evm: Chain, sentinel: Con
     assert sentinel.functions.gracePeriod().call() == GRACE
 
 
-def test_transfer_ownership__two_step__new_owner_sets_only_after_accepting(
+def test_risk_admin_role__moved_to_another_account__only_the_new_holder_sets(
     evm: Chain, sentinel: Contract, admin: str, alice: str
 ) -> None:
-    evm.send(sentinel.functions.transferOwnership(alice), admin)
-    assert sentinel.functions.pendingOwner().call() == alice
-    with evm.reverts("OwnableUnauthorizedAccount", alice):
+    manager = manager_of(evm, sentinel)
+    with evm.reverts("AccessManagedUnauthorized", alice):
         evm.send(sentinel.functions.setGracePeriod(0), alice)
-    evm.send(sentinel.functions.acceptOwnership(), alice)
+    grant_role(evm, manager, Role.RISK_ADMIN, alice, admin)
+    revoke_role(evm, manager, Role.RISK_ADMIN, admin, admin)
     evm.send(sentinel.functions.setGracePeriod(0), alice)
-    assert sentinel.functions.owner().call() == alice
     assert sentinel.functions.gracePeriod().call() == 0
-    with evm.reverts("OwnableUnauthorizedAccount", admin):
+    with evm.reverts("AccessManagedUnauthorized", admin):
         evm.send(sentinel.functions.setGracePeriod(GRACE), admin)
+    with evm.reverts("AccessManagedUnauthorized", alice):  # RISK_ADMIN does not set the feed (ORACLE_ADMIN)
+        evm.send(sentinel.functions.setUptimeFeed(sentinel.functions.uptimeFeed().call()), alice)
 
 
 # ---- Mock feed ----

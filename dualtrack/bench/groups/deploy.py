@@ -2,9 +2,10 @@
 
 The deployer is a fixed key that signs locally (as on a testnet), so every figure is exact and repeats:
 ``deploy.total`` is the gas of every transaction of the run; the other figures split it by part of the
-plan: the protocol core (implementations, SuiteAuthority, SuiteFactory, modules), the KYC issuer, the
-oracle with CorporateActions, the DividendDistributor and the sequencer sentinel, one listed stock
-(its suite, corporate-action agents and oracle feed), the periphery, and one verified investor.
+plan: the governance (the AccessManager, every protocol function mapped to its role, the role grants),
+the protocol core (implementations, SuiteAuthority, SuiteFactory, modules), the KYC issuer, the oracle
+with CorporateActions, the DividendDistributor and the sequencer sentinel, one listed stock (its suite,
+corporate-action agents and oracle feed), the periphery, and one verified investor.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ LOCAL_CONFIG = PROJECT_ROOT / "deploy" / "local.toml"
 
 # Step key prefixes -> the part of the plan they belong to (first match wins).
 PARTS = (
+    ("governance", ("deploy.governance.", "wire.governance.", "wire.handover.governance.")),
     ("protocol", ("deploy.protocol.", "wire.protocol.", "deploy.modules.")),
     ("kyc", ("deploy.kyc.", "wire.kyc.")),
     (
