@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {UsdValue, Wad} from "../types/Units.sol";
+
+/// @title IMarginVault - cross-margin accounts backed by stock tokens, stablecoins, BTC and ETH
+/// @notice One vault holds every account's collateral. An account belongs to the wallet that opened it and
+///         cannot be transferred (only a token agent's recovery moves it, to the wallet the token's
+///         recovery record names). A wallet holds at most `MAX_ACCOUNTS_PER_WALLET` accounts (its first is
+///         its main account, the others isolate margin).
+///
+///         Balances: each listed collateral asset is booked per account in raw units of the asset; the
+///         settlement asset (a 6-decimal stablecoin) is the account's `cash`, valued at par. A loss is paid
+///         only from the account's own cash; what it cannot pay becomes the account's `debt` to the
+///         counterparty (the liquidity pool), charged interest, backed by the account's other collateral,
+///         repaid first by any cash that comes in. An account never has cash and debt at once.
+///
+///         Valuation (the unit rule of `Units.sol`: price per whole token x raw / 10^decimals):
+///         weighted collateral = sum over assets of value x weight x (1 - size discount) x (1 - closed
+///         haircut while the stock's market is not open, halted, or the token in a corporate-action
+///         maintenance window); a paused token and the frozen part of a balance weigh zero. Initial checks
+///         (withdrawals, new risk) use `weightBps` and the oracle's collateral price, failing closed on an
+///         unusable price; maintenance (liquidation) uses `liquidationWeightBps` and the liquidation price.
+///         Equity = weighted collateral + cash + capped unrealised profit - unrealised loss - debt; the
+///         health factor is (weighted collateral + cash + capped profit) / (debt + loss + requirement),
+///         `type(uint256).max` when nothing is owed or required. One price per feed per transaction.
+///
+///         Roles (the protocol's AccessManager): RISK_ADMIN lists assets, sets weights, caps, markets and
+///         liquidation parameters under its delay; GUARDIAN pauses deposits and new risk at once; the
+///         token's own agents (`isAgent` on that token) freeze, seize and recover stock collateral.
+interface IMarginVault {
+    // ---- Types ----
+
+    /// @notice Risk settings of one collateral asset.
+    /// @param feedId Its EquityPriceOracle feed.
+    /// @param weightBps Weight for initial checks (withdrawals, new risk), at most 10,000.
+    /// @param liquidationWeightBps Weight for maintenance, at least `weightBps`, at most 10,000.
+    /// @param closedHaircutBps Extra haircut while the stock's market is not open or the token is in maintenance.
+    /// @param maxSizeDiscountBps Extra haircut of an account holding `depth` or more (linear below).
+    /// @param depth Raw units of one account's balance at which the size discount is at its maximum.
+    /// @param cap The most raw units the vault books for all accounts together.
+    /// @param isStock A dualtrack equity token: permissioned deposits and withdrawals, issuer powers.
+    struct AssetConfig {
+        bytes32 feedId;
+        uint16 weightBps;
+        uint16 liquidationWeightBps;
+        uint16 closedHaircutBps;
+        uint16 maxSizeDiscountBps;
+        uint128 depth;
+        uint128 cap;
+        bool isStock;
+    }
+
+    /// @notice Liquidation settings (one fee model for the protocol).
+    /// @param minPenaltyBps Penalty at health 1 (of the debt repaid).
+    /// @param maxPenaltyBps Penalty cap, reached `rampBps` below health 1 (reverse Dutch auction).
+    /// @param rampBps How far below health 1 the penalty reaches its cap.
+    /// @param keeperShareBps Share of the penalty that goes to the keeper (the collateral buyer's discount).
+    /// @param maxKeeperReward Cap of the keeper's share, USD 18 decimals.
+    /// @param closeFactorBps Share of the debt one liquidation may repay...
+    /// @param fullCloseHealth ...unless health is below this (WAD): then all of it.
+    struct LiquidationConfig {
+        uint16 minPenaltyBps;
+        uint16 maxPenaltyBps;
+        uint16 rampBps;
+        uint16 keeperShareBps;
+        uint16 closeFactorBps;
+        uint64 fullCloseHealth;
+        uint128 maxKeeperReward;
+    }
+
+    /// @notice An account's valuation for one kind of check.
+    struct Health {
+        UsdValue collateral;
+        UsdValue cash;
+        UsdValue profit;
+        UsdValue loss;
+        UsdValue debt;
+        UsdValue requirement;
+        Wad healthFactor;
+    }
+
+    /// @notice One collateral asset of an account, as the lens shows it.
+    struct CollateralView {
+        address asset;
+        uint256 balance;
+        uint256 frozen;
+        UsdValue value;
+        UsdValue weightedInitial;
+        UsdValue weightedMaintenance;
+    }
+
+    // ---- Errors ----
+
+    error MarginVaultZeroAmount();
+    error MarginVaultZeroAddress();
+    error MarginVaultNotAccountOwner(uint256 accountId, address caller);
+    error MarginVaultUnknownAccount(uint256 accountId);
+    error MarginVaultTooManyAccounts(address wallet, uint256 max);
+    error MarginVaultAssetNotListed(address asset);
+    error MarginVaultAssetAlreadyListed(address asset);
+    error MarginVaultAssetConfigInvalid(address asset);
+    error MarginVaultTooManyAssets(uint256 accountId, uint256 max);
+    error MarginVaultCapExceeded(address asset, uint256 booked, uint256 cap);
+    error MarginVaultDepositsPaused(address asset);
+    error MarginVaultNewRiskPaused(address asset);
+    error MarginVaultInsufficientBalance(uint256 accountId, address asset, uint256 available, uint256 requested);
+    error MarginVaultInsufficientMargin(uint256 accountId, UsdValue equity, UsdValue required);
+    error MarginVaultPriceUnusable(address asset, bytes32 feedId);
+    error MarginVaultNotVerified(address token, address wallet);
+    error MarginVaultTransferNotCompliant(address token, address from, address to, uint256 amount);
+    error MarginVaultWalletFrozen(address token, address wallet);
+    error MarginVaultTokenPaused(address token);
+    error MarginVaultBooksExceedHoldings(address asset, uint256 booked, uint256 held);
+    error MarginVaultNotAgent(address token, address caller);
+    error MarginVaultNotRecovered(address token, address lostWallet);
+    error MarginVaultUnknownMarket(address market);
+    error MarginVaultMarketAlreadyRegistered(address market);
+    error MarginVaultTooManyMarkets(uint256 accountId, uint256 max);
+    error MarginVaultMarketStillOpen(address market, uint256 accountId);
+    error MarginVaultCreditInsufficient(address holder, uint256 available, uint256 requested);
+    error MarginVaultNotLiquidatable(uint256 accountId, Wad healthFactor);
+    error MarginVaultSequencerGrace(uint256 accountId, Wad healthFactor);
+    error MarginVaultNothingToRepay(uint256 accountId);
+    error MarginVaultSlippage(uint256 seized, uint256 minSeized);
+    error MarginVaultNotBadDebt(uint256 accountId);
+    error MarginVaultLiquidationConfigInvalid();
+    error MarginVaultRateInvalid(uint256 rateBps);
+
+    // ---- Events ----
+
+    event AccountOpened(uint256 indexed accountId, address indexed owner);
+    event AccountMoved(uint256 indexed accountId, address indexed from, address indexed to, address token);
+    event Deposited(uint256 indexed accountId, address indexed asset, address indexed from, uint256 amount);
+    event Withdrawn(uint256 indexed accountId, address indexed asset, address indexed to, uint256 amount);
+    event DebtRepaid(uint256 indexed accountId, address indexed payer, uint256 amount);
+    event AssetListed(address indexed asset, uint8 decimals, AssetConfig config);
+    event AssetConfigured(address indexed asset, AssetConfig config);
+    event AssetPauseSet(address indexed asset, bool depositsPaused, bool newRiskPaused);
+    event VaultPauseSet(bool depositsPaused, bool newRiskPaused);
+    event MarketRegistered(address indexed market);
+    event MarketDeregistered(address indexed market);
+    event MarketEntered(uint256 indexed accountId, address indexed market);
+    event MarketLeft(uint256 indexed accountId, address indexed market);
+    event ProfitCredited(uint256 indexed accountId, address indexed market, uint256 amount);
+    event LossCharged(uint256 indexed accountId, address indexed market, uint256 paidFromCash, uint256 toDebt);
+    event FeeCharged(
+        uint256 indexed accountId, address indexed market, address indexed recipient, uint256 paidFromCash, uint256 toDebt
+    );
+    event CreditFunded(address indexed holder, address indexed from, uint256 amount);
+    event CreditWithdrawn(address indexed holder, address indexed to, uint256 amount);
+    event CollateralFrozen(uint256 indexed accountId, address indexed token, address indexed agent, uint256 frozen);
+    event CollateralSeized(uint256 indexed accountId, address indexed token, address indexed agent, address to, uint256 amount);
+    event Liquidated(
+        uint256 indexed accountId,
+        address indexed liquidator,
+        address indexed asset,
+        uint256 repaid,
+        uint256 seized,
+        uint256 toInsurance,
+        Wad healthFactor
+    );
+    event BadDebtWrittenOff(uint256 indexed accountId, uint256 amount, address absorber, bool absorbed);
+    event UnrealizedProfitShareSet(uint256 shareBps);
+    event LiquidationConfigSet(LiquidationConfig config);
+    event DebtInterestRateSet(uint256 aprBps);
+    event CounterpartySet(address counterparty);
+    event InsuranceSet(address insurance);
+    event LossAbsorberSet(address absorber);
+    event InterestAccrued(uint256 debtIndex, uint256 interest);
+
+    // ---- Accounts ----
+
+    /// @notice Open a new account for the caller; the first one is its main account.
+    function openAccount() external returns (uint256 accountId);
+
+    /// @notice The wallet that owns `accountId` (zero if none).
+    function accountOwner(uint256 accountId) external view returns (address);
+
+    /// @notice The accounts `wallet` owns, in opening order.
+    function accountsOf(address wallet) external view returns (uint256[] memory);
+
+    // ---- Collateral ----
+
+    /// @notice Deposit `amount` raw units of `asset` from the caller into its account `accountId`. A stock
+    ///         token is taken only from a verified wallet; cash first repays the account's debt.
+    /// @return credited What the vault received (measured by its balance delta).
+    function deposit(uint256 accountId, address asset, uint256 amount) external returns (uint256 credited);
+
+    /// @notice Withdraw `amount` raw units of `asset` from `accountId` to its owner, who must be verified and
+    ///         allowed by the token's compliance for a stock token. The account must meet its initial
+    ///         margin afterwards, valued with usable collateral prices.
+    function withdraw(uint256 accountId, address asset, uint256 amount) external;
+
+    /// @notice `accountId`'s booked raw balance of `asset` (cash for the settlement asset) and its frozen part.
+    function balanceOf(uint256 accountId, address asset) external view returns (uint256 balance, uint256 frozen);
+
+    /// @notice `accountId`'s debt now, interest included, in raw settlement units (rounded up).
+    function debtOf(uint256 accountId) external view returns (uint256);
+
+    /// @notice The collateral assets `accountId` holds (at most `MAX_ASSETS_PER_ACCOUNT`).
+    function assetsOf(uint256 accountId) external view returns (address[] memory);
+
+    /// @notice The raw units of `asset` booked for all accounts and protocol credits.
+    function totalBooked(address asset) external view returns (uint256);
+
+    // ---- Health ----
+
+    /// @notice `accountId` valued for initial checks (withdrawals, new risk) and for maintenance.
+    ///         Reverts `MarginVaultPriceUnusable` if a price it needs cannot be used for that check.
+    function healthOf(uint256 accountId) external view returns (Health memory initial, Health memory maintenance);
+
+    /// @notice Whether `accountId` is below maintenance with usable liquidation prices and the sequencer
+    ///         sentinel's rule applied, and its maintenance health factor.
+    function isLiquidatable(uint256 accountId) external view returns (bool liquidatable, Wad healthFactor);
+
+    // ---- Markets ----
+
+    /// @notice Called by a registered market when `accountId` opens its first position there. The caller
+    ///         must be authorised by the account owner through the market's own entry point.
+    function enterMarket(uint256 accountId) external;
+
+    /// @notice Called by a registered market once `accountId` holds nothing there.
+    function leaveMarket(uint256 accountId) external;
+
+    /// @notice Called by a market after it added risk to `accountId`: reverts unless the account meets its
+    ///         initial margin with usable open-risk prices and the sequencer allows new risk.
+    function requireInitialMargin(uint256 accountId) external;
+
+    /// @notice A market pays `accountId` realised profit of `amount` settlement units, out of the
+    ///         counterparty's credit.
+    function creditProfit(uint256 accountId, uint256 amount) external;
+
+    /// @notice A market charges `accountId` a realised loss of `amount`, paid to the counterparty's credit
+    ///         from the account's cash; the rest becomes the account's debt (a receivable of the counterparty).
+    function chargeLoss(uint256 accountId, uint256 amount) external;
+
+    /// @notice A market charges `accountId` a fee of `amount` for `recipient`, like a loss.
+    function chargeFee(uint256 accountId, uint256 amount, address recipient) external;
+
+    // ---- Protocol credits ----
+
+    /// @notice Settlement units held in the vault for a protocol party (the counterparty, the insurance,
+    ///         fee recipients, keepers).
+    function creditOf(address holder) external view returns (uint256);
+
+    /// @notice Add `amount` settlement units from the caller to `holder`'s credit.
+    function fundCredit(address holder, uint256 amount) external;
+
+    /// @notice Withdraw `amount` of the caller's credit to `to`.
+    function withdrawCredit(uint256 amount, address to) external;
+
+    // ---- Liquidation ----
+
+    /// @notice Liquidate `accountId`: close its positions through their markets, then repay up to
+    ///         `repayAmount` of its debt from the caller's settlement tokens and take its `asset` at the
+    ///         discount. The account pays a penalty on what is repaid; the keeper's share (capped) is the
+    ///         caller's discount, the rest is credited to the insurance. A stock token goes only to a caller
+    ///         that may hold it.
+    /// @return repaid Settlement units taken from the caller.
+    /// @return seized Raw units of `asset` sent to the caller.
+    function liquidate(uint256 accountId, address asset, uint256 repayAmount, uint256 minSeized)
+        external
+        returns (uint256 repaid, uint256 seized);
+
+    /// @notice Write off the debt of an account that has no collateral and no position left, reporting it
+    ///         to the loss absorber. Anyone may call it.
+    function writeOffBadDebt(uint256 accountId) external returns (uint256 amount);
+
+    // ---- Issuer powers (the token's agents) ----
+
+    /// @notice Freeze `amount` raw units of `token` collateral of `accountId` (replacing the previous
+    ///         frozen amount; zero unfreezes). Only an agent of `token`.
+    function setFrozen(uint256 accountId, address token, uint256 amount) external;
+
+    /// @notice Move `amount` raw units of `token` collateral of `accountId` (frozen first) to `to`, a wallet
+    ///         of the agent's choice that the token accepts. Only an agent of `token`.
+    function seize(uint256 accountId, address token, uint256 amount, address to) external;
+
+    /// @notice Move every account of `lostWallet` to the wallet that replaced it on `token`
+    ///         (`IRecoveryRecord.currentWallet`). Only an agent of `token`.
+    function recoverAccounts(address token, address lostWallet) external;
+
+    // ---- Settings (restricted) ----
+
+    /// @notice List `asset` as collateral with `config` (RISK_ADMIN). Its decimals are read once.
+    function listAsset(address asset, AssetConfig calldata config) external;
+
+    /// @notice Change a listed asset's settings (RISK_ADMIN).
+    function configureAsset(address asset, AssetConfig calldata config) external;
+
+    /// @notice Pause deposits of `asset` and its use for new risk (GUARDIAN, at once).
+    function setAssetPaused(address asset, bool depositsPaused, bool newRiskPaused) external;
+
+    /// @notice Pause every deposit and all new risk (GUARDIAN, at once). Withdrawals are never paused.
+    function setVaultPaused(bool depositsPaused, bool newRiskPaused) external;
+
+    /// @notice Register `market` (RISK_ADMIN).
+    function registerMarket(address market) external;
+
+    /// @notice Deregister `market` (RISK_ADMIN): accounts can no longer enter it.
+    function deregisterMarket(address market) external;
+
+    /// @notice Set the liquidation settings (RISK_ADMIN).
+    function setLiquidationConfig(LiquidationConfig calldata config) external;
+
+    /// @notice Set the share of unrealised profit that counts toward margin (RISK_ADMIN).
+    function setUnrealizedProfitShare(uint256 shareBps) external;
+
+    /// @notice Set the yearly simple interest rate charged on debt (RISK_ADMIN).
+    function setDebtInterestRate(uint256 aprBps) external;
+
+    /// @notice Set who takes realised losses and pays realised profit: the liquidity pool (RISK_ADMIN).
+    function setCounterparty(address counterparty) external;
+
+    /// @notice Set the insurance fund that receives the penalty's remainder (RISK_ADMIN).
+    function setInsurance(address insurance) external;
+
+    /// @notice Set the loss absorber of bad debt (RISK_ADMIN).
+    function setLossAbsorber(address absorber) external;
+}
