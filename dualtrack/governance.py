@@ -91,6 +91,29 @@ FUNCTION_ROLES: Mapping[str, Mapping[str, Role]] = {
             "setTokenAllowed",
         )
     },
+    "MarginVault": {
+        # Risk parameters: under RISK_ADMIN's delay (the timelock).
+        **{
+            name: Role.RISK_ADMIN
+            for name in (
+                "listAsset",
+                "configureAsset",
+                "registerMarket",
+                "deregisterMarket",
+                "setLiquidationConfig",
+                "setUnrealizedProfitShare",
+                "setDebtInterestRate",
+                "setCounterparty",
+                "setInsurance",
+                "setLossAbsorber",
+                "setDistributor",
+            )
+        },
+        # Pauses: at once, never adding risk (withdrawals cannot be paused).
+        "setAssetPaused": Role.GUARDIAN,
+        "setVaultPaused": Role.GUARDIAN,
+        "upgradeToAndCall": Role.UPGRADER,
+    },
 }
 
 

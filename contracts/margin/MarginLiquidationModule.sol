@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {IMarket} from "../interfaces/margin/IMarket.sol";
+import {ILossAbsorber} from "../interfaces/margin/ILossAbsorber.sol";
+import {Bps, UsdPerToken, UsdValue, Wad} from "../interfaces/types/Units.sol";
+import {Constants} from "../interfaces/types/Constants.sol";
+import {CollateralMath} from "../libraries/CollateralMath.sol";
+import {DebtMath} from "../libraries/DebtMath.sol";
+import {LiquidationMath} from "../libraries/LiquidationMath.sol";
+import {PriceCache} from "../libraries/PriceCache.sol";
+import {MarginVaultModule} from "./MarginVaultModule.sol";
+
+/// @title MarginLiquidationModule - liquidation and bad-debt write-off of the margin vault
+/// @notice Run only by DELEGATECALL from the MarginVault (its `liquidate` and `writeOffBadDebt`), in the
+///         vault's storage and balance. Rules: IMarginVault; fee model: LiquidationMath.
+contract MarginLiquidationModule is MarginVaultModule {
+    using SafeERC20 for IERC20;
+
+    /// @notice See IMarginVault.liquidate.
+    function liquidate(uint256 accountId, address asset, uint256 repayAmount, uint256 minSeized)
+        external
+        onlyDelegated
+        returns (uint256 repaid, uint256 seized)
+    {
+        MarginVaultStorage storage $ = _getMarginVaultStorage();
+        if ($.accounts[accountId].owner == address(0)) revert MarginVaultUnknownAccount(accountId);
+        _accrue($);
+        _cachePrices($, accountId);
+        Wad healthFactor = _requireLiquidatable($, accountId);
+        if ($.accountMarkets[accountId].length != 0) {
+            _closePositions($, accountId);
+            // Same cached prices: the account is re-valued only for what the markets settled.
+            (Health memory after_,) = _valuation($, accountId, true, false);
+            healthFactor = after_.healthFactor;
+            if (Wad.unwrap(healthFactor) >= Constants.WAD) {
+                emit Liquidated(accountId, msg.sender, asset, 0, 0, 0, healthFactor);
+                return (0, 0);
+            }
+        }
+        (repaid, seized) = _sellCollateral($, accountId, asset, repayAmount, healthFactor);
+        if (seized < minSeized) revert MarginVaultSlippage(seized, minSeized);
+    }
+
+    /// @notice See IMarginVault.writeOffBadDebt.
+    function writeOffBadDebt(uint256 accountId) external onlyDelegated returns (uint256 amount) {
+        MarginVaultStorage storage $ = _getMarginVaultStorage();
+        if ($.accountAssets[accountId].length != 0 || $.accountMarkets[accountId].length != 0) {
+            revert MarginVaultNotBadDebt(accountId);
+        }
+        _accrue($);
+        uint256 shares = $.debtShares[accountId];
+        if (shares == 0) revert MarginVaultNotBadDebt(accountId);
+        amount = DebtMath.debtOf(shares, $.debtIndex);
+        $.debtShares[accountId] = 0;
+        $.totalDebtShares -= uint128(shares);
+        address absorber = $.lossAbsorber;
+        bool absorbed;
+        if (absorber != address(0)) {
+            try ILossAbsorber(absorber).onBadDebt{gas: ABSORBER_GAS}(accountId, $.settlement, amount) returns (
+                bytes4 answer
+            ) {
+                absorbed = answer == ILossAbsorber.onBadDebt.selector;
+            } catch {}
+        }
+        emit BadDebtWrittenOff(accountId, amount, absorber, absorbed);
+    }
+
+    // ---- Internal ----
+
+    function _requireLiquidatable(MarginVaultStorage storage $, uint256 accountId) private view returns (Wad) {
+        (Health memory health, address unusable) = _valuation($, accountId, true, false);
+        if (unusable != address(0)) revert MarginVaultPriceUnusable(unusable, $.assets[unusable].feedId);
+        if (Wad.unwrap(health.healthFactor) >= Constants.WAD) {
+            revert MarginVaultNotLiquidatable(accountId, health.healthFactor);
+        }
+        if (!_sequencerAllowsLiquidation($, health.healthFactor)) {
+            revert MarginVaultSequencerGrace(accountId, health.healthFactor);
+        }
+        return health.healthFactor;
+    }
+
+    function _closePositions(MarginVaultStorage storage $, uint256 accountId) private {
+        address[] memory markets = $.accountMarkets[accountId];
+        for (uint256 i; i < markets.length; ++i) {
+            if (IMarket(markets[i]).closeForLiquidation(accountId)) _removeMarket($, accountId, markets[i]);
+        }
+    }
+
+    /// @dev Repay up to `repayAmount` of the account's debt from the caller and hand it `asset` at the
+    ///      penalty's keeper share; the rest of the penalty goes to the insurance's account.
+    function _sellCollateral(
+        MarginVaultStorage storage $,
+        uint256 accountId,
+        address asset,
+        uint256 repayAmount,
+        Wad healthFactor
+    ) private returns (uint256 repaid, uint256 seized) {
+        Asset storage config = $.assets[asset];
+        if (!config.listed || asset == $.settlement) revert MarginVaultAssetNotListed(asset);
+        uint256 toInsurance;
+        (repaid, seized, toInsurance) = _saleAmounts($, accountId, asset, repayAmount, healthFactor);
+        bool isStock = config.isStock;
+        if (isStock) _requireCanReceive(asset, msg.sender, seized);
+
+        address settlement = $.settlement;
+        IERC20(settlement).safeTransferFrom(msg.sender, address(this), repaid);
+        $.assets[settlement].booked += uint128(repaid);
+        _creditCash($, accountId, repaid);
+
+        _removeHolding($, accountId, asset, seized + toInsurance, true);
+        if (toInsurance != 0) _addHolding($, $.insuranceAccount, asset, toInsurance, isStock);
+        config.booked -= uint128(seized); // seized <= the account's balance <= booked
+        IERC20(asset).safeTransfer(msg.sender, seized);
+        emit Liquidated(accountId, msg.sender, asset, repaid, seized, toInsurance, healthFactor);
+    }
+
+    /// @dev What a sale repays and hands out: capped by the close factor, the caller's offer and the
+    ///      account's unfrozen balance of the asset (then the repayment shrinks, rounded down).
+    function _saleAmounts(
+        MarginVaultStorage storage $,
+        uint256 accountId,
+        address asset,
+        uint256 repayAmount,
+        Wad healthFactor
+    ) private view returns (uint256 repaid, uint256 seized, uint256 toInsurance) {
+        LiquidationConfig memory rules = $.liquidation;
+        repaid = LiquidationMath.maxRepay(_debtOf(accountId), healthFactor, rules);
+        if (repayAmount < repaid) repaid = repayAmount;
+        if (repaid == 0) revert MarginVaultNothingToRepay(accountId);
+        Holding memory holding = $.holdings[accountId][asset];
+        uint256 available = holding.balance - holding.frozen;
+        Bps penaltyBps = LiquidationMath.penalty(healthFactor, rules);
+        (seized, toInsurance) = _seizeAmounts($, asset, repaid, penaltyBps, rules);
+        if (seized + toInsurance > available) {
+            // Not enough of this asset: repay only what it covers (rounded down, the account keeps the rest).
+            repaid = repaid * available / (seized + toInsurance);
+            if (repaid == 0) revert MarginVaultNothingToRepay(accountId);
+            (seized, toInsurance) = _seizeAmounts($, asset, repaid, penaltyBps, rules);
+        }
+    }
+
+    function _seizeAmounts(
+        MarginVaultStorage storage $,
+        address asset,
+        uint256 repaid,
+        Bps penaltyBps,
+        LiquidationConfig memory rules
+    ) private view returns (uint256 toBuyer, uint256 toInsurance) {
+        (UsdValue buyerValue, UsdValue insuranceValue) =
+            LiquidationMath.split(CollateralMath.atPar(repaid, $.settlementDecimals), penaltyBps, rules);
+        Asset storage config = $.assets[asset];
+        UsdPerToken price = PriceCache.peek($.oracle, config.feedId).pricePerToken;
+        toBuyer = price.rawAmountOf(buyerValue, config.decimals);
+        // Without an insurance account the penalty's remainder stays with the account.
+        toInsurance = $.insurance == address(0) ? 0 : price.rawAmountOf(insuranceValue, config.decimals);
+    }
+}

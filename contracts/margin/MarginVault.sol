@@ -1,0 +1,452 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Address} from "@openzeppelin/contracts/utils/Address.sol";
+import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
+import {IMarginVault} from "../interfaces/margin/IMarginVault.sol";
+import {IEquityPriceOracle} from "../interfaces/oracle/IEquityPriceOracle.sol";
+import {Wad} from "../interfaces/types/Units.sol";
+import {Constants} from "../interfaces/types/Constants.sol";
+import {DebtMath} from "../libraries/DebtMath.sol";
+import {MarginVaultBase} from "./MarginVaultBase.sol";
+
+/// @title MarginVault - cross-margin accounts that pledge stock tokens, stablecoins, BTC and ETH
+/// @notice Holds every account's collateral, values it with the EquityPriceOracle, margins the positions of
+///         registered markets, settles their PnL in the settlement stablecoin, liquidates accounts below
+///         maintenance, and keeps the stock issuers' powers real on the tokens it holds for its depositors.
+///         Rules: IMarginVault; design: docs/margin.md.
+/// @dev A UUPS proxy (upgrades: UPGRADER, under its delay). This contract has the depositors' and markets'
+///      paths; liquidation and the issuer/admin paths run by DELEGATECALL in `MarginLiquidationModule` and
+///      `MarginAdminModule` (immutable per implementation), all on one storage (`MarginVaultBase`).
+contract MarginVault is IMarginVault, MarginVaultBase, UUPSUpgradeable {
+    using Address for address;
+    using SafeERC20 for IERC20;
+
+    /// @notice The module that runs `liquidate` and `writeOffBadDebt`.
+    address public immutable LIQUIDATION_MODULE;
+    /// @notice The module that runs the issuer powers and the settings.
+    address public immutable ADMIN_MODULE;
+
+    // ---- Construction ----
+
+    /// @param liquidationModule_ The code of `liquidate` and `writeOffBadDebt`.
+    /// @param adminModule_ The code of the issuer powers and the settings.
+    constructor(address liquidationModule_, address adminModule_) {
+        if (liquidationModule_.code.length == 0 || adminModule_.code.length == 0) revert MarginVaultZeroAddress();
+        LIQUIDATION_MODULE = liquidationModule_;
+        ADMIN_MODULE = adminModule_;
+        _disableInitializers();
+    }
+
+    /// @notice Set up the vault behind its proxy.
+    /// @param authority The protocol's AccessManager.
+    /// @param oracle_ The EquityPriceOracle.
+    /// @param settlement_ The settlement stablecoin (at most 18 decimals), valued at par.
+    /// @param liquidation_ The liquidation settings.
+    function initialize(
+        address authority,
+        IEquityPriceOracle oracle_,
+        address settlement_,
+        LiquidationConfig calldata liquidation_
+    ) external initializer {
+        if (authority.code.length == 0 || address(oracle_) == address(0) || settlement_ == address(0)) {
+            revert MarginVaultZeroAddress();
+        }
+        __AccessManaged_init(authority);
+        MarginVaultStorage storage $ = _getMarginVaultStorage();
+        uint8 decimals = IERC20Metadata(settlement_).decimals();
+        if (decimals > 18) revert MarginVaultAssetConfigInvalid(settlement_);
+        $.oracle = oracle_;
+        $.settlement = settlement_;
+        $.settlementDecimals = decimals;
+        $.assets[settlement_].listed = true;
+        $.assets[settlement_].decimals = decimals;
+        $.assets[settlement_].cap = type(uint128).max;
+        $.debtIndex = uint128(Constants.WAD);
+        $.lastAccrual = uint40(block.timestamp);
+        _setLiquidationConfig(liquidation_);
+    }
+
+    // ---- Accounts ----
+
+    /// @inheritdoc IMarginVault
+    function openAccount() external returns (uint256 accountId) {
+        return _openAccount(msg.sender);
+    }
+
+    /// @inheritdoc IMarginVault
+    function accountOwner(uint256 accountId) external view returns (address) {
+        return _getMarginVaultStorage().accounts[accountId].owner;
+    }
+
+    /// @inheritdoc IMarginVault
+    function accountsOf(address wallet) external view returns (uint256[] memory) {
+        return _getMarginVaultStorage().walletAccounts[wallet];
+    }
+
+    // ---- Collateral ----
+
+    /// @inheritdoc IMarginVault
+    function deposit(uint256 accountId, address asset, uint256 amount)
+        external
+        nonReentrant
+        onlyOwnerOf(accountId)
+        returns (uint256 credited)
+    {
+        if (amount == 0) revert MarginVaultZeroAmount();
+        MarginVaultStorage storage $ = _getMarginVaultStorage();
+        Asset storage config = $.assets[asset];
+        if (!config.listed) revert MarginVaultAssetNotListed(asset);
+        if ($.depositsPaused || config.depositsPaused) revert MarginVaultDepositsPaused(asset);
+        if (config.isStock) _requireVerified(asset, msg.sender);
+
+        uint256 booked = config.booked;
+        uint256 held = IERC20(asset).balanceOf(address(this));
+        IERC20(asset).safeTransferFrom(msg.sender, address(this), amount);
+        uint256 heldAfter = IERC20(asset).balanceOf(address(this));
+        credited = heldAfter - held;
+        if (credited == 0) revert MarginVaultZeroAmount();
+        if (heldAfter < booked + credited) revert MarginVaultBooksExceedHoldings(asset, booked + credited, heldAfter);
+        if (booked + credited > config.cap) revert MarginVaultCapExceeded(asset, booked + credited, config.cap);
+
+        if (asset == $.settlement) {
+            _accrue($);
+            _creditCash($, accountId, credited);
+        } else {
+            _addHolding($, accountId, asset, credited, config.isStock);
+        }
+        config.booked = uint128(booked + credited); // <= cap <= 2^128 - 1
+        emit Deposited(accountId, asset, msg.sender, credited);
+    }
+
+    /// @inheritdoc IMarginVault
+    function withdraw(uint256 accountId, address asset, uint256 amount) external nonReentrant onlyOwnerOf(accountId) {
+        if (amount == 0) revert MarginVaultZeroAmount();
+        MarginVaultStorage storage $ = _getMarginVaultStorage();
+        Asset storage config = $.assets[asset];
+        if (!config.listed) revert MarginVaultAssetNotListed(asset);
+        _accrue($);
+        if (asset == $.settlement) {
+            uint256 cash = $.accounts[accountId].cash;
+            if (cash < amount) revert MarginVaultInsufficientBalance(accountId, asset, cash, amount);
+            $.accounts[accountId].cash = uint96(cash - amount); // < cash
+        } else {
+            if (config.isStock) _requireCanReceive(asset, msg.sender, amount);
+            _removeHolding($, accountId, asset, amount, true);
+        }
+        if ($.accountMarkets[accountId].length != 0 || $.debtShares[accountId] != 0) {
+            _requireInitial($, accountId, false);
+        }
+        uint256 booked = config.booked;
+        uint256 held = IERC20(asset).balanceOf(address(this));
+        if (held < booked) revert MarginVaultBooksExceedHoldings(asset, booked, held);
+        config.booked = uint128(booked - amount); // amount <= the account's balance <= booked
+        IERC20(asset).safeTransfer(msg.sender, amount);
+        emit Withdrawn(accountId, asset, msg.sender, amount);
+    }
+
+    /// @inheritdoc IMarginVault
+    function balanceOf(uint256 accountId, address asset) external view returns (uint256 balance, uint256 frozen) {
+        MarginVaultStorage storage $ = _getMarginVaultStorage();
+        if (asset == $.settlement) return ($.accounts[accountId].cash, 0);
+        Holding memory holding = $.holdings[accountId][asset];
+        return (holding.balance, holding.frozen);
+    }
+
+    /// @inheritdoc IMarginVault
+    function debtOf(uint256 accountId) external view returns (uint256) {
+        return _debtOf(accountId);
+    }
+
+    /// @inheritdoc IMarginVault
+    function assetsOf(uint256 accountId) external view returns (address[] memory) {
+        return _getMarginVaultStorage().accountAssets[accountId];
+    }
+
+    /// @inheritdoc IMarginVault
+    function totalBooked(address asset) external view returns (uint256) {
+        return _getMarginVaultStorage().assets[asset].booked;
+    }
+
+    // ---- Health ----
+
+    /// @inheritdoc IMarginVault
+    function healthOf(uint256 accountId) external view returns (Health memory initial, Health memory maintenance) {
+        MarginVaultStorage storage $ = _getMarginVaultStorage();
+        address unusable;
+        (initial, unusable) = _valuation($, accountId, false, false);
+        if (unusable != address(0)) revert MarginVaultPriceUnusable(unusable, $.assets[unusable].feedId);
+        (maintenance, unusable) = _valuation($, accountId, true, false);
+        if (unusable != address(0)) revert MarginVaultPriceUnusable(unusable, $.assets[unusable].feedId);
+    }
+
+    /// @inheritdoc IMarginVault
+    function isLiquidatable(uint256 accountId) external view returns (bool liquidatable, Wad healthFactor) {
+        MarginVaultStorage storage $ = _getMarginVaultStorage();
+        (Health memory health, address unusable) = _valuation($, accountId, true, false);
+        healthFactor = health.healthFactor;
+        if (unusable != address(0) || Wad.unwrap(healthFactor) >= Constants.WAD) return (false, healthFactor);
+        liquidatable = _sequencerAllowsLiquidation($, healthFactor);
+    }
+
+    // ---- Markets ----
+
+    /// @inheritdoc IMarginVault
+    function enterMarket(uint256 accountId) external onlyMarket {
+        MarginVaultStorage storage $ = _getMarginVaultStorage();
+        if ($.accounts[accountId].owner == address(0)) revert MarginVaultUnknownAccount(accountId);
+        address[] storage markets = $.accountMarkets[accountId];
+        uint256 count = markets.length;
+        for (uint256 i; i < count; ++i) {
+            if (markets[i] == msg.sender) return;
+        }
+        if (count == MAX_MARKETS_PER_ACCOUNT) revert MarginVaultTooManyMarkets(accountId, MAX_MARKETS_PER_ACCOUNT);
+        markets.push(msg.sender);
+        emit MarketEntered(accountId, msg.sender);
+    }
+
+    /// @inheritdoc IMarginVault
+    function leaveMarket(uint256 accountId) external onlyMarket {
+        if (_removeMarket(_getMarginVaultStorage(), accountId, msg.sender)) emit MarketLeft(accountId, msg.sender);
+    }
+
+    /// @inheritdoc IMarginVault
+    function requireInitialMargin(uint256 accountId) external onlyMarket {
+        MarginVaultStorage storage $ = _getMarginVaultStorage();
+        if ($.newRiskPaused) revert MarginVaultNewRiskPaused(address(0));
+        if (!$.oracle.sequencerAllows()) revert MarginVaultSequencerNotReady();
+        _accrue($);
+        _requireInitial($, accountId, true);
+    }
+
+    /// @inheritdoc IMarginVault
+    function creditProfit(uint256 accountId, uint256 amount) external onlyMarket {
+        MarginVaultStorage storage $ = _getMarginVaultStorage();
+        _requireEntered($, accountId);
+        address counterparty = $.counterparty;
+        uint256 available = $.credits[counterparty];
+        if (available < amount) revert MarginVaultCreditInsufficient(counterparty, available, amount);
+        $.credits[counterparty] = available - amount;
+        _accrue($);
+        _creditCash($, accountId, amount);
+        emit ProfitCredited(accountId, msg.sender, amount);
+    }
+
+    /// @inheritdoc IMarginVault
+    function chargeLoss(uint256 accountId, uint256 amount) external onlyMarket {
+        MarginVaultStorage storage $ = _getMarginVaultStorage();
+        _requireEntered($, accountId);
+        _accrue($);
+        (uint256 fromCash, uint256 toDebt) = _charge($, accountId, amount);
+        $.credits[$.counterparty] += fromCash;
+        emit LossCharged(accountId, msg.sender, fromCash, toDebt);
+    }
+
+    /// @inheritdoc IMarginVault
+    /// @dev What the cash cannot pay becomes debt to the counterparty, which collects it: the recipient is
+    ///      paid only what the account's cash covers.
+    function chargeFee(uint256 accountId, uint256 amount, address recipient) external onlyMarket {
+        if (recipient == address(0)) revert MarginVaultZeroAddress();
+        MarginVaultStorage storage $ = _getMarginVaultStorage();
+        _requireEntered($, accountId);
+        _accrue($);
+        (uint256 fromCash, uint256 toDebt) = _charge($, accountId, amount);
+        $.credits[recipient] += fromCash;
+        emit FeeCharged(accountId, msg.sender, recipient, fromCash, toDebt);
+    }
+
+    // ---- Protocol credits ----
+
+    /// @inheritdoc IMarginVault
+    function creditOf(address holder) external view returns (uint256) {
+        return _getMarginVaultStorage().credits[holder];
+    }
+
+    /// @inheritdoc IMarginVault
+    function fundCredit(address holder, uint256 amount) external nonReentrant {
+        if (holder == address(0)) revert MarginVaultZeroAddress();
+        if (amount == 0) revert MarginVaultZeroAmount();
+        MarginVaultStorage storage $ = _getMarginVaultStorage();
+        address settlement = $.settlement;
+        uint256 held = IERC20(settlement).balanceOf(address(this));
+        IERC20(settlement).safeTransferFrom(msg.sender, address(this), amount);
+        uint256 received = IERC20(settlement).balanceOf(address(this)) - held;
+        $.credits[holder] += received;
+        $.assets[settlement].booked += uint128(received);
+        emit CreditFunded(holder, msg.sender, received);
+    }
+
+    /// @inheritdoc IMarginVault
+    function withdrawCredit(uint256 amount, address to) external nonReentrant {
+        if (to == address(0)) revert MarginVaultZeroAddress();
+        if (amount == 0) revert MarginVaultZeroAmount();
+        MarginVaultStorage storage $ = _getMarginVaultStorage();
+        uint256 available = $.credits[msg.sender];
+        if (available < amount) revert MarginVaultCreditInsufficient(msg.sender, available, amount);
+        $.credits[msg.sender] = available - amount;
+        $.assets[$.settlement].booked -= uint128(amount);
+        IERC20($.settlement).safeTransfer(to, amount);
+        emit CreditWithdrawn(msg.sender, to, amount);
+    }
+
+    // ---- Liquidation (MarginLiquidationModule) ----
+
+    /// @inheritdoc IMarginVault
+    function liquidate(uint256, address, uint256, uint256) external nonReentrant returns (uint256, uint256) {
+        return abi.decode(LIQUIDATION_MODULE.functionDelegateCall(msg.data), (uint256, uint256));
+    }
+
+    /// @inheritdoc IMarginVault
+    function writeOffBadDebt(uint256) external nonReentrant returns (uint256) {
+        return abi.decode(LIQUIDATION_MODULE.functionDelegateCall(msg.data), (uint256));
+    }
+
+    // ---- Issuer powers (MarginAdminModule) ----
+
+    /// @inheritdoc IMarginVault
+    function setFrozen(uint256, address, uint256) external {
+        ADMIN_MODULE.functionDelegateCall(msg.data);
+    }
+
+    /// @inheritdoc IMarginVault
+    function seize(uint256, address, uint256, address) external nonReentrant {
+        ADMIN_MODULE.functionDelegateCall(msg.data);
+    }
+
+    /// @inheritdoc IMarginVault
+    function recoverAccounts(address, address) external {
+        ADMIN_MODULE.functionDelegateCall(msg.data);
+    }
+
+    // ---- Settings (MarginAdminModule, restricted) ----
+
+    /// @inheritdoc IMarginVault
+    function listAsset(address, AssetConfig calldata) external {
+        ADMIN_MODULE.functionDelegateCall(msg.data);
+    }
+
+    /// @inheritdoc IMarginVault
+    function configureAsset(address, AssetConfig calldata) external {
+        ADMIN_MODULE.functionDelegateCall(msg.data);
+    }
+
+    /// @inheritdoc IMarginVault
+    function setAssetPaused(address, bool, bool) external {
+        ADMIN_MODULE.functionDelegateCall(msg.data);
+    }
+
+    /// @inheritdoc IMarginVault
+    function setVaultPaused(bool, bool) external {
+        ADMIN_MODULE.functionDelegateCall(msg.data);
+    }
+
+    /// @inheritdoc IMarginVault
+    function registerMarket(address) external {
+        ADMIN_MODULE.functionDelegateCall(msg.data);
+    }
+
+    /// @inheritdoc IMarginVault
+    function deregisterMarket(address) external {
+        ADMIN_MODULE.functionDelegateCall(msg.data);
+    }
+
+    /// @inheritdoc IMarginVault
+    function setLiquidationConfig(LiquidationConfig calldata) external {
+        ADMIN_MODULE.functionDelegateCall(msg.data);
+    }
+
+    /// @inheritdoc IMarginVault
+    function setUnrealizedProfitShare(uint256) external {
+        ADMIN_MODULE.functionDelegateCall(msg.data);
+    }
+
+    /// @inheritdoc IMarginVault
+    function setDebtInterestRate(uint256) external {
+        ADMIN_MODULE.functionDelegateCall(msg.data);
+    }
+
+    /// @inheritdoc IMarginVault
+    function setCounterparty(address) external {
+        ADMIN_MODULE.functionDelegateCall(msg.data);
+    }
+
+    /// @inheritdoc IMarginVault
+    function setInsurance(address) external {
+        ADMIN_MODULE.functionDelegateCall(msg.data);
+    }
+
+    /// @inheritdoc IMarginVault
+    function setLossAbsorber(address) external {
+        ADMIN_MODULE.functionDelegateCall(msg.data);
+    }
+
+    // ---- Views of settings ----
+
+    /// @notice The oracle, settlement asset, counterparty, insurance (and its account) and loss absorber.
+    function wiring()
+        external
+        view
+        returns (
+            address oracle_,
+            address settlement_,
+            address counterparty_,
+            address insurance_,
+            uint256 insuranceAccount_,
+            address lossAbsorber_
+        )
+    {
+        MarginVaultStorage storage $ = _getMarginVaultStorage();
+        return (address($.oracle), $.settlement, $.counterparty, $.insurance, $.insuranceAccount, $.lossAbsorber);
+    }
+
+    /// @notice `asset`'s settings, decimals, pauses and booked total.
+    function assetState(address asset)
+        external
+        view
+        returns (AssetConfig memory config, uint8 decimals, bool listed, bool depositsPaused, bool newRiskPaused)
+    {
+        Asset storage a = _getMarginVaultStorage().assets[asset];
+        config = AssetConfig(
+            a.feedId, a.weightBps, a.liquidationWeightBps, a.closedHaircutBps, a.maxSizeDiscountBps, a.depth, a.cap, a.isStock
+        );
+        return (config, a.decimals, a.listed, a.depositsPaused, a.newRiskPaused);
+    }
+
+    /// @notice The risk settings that are not per asset.
+    function riskSettings()
+        external
+        view
+        returns (LiquidationConfig memory liquidation, uint256 profitShareBps, uint256 debtAprBps, uint256 debtIndex)
+    {
+        MarginVaultStorage storage $ = _getMarginVaultStorage();
+        return ($.liquidation, $.profitShareBps, $.debtAprBps, _currentIndex($));
+    }
+
+    /// @notice The vault-wide pauses.
+    function pauses() external view returns (bool depositsPaused, bool newRiskPaused) {
+        MarginVaultStorage storage $ = _getMarginVaultStorage();
+        return ($.depositsPaused, $.newRiskPaused);
+    }
+
+    /// @notice The markets `accountId` has positions in; whether `market` is registered.
+    function marketsOf(uint256 accountId) external view returns (address[] memory) {
+        return _getMarginVaultStorage().accountMarkets[accountId];
+    }
+
+    /// @notice Whether `market` is registered.
+    function isMarket(address market) external view returns (bool) {
+        return _getMarginVaultStorage().markets[market];
+    }
+
+    /// @notice The total debt owed to the counterparty (its receivable), interest included.
+    function totalDebt() external view returns (uint256) {
+        MarginVaultStorage storage $ = _getMarginVaultStorage();
+        return DebtMath.debtOf($.totalDebtShares, _currentIndex($));
+    }
+
+    /// @dev Upgrades are restricted to UPGRADER (wired at deployment).
+    function _authorizeUpgrade(address) internal override restricted {}
+}
