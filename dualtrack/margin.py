@@ -95,10 +95,17 @@ class Health:
     debt: int
     requirement: int
     health_factor: int
+    unusable_asset: str  # the first asset whose price could not be used (zero address: none)
 
     @classmethod
-    def from_tuple(cls, raw: Sequence[int]) -> Health:
-        return cls(*(int(x) for x in raw))
+    def from_tuple(cls, raw: Sequence[Any]) -> Health:
+        *values, unusable = raw
+        return cls(*(int(x) for x in values), str(unusable))
+
+    @property
+    def complete(self) -> bool:
+        """Every asset's price could be used for this valuation."""
+        return int(self.unusable_asset, 16) == 0
 
     @property
     def equity(self) -> int:
@@ -116,8 +123,8 @@ class AccountStatus:
     cash: int
     debt: int
     markets: list[str]
-    initial: Health | None
-    maintenance: Health | None
+    initial: Health
+    maintenance: Health
 
 
 # --------------------------------------------------------------------------- deployment
@@ -196,13 +203,13 @@ def withdraw(evm: Chain, vault: Contract, account_id: int, asset: str, amount: i
 
 
 def health_of(vault: Contract, account_id: int) -> tuple[Health, Health]:
-    """The account's (initial, maintenance) valuations; raises the vault's error if a price is unusable."""
+    """The account's (initial, maintenance) valuations (an asset without a usable price counts for nothing)."""
     initial, maintenance = vault.functions.healthOf(account_id).call()
     return Health.from_tuple(initial), Health.from_tuple(maintenance)
 
 
 def account_status(evm: Chain, vault: Contract, account_id: int) -> AccountStatus:
-    """Everything ``account_id`` holds, owes and is worth (valuations None while a price is unusable)."""
+    """Everything ``account_id`` holds, owes and is worth."""
     owner = vault.functions.accountOwner(account_id).call()
     settlement = vault.functions.wiring().call()[1]
     balances: dict[str, tuple[int, int]] = {}
@@ -210,12 +217,7 @@ def account_status(evm: Chain, vault: Contract, account_id: int) -> AccountStatu
         balance, frozen = vault.functions.balanceOf(account_id, asset).call()
         balances[asset] = (int(balance), int(frozen))
     cash = int(vault.functions.balanceOf(account_id, settlement).call()[0])
-    initial: Health | None
-    maintenance: Health | None
-    try:
-        initial, maintenance = health_of(vault, account_id)
-    except Exception:  # noqa: BLE001 - an unusable price: the status shows no valuation
-        initial = maintenance = None
+    initial, maintenance = health_of(vault, account_id)
     return AccountStatus(
         account_id=account_id,
         owner=owner,
@@ -292,8 +294,7 @@ def describe(status: AccountStatus) -> dict[str, Any]:
         "owner": status.owner,
         "cash": status.cash,
         "debt": status.debt,
-        "collateral_usd": None if maintenance is None else maintenance.collateral / WAD,
-        "health": None
-        if maintenance is None
-        else ("inf" if maintenance.health_factor == MAX_UINT else maintenance.health_factor / WAD),
+        "collateral_usd": maintenance.collateral / WAD,
+        "health": "inf" if maintenance.health_factor == MAX_UINT else maintenance.health_factor / WAD,
+        "complete": maintenance.complete,
     }

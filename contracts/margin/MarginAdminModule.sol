@@ -34,12 +34,12 @@ contract MarginAdminModule is MarginVaultModule {
         onlyAgentOf(token)
     {
         if (amount == 0) revert MarginVaultZeroAmount();
-        _requireCanReceive(token, to, amount);
+        if (to == address(0)) revert MarginVaultZeroAddress();
         MarginVaultStorage storage $ = _getMarginVaultStorage();
         _removeHolding($, accountId, token, amount, false);
         Asset storage config = $.assets[token];
         config.booked -= uint128(amount); // amount <= the account's balance <= booked
-        IERC20(token).safeTransfer(to, amount);
+        _pushOut(token, true, to, amount);
         emit CollateralSeized(accountId, token, msg.sender, to, amount);
     }
 

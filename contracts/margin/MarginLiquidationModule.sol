@@ -103,7 +103,6 @@ contract MarginLiquidationModule is MarginVaultModule {
         uint256 toInsurance;
         (repaid, seized, toInsurance) = _saleAmounts($, accountId, asset, repayAmount, healthFactor);
         bool isStock = config.isStock;
-        if (isStock) _requireCanReceive(asset, msg.sender, seized);
 
         address settlement = $.settlement;
         IERC20(settlement).safeTransferFrom(msg.sender, address(this), repaid);
@@ -113,7 +112,7 @@ contract MarginLiquidationModule is MarginVaultModule {
         _removeHolding($, accountId, asset, seized + toInsurance, true);
         if (toInsurance != 0) _addHolding($, $.insuranceAccount, asset, toInsurance, isStock);
         config.booked -= uint128(seized); // seized <= the account's balance <= booked
-        IERC20(asset).safeTransfer(msg.sender, seized);
+        _pushOut(asset, isStock, msg.sender, seized);
         emit Liquidated(accountId, msg.sender, asset, repaid, seized, toInsurance, healthFactor);
     }
 

@@ -113,7 +113,6 @@ contract MarginVault is IMarginVault, MarginVaultBase, UUPSUpgradeable {
         if (booked + credited > config.cap) revert MarginVaultCapExceeded(asset, booked + credited, config.cap);
 
         if (asset == $.settlement) {
-            _accrue($);
             _creditCash($, accountId, credited);
         } else {
             _addHolding($, accountId, asset, credited, config.isStock);
@@ -128,13 +127,11 @@ contract MarginVault is IMarginVault, MarginVaultBase, UUPSUpgradeable {
         MarginVaultStorage storage $ = _getMarginVaultStorage();
         Asset storage config = $.assets[asset];
         if (!config.listed) revert MarginVaultAssetNotListed(asset);
-        _accrue($);
         if (asset == $.settlement) {
             uint256 cash = $.accounts[accountId].cash;
             if (cash < amount) revert MarginVaultInsufficientBalance(accountId, asset, cash, amount);
             $.accounts[accountId].cash = uint96(cash - amount); // < cash
         } else {
-            if (config.isStock) _requireCanReceive(asset, msg.sender, amount);
             _removeHolding($, accountId, asset, amount, true);
         }
         if ($.accountMarkets[accountId].length != 0 || $.debtShares[accountId] != 0) {
@@ -144,7 +141,7 @@ contract MarginVault is IMarginVault, MarginVaultBase, UUPSUpgradeable {
         uint256 held = IERC20(asset).balanceOf(address(this));
         if (held < booked) revert MarginVaultBooksExceedHoldings(asset, booked, held);
         config.booked = uint128(booked - amount); // amount <= the account's balance <= booked
-        IERC20(asset).safeTransfer(msg.sender, amount);
+        _pushOut(asset, config.isStock, msg.sender, amount);
         emit Withdrawn(accountId, asset, msg.sender, amount);
     }
 
@@ -176,11 +173,8 @@ contract MarginVault is IMarginVault, MarginVaultBase, UUPSUpgradeable {
     /// @inheritdoc IMarginVault
     function healthOf(uint256 accountId) external view returns (Health memory initial, Health memory maintenance) {
         MarginVaultStorage storage $ = _getMarginVaultStorage();
-        address unusable;
-        (initial, unusable) = _valuation($, accountId, false, false);
-        if (unusable != address(0)) revert MarginVaultPriceUnusable(unusable, $.assets[unusable].feedId);
-        (maintenance, unusable) = _valuation($, accountId, true, false);
-        if (unusable != address(0)) revert MarginVaultPriceUnusable(unusable, $.assets[unusable].feedId);
+        (initial,) = _valuation($, accountId, false, false);
+        (maintenance,) = _valuation($, accountId, true, false);
     }
 
     /// @inheritdoc IMarginVault
@@ -218,7 +212,6 @@ contract MarginVault is IMarginVault, MarginVaultBase, UUPSUpgradeable {
         MarginVaultStorage storage $ = _getMarginVaultStorage();
         if ($.newRiskPaused) revert MarginVaultNewRiskPaused(address(0));
         if (!$.oracle.sequencerAllows()) revert MarginVaultSequencerNotReady();
-        _accrue($);
         _requireInitial($, accountId, true);
     }
 
@@ -230,7 +223,6 @@ contract MarginVault is IMarginVault, MarginVaultBase, UUPSUpgradeable {
         uint256 available = $.credits[counterparty];
         if (available < amount) revert MarginVaultCreditInsufficient(counterparty, available, amount);
         $.credits[counterparty] = available - amount;
-        _accrue($);
         _creditCash($, accountId, amount);
         emit ProfitCredited(accountId, msg.sender, amount);
     }
@@ -239,7 +231,6 @@ contract MarginVault is IMarginVault, MarginVaultBase, UUPSUpgradeable {
     function chargeLoss(uint256 accountId, uint256 amount) external onlyMarket {
         MarginVaultStorage storage $ = _getMarginVaultStorage();
         _requireEntered($, accountId);
-        _accrue($);
         (uint256 fromCash, uint256 toDebt) = _charge($, accountId, amount);
         $.credits[$.counterparty] += fromCash;
         emit LossCharged(accountId, msg.sender, fromCash, toDebt);
@@ -252,7 +243,6 @@ contract MarginVault is IMarginVault, MarginVaultBase, UUPSUpgradeable {
         if (recipient == address(0)) revert MarginVaultZeroAddress();
         MarginVaultStorage storage $ = _getMarginVaultStorage();
         _requireEntered($, accountId);
-        _accrue($);
         (uint256 fromCash, uint256 toDebt) = _charge($, accountId, amount);
         $.credits[recipient] += fromCash;
         emit FeeCharged(accountId, msg.sender, recipient, fromCash, toDebt);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IMarginVaultTypes} from "../interfaces/margin/IMarginVaultTypes.sol";
 import {IMarket} from "../interfaces/margin/IMarket.sol";
@@ -23,6 +25,8 @@ import {MarginVaultDividends} from "./MarginVaultDividends.sol";
 ///         books (cash, holdings, debt shares), the permissioned-token checks and the valuation. The split
 ///         keeps each deployed contract under the 24,576-byte code limit.
 abstract contract MarginVaultBase is IMarginVaultTypes, MarginVaultDividends, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
 
     // ---- Constants ----
 
@@ -142,6 +146,7 @@ abstract contract MarginVaultBase is IMarginVaultTypes, MarginVaultDividends, Re
     function _creditCash(MarginVaultStorage storage $, uint256 accountId, uint256 amount) internal {
         uint256 shares = $.debtShares[accountId];
         if (shares != 0) {
+            _accrue($);
             uint256 index = $.debtIndex;
             uint256 debt = DebtMath.debtOf(shares, index);
             uint256 repay = amount < debt ? amount : debt;
@@ -165,6 +170,7 @@ abstract contract MarginVaultBase is IMarginVaultTypes, MarginVaultDividends, Re
         toDebt = amount - fromCash;
         $.accounts[accountId].cash = uint96(cash - fromCash);
         if (toDebt != 0) {
+            _accrue($);
             uint256 shares = DebtMath.sharesForDebt(toDebt, $.debtIndex);
             $.debtShares[accountId] += shares;
             $.totalDebtShares += uint128(shares);
@@ -244,6 +250,20 @@ abstract contract MarginVaultBase is IMarginVaultTypes, MarginVaultDividends, Re
         if (!IERC3643(token).identityRegistry().isVerified(wallet)) revert MarginVaultNotVerified(token, wallet);
     }
 
+    /// @dev Send `amount` of `asset` out of the vault. A stock token's own transfer enforces who may receive
+    ///      it; only when it refuses are its rules read again, to name the reason in the vault's own error
+    ///      (so the common path pays for the token's checks once).
+    function _pushOut(address asset, bool isStock, address to, uint256 amount) internal {
+        if (!isStock) {
+            IERC20(asset).safeTransfer(to, amount);
+            return;
+        }
+        if (!IERC20(asset).trySafeTransfer(to, amount)) {
+            _requireCanReceive(asset, to, amount);
+            revert MarginVaultTransferNotCompliant(asset, address(this), to, amount);
+        }
+    }
+
     /// @dev Whether `to` may receive `amount` of stock `token` from the vault: the token's own transfer rules,
     ///      checked first so a refusal is a clear error and nothing moves.
     function _requireCanReceive(address token, address to, uint256 amount) internal view {
@@ -284,7 +304,10 @@ abstract contract MarginVaultBase is IMarginVaultTypes, MarginVaultDividends, Re
         for (uint256 i; i < count; ++i) {
             address asset = held[i];
             (UsdValue weighted, bool usable) = _weighted($, accountId, asset, maintenance, newRisk);
-            if (!usable && unusable == address(0)) unusable = asset;
+            if (!usable && unusable == address(0)) {
+                unusable = asset;
+                health.unusableAsset = asset;
+            }
             health.collateral = health.collateral + weighted;
         }
         address[] storage markets = $.accountMarkets[accountId];

@@ -67,8 +67,9 @@ interface IMarginVault is IMarginVaultTypes {
 
     // ---- Health ----
 
-    /// @notice `accountId` valued for initial checks (withdrawals, new risk) and for maintenance.
-    ///         Reverts `MarginVaultPriceUnusable` if a price it needs cannot be used for that check.
+    /// @notice `accountId` valued for initial checks (withdrawals; collateral prices) and for maintenance
+    ///         (liquidation prices). Never reverts for a price: an asset whose price cannot be used counts
+    ///         for nothing and is named in `unusableAsset`.
     function healthOf(uint256 accountId) external view returns (Health memory initial, Health memory maintenance);
 
     /// @notice Whether `accountId` is below maintenance with usable liquidation prices and the sequencer

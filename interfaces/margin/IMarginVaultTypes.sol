@@ -47,7 +47,10 @@ interface IMarginVaultTypes {
         uint128 maxKeeperReward;
     }
 
-    /// @notice An account's valuation for one kind of check.
+    /// @notice An account's valuation for one kind of check: weighted collateral, cash at par, the counted
+    ///         share of unrealised profit, unrealised loss, debt, the markets' requirement (initial or
+    ///         maintenance), the health factor, and the first asset whose price could not be used for this
+    ///         check (zero if none; such an asset counts for nothing here).
     struct Health {
         UsdValue collateral;
         UsdValue cash;
@@ -56,6 +59,7 @@ interface IMarginVaultTypes {
         UsdValue debt;
         UsdValue requirement;
         Wad healthFactor;
+        address unusableAsset;
     }
 
     /// @notice One collateral asset of an account, as the lens shows it.

@@ -22,7 +22,15 @@ from dualtrack.identity import add_claim, deploy_identity
 from dualtrack.keepers.reporter import Multipliers, Reporter
 from dualtrack.margin import AssetConfig, deploy_margin_vault, list_asset
 from dualtrack.market import MarketStatus
-from dualtrack.oracle import FeedConfig, configure_feed, deploy_oracle, feed_id, observe_token, reporter_accounts
+from dualtrack.oracle import (
+    FeedConfig,
+    configure_feed,
+    deploy_oracle,
+    feed_id,
+    observe_token,
+    reporter_accounts,
+    submit_at,
+)
 from dualtrack.suite import US, Suite
 from tests.suite_fixtures import Actors, KycIssuer
 
@@ -93,9 +101,7 @@ class Desk:
             report = reporter.report(
                 at, feed_status, usd(values[feed]), None, multipliers if feed == TSLA_FEED else Multipliers()
             )
-            payload = reporter.sign(report, THRESHOLD)
-            self.evm.set_next_timestamp(at + 1 + offset)
-            self.evm.send(self.oracle.functions.submit(payload), self.submitter)
+            submit_at(self.evm, self.oracle, reporter.sign(report, THRESHOLD), self.submitter, at + 1 + offset)
 
     def fund(self, wallet: str, token: Contract, amount: int) -> None:
         """Mint ``amount`` raw units of a mock token to ``wallet``."""
