@@ -215,7 +215,7 @@ def test_guardian__cancels_a_scheduled_risk_change__it_never_executes(
 ) -> None:
     manager, oracle = council.manager, council.oracle
     grant_role(evm, manager, Role.RISK_ADMIN, alice, issuer, delay=DAY)
-    feed = oracle.functions.configureFeed(b"\x00\x0a" + b"\x01" * 30, (ZERO, 60, 600, 120, 5_000))
+    feed = oracle.functions.configureFeed(b"\x00\x0a" + b"\x01" * 30, (ZERO, 60, 600, 120, 300, 5_000))
     operation = schedule(evm, manager, feed, alice)
     with evm.reverts("AccessManagerUnauthorizedCancel", bob, alice, oracle.address, calldata(feed)[:4]):
         cancel(evm, manager, operation, bob)  # another role's holder may not
@@ -223,7 +223,7 @@ def test_guardian__cancels_a_scheduled_risk_change__it_never_executes(
     assert evm.events(receipt, manager, "OperationCanceled") == [{"operationId": operation.operation_id, "nonce": 1}]
     with evm.reverts("AccessManagerNotScheduled", operation.operation_id):
         execute_at(evm, manager, feed, alice, operation.ready_at)
-    assert oracle.functions.feedConfig(b"\x00\x0a" + b"\x01" * 30).call()[4] == 0
+    assert oracle.functions.feedConfig(b"\x00\x0a" + b"\x01" * 30).call()[5] == 0
 
 
 def test_guardian__removes_a_compromised_reporter_at_once__but_adds_none(
