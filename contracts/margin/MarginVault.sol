@@ -375,7 +375,7 @@ contract MarginVault is IMarginVault, MarginVaultBase, UUPSUpgradeable {
 
     // ---- Views of settings ----
 
-    /// @notice The oracle, settlement asset, counterparty, insurance (and its account) and loss absorber.
+    /// @inheritdoc IMarginVault
     function wiring()
         external
         view
@@ -392,7 +392,7 @@ contract MarginVault is IMarginVault, MarginVaultBase, UUPSUpgradeable {
         return (address($.oracle), $.settlement, $.counterparty, $.insurance, $.insuranceAccount, $.lossAbsorber);
     }
 
-    /// @notice `asset`'s settings, decimals, pauses and booked total.
+    /// @inheritdoc IMarginVault
     function assetState(address asset)
         external
         view
@@ -405,7 +405,7 @@ contract MarginVault is IMarginVault, MarginVaultBase, UUPSUpgradeable {
         return (config, a.decimals, a.listed, a.depositsPaused, a.newRiskPaused);
     }
 
-    /// @notice The risk settings that are not per asset.
+    /// @inheritdoc IMarginVault
     function riskSettings()
         external
         view
@@ -415,23 +415,23 @@ contract MarginVault is IMarginVault, MarginVaultBase, UUPSUpgradeable {
         return ($.liquidation, $.profitShareBps, $.debtAprBps, _currentIndex($));
     }
 
-    /// @notice The vault-wide pauses.
+    /// @inheritdoc IMarginVault
     function pauses() external view returns (bool depositsPaused, bool newRiskPaused) {
         MarginVaultStorage storage $ = _getMarginVaultStorage();
         return ($.depositsPaused, $.newRiskPaused);
     }
 
-    /// @notice The markets `accountId` has positions in; whether `market` is registered.
+    /// @inheritdoc IMarginVault
     function marketsOf(uint256 accountId) external view returns (address[] memory) {
         return _getMarginVaultStorage().accountMarkets[accountId];
     }
 
-    /// @notice Whether `market` is registered.
+    /// @inheritdoc IMarginVault
     function isMarket(address market) external view returns (bool) {
         return _getMarginVaultStorage().markets[market];
     }
 
-    /// @notice The total debt owed to the counterparty (its receivable), interest included.
+    /// @inheritdoc IMarginVault
     function totalDebt() external view returns (uint256) {
         MarginVaultStorage storage $ = _getMarginVaultStorage();
         return DebtMath.debtOf($.totalDebtShares, _currentIndex($));

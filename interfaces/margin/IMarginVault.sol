@@ -143,6 +143,45 @@ interface IMarginVault is IMarginVaultTypes {
     ///         (`IRecoveryRecord.currentWallet`). Only an agent of `token`.
     function recoverAccounts(address token, address lostWallet) external;
 
+    // ---- Views of settings ----
+
+    /// @notice The oracle, settlement asset, counterparty, insurance (and its account) and loss absorber.
+    function wiring()
+        external
+        view
+        returns (
+            address oracle,
+            address settlement,
+            address counterparty,
+            address insurance,
+            uint256 insuranceAccount,
+            address lossAbsorber
+        );
+
+    /// @notice `asset`'s settings, decimals, whether it is listed, and its pauses.
+    function assetState(address asset)
+        external
+        view
+        returns (AssetConfig memory config, uint8 decimals, bool listed, bool depositsPaused, bool newRiskPaused);
+
+    /// @notice The risk settings that are not per asset, and the debt index now (18 decimals).
+    function riskSettings()
+        external
+        view
+        returns (LiquidationConfig memory liquidation, uint256 profitShareBps, uint256 debtAprBps, uint256 debtIndex);
+
+    /// @notice The vault-wide pauses.
+    function pauses() external view returns (bool depositsPaused, bool newRiskPaused);
+
+    /// @notice The markets `accountId` has positions in.
+    function marketsOf(uint256 accountId) external view returns (address[] memory);
+
+    /// @notice Whether `market` is registered.
+    function isMarket(address market) external view returns (bool);
+
+    /// @notice The total debt owed to the counterparty (its receivable), interest included.
+    function totalDebt() external view returns (uint256);
+
     // ---- Settings (restricted) ----
 
     /// @notice List `asset` as collateral with `config` (RISK_ADMIN). Its decimals are read once.
