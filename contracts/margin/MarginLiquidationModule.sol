@@ -134,10 +134,13 @@ contract MarginLiquidationModule is MarginVaultModule {
         Bps penaltyBps = LiquidationMath.penalty(healthFactor, rules);
         (seized, toInsurance) = _seizeAmounts($, asset, repaid, penaltyBps, rules);
         if (seized + toInsurance > available) {
-            // Not enough of this asset: repay only what it covers (rounded down, the account keeps the rest).
-            repaid = repaid * available / (seized + toInsurance);
+            // Not enough of this asset: it all goes, in the same proportions, against a repayment scaled
+            // down (rounded down); the buyer takes the remainder, so no dust is left behind.
+            uint256 total = seized + toInsurance;
+            repaid = repaid * available / total;
             if (repaid == 0) revert MarginVaultNothingToRepay(accountId);
-            (seized, toInsurance) = _seizeAmounts($, asset, repaid, penaltyBps, rules);
+            toInsurance = toInsurance * available / total;
+            seized = available - toInsurance;
         }
     }
 

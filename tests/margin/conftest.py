@@ -69,6 +69,7 @@ class Desk:
     vault: Contract
     oracle: Contract
     handler: Contract
+    market: Contract
     tsla: Contract
     usdc: Contract
     wbtc: Contract
@@ -150,6 +151,9 @@ def desk(evm: Chain, tsla: Suite, holders: Actors, kyc: KycIssuer, issuer: str, 
     list_asset(evm, vault, wbtc.address, BTC_CONFIG, admin)
     list_asset(evm, vault, weth.address, ETH_CONFIG, admin)
 
+    market = evm.deploy("MockMarket", vault.address, 6, sender=admin)
+    evm.send(vault.functions.registerMarket(market.address), admin)
+
     # The vault is a verified holder of TSLA: an identity the agent manages, with the KYC claim.
     identity = deploy_identity(evm, agent)
     add_claim(evm, identity, kyc.contract, kyc.signer_key, int(ClaimTopic.KYC), agent)
@@ -169,6 +173,7 @@ def desk(evm: Chain, tsla: Suite, holders: Actors, kyc: KycIssuer, issuer: str, 
         vault=vault,
         oracle=oracle,
         handler=handler,
+        market=market,
         tsla=tsla.token,
         usdc=usdc,
         wbtc=wbtc,

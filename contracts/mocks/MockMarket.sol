@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IMarginVault} from "../interfaces/margin/IMarginVault.sol";
+import {IMarket} from "../interfaces/margin/IMarket.sol";
+import {UsdValue} from "../interfaces/types/Units.sol";
+
+/// @title MockMarket - a market whose positions tests set by hand, to drive the margin vault as a market would
+/// @notice Per account: unrealised profit and loss, initial and maintenance margin (USD, 18 decimals).
+///         `closeForLiquidation` realises the unrealised PnL through the vault in settlement units (6
+///         decimals; a loss rounded up, a profit down) and clears the account. Flags make it refuse to close
+///         or revert on reads, for tests of a broken market.
+contract MockMarket is IMarket {
+    struct Position {
+        UsdValue profit;
+        UsdValue loss;
+        UsdValue initialMargin;
+        UsdValue maintenanceMargin;
+    }
+
+    /// @notice Thrown by `accountMargin` while `brokenReads` is set.
+    error MockMarketBroken();
+
+    IMarginVault public immutable vault;
+    uint256 private immutable _usdPerSettlementUnit;
+
+    mapping(uint256 accountId => Position) public positions;
+    bool public refuseToClose;
+    bool public brokenReads;
+
+    /// @param vault_ The margin vault. @param settlementDecimals The settlement asset's decimals.
+    constructor(IMarginVault vault_, uint8 settlementDecimals) {
+        vault = vault_;
+        _usdPerSettlementUnit = 10 ** (18 - settlementDecimals);
+    }
+
+    /// @notice Enter `accountId` in this market (the vault adds it to the account's markets).
+    function enter(uint256 accountId) external {
+        vault.enterMarket(accountId);
+    }
+
+    /// @notice Clear `accountId`'s position and leave.
+    function leave(uint256 accountId) external {
+        delete positions[accountId];
+        vault.leaveMarket(accountId);
+    }
+
+    /// @notice Set `accountId`'s position without any check (a price move).
+    function setPosition(uint256 accountId, UsdValue profit, UsdValue loss, UsdValue im, UsdValue mm) external {
+        positions[accountId] = Position(profit, loss, im, mm);
+    }
+
+    /// @notice Enter, set the position, then ask the vault for initial margin (opening risk).
+    function openRisk(uint256 accountId, UsdValue profit, UsdValue loss, UsdValue im, UsdValue mm) external {
+        vault.enterMarket(accountId);
+        positions[accountId] = Position(profit, loss, im, mm);
+        vault.requireInitialMargin(accountId);
+    }
+
+    /// @notice Settle realised PnL (settlement units, signed) and a fee through the vault.
+    function realize(uint256 accountId, int256 pnl, uint256 fee, address feeRecipient) external {
+        if (pnl > 0) vault.creditProfit(accountId, uint256(pnl));
+        if (pnl < 0) vault.chargeLoss(accountId, uint256(-pnl));
+        if (fee != 0) vault.chargeFee(accountId, fee, feeRecipient);
+    }
+
+    /// @notice Make `closeForLiquidation` leave positions open, and `accountMargin` revert.
+    function setFlags(bool refuseToClose_, bool brokenReads_) external {
+        refuseToClose = refuseToClose_;
+        brokenReads = brokenReads_;
+    }
+
+    /// @inheritdoc IMarket
+    function accountMargin(uint256 accountId)
+        external
+        view
+        returns (UsdValue profit, UsdValue loss, UsdValue initialMargin, UsdValue maintenanceMargin)
+    {
+        if (brokenReads) revert MockMarketBroken();
+        Position memory position = positions[accountId];
+        return (position.profit, position.loss, position.initialMargin, position.maintenanceMargin);
+    }
+
+    /// @inheritdoc IMarket
+    function closeForLiquidation(uint256 accountId) external returns (bool closedAll) {
+        require(msg.sender == address(vault), "only vault");
+        if (refuseToClose) return false;
+        Position memory position = positions[accountId];
+        delete positions[accountId];
+        uint256 profit = UsdValue.unwrap(position.profit) / _usdPerSettlementUnit;
+        uint256 loss = (UsdValue.unwrap(position.loss) + _usdPerSettlementUnit - 1) / _usdPerSettlementUnit;
+        if (profit > loss) vault.creditProfit(accountId, profit - loss);
+        if (loss > profit) vault.chargeLoss(accountId, loss - profit);
+        return true;
+    }
+}
