@@ -29,6 +29,9 @@ interface IMarginDividends is IDividendCustodian {
     error MarginDividendsUnknownDistribution(uint256 vaultDistributionId);
     error MarginDividendsAlreadyClaimed(uint256 vaultDistributionId, uint256 accountId);
     error MarginDividendsNothingToClaim(uint256 vaultDistributionId, uint256 accountId);
+    /// @notice A claim of `requested` would take the distribution's payouts beyond its gross: only
+    ///         `available` is left (the books the entitlements come from are inconsistent).
+    error MarginDividendsExceedsGross(uint256 vaultDistributionId, uint256 requested, uint256 available);
 
     event VaultDividendReceived(
         uint256 indexed vaultDistributionId,
@@ -62,6 +65,9 @@ interface IMarginDividends is IDividendCustodian {
 
     /// @notice `accountId`'s booked balance of `token` at the token's snapshot `snapshotId`.
     function bookedAt(uint256 accountId, address token, uint256 snapshotId) external view returns (uint256);
+
+    /// @notice The DividendDistributor whose payments the vault accepts (zero: none).
+    function dividendDistributor() external view returns (address);
 
     /// @notice Set the DividendDistributor whose payments the vault accepts (RISK_ADMIN).
     function setDistributor(address distributor) external;
