@@ -1,6 +1,6 @@
 """The margin vault from Python: deploy, list assets, deposit, withdraw, read accounts, and a pure model.
 
-- :func:`deploy_margin_vault` deploys the vault's two modules, its implementation and its ERC-1967 proxy
+- :func:`deploy_margin_vault` deploys the vault's three modules, its implementation and its ERC-1967 proxy
   (initialised in the same transaction) and returns the vault at the proxy's address.
 - :func:`deposit`, :func:`withdraw`, :func:`open_account` drive an account; :func:`account_status` reads
   everything one account holds, owes and is worth in one go.
@@ -153,7 +153,10 @@ def deploy_margin_vault(
     def deploy(manager: str) -> Contract:
         liquidation_module = evm.deploy("MarginLiquidationModule", sender=admin)
         admin_module = evm.deploy("MarginAdminModule", sender=admin)
-        implementation = evm.deploy("MarginVault", liquidation_module.address, admin_module.address, sender=admin)
+        markets_module = evm.deploy("MarginMarketsModule", sender=admin)
+        implementation = evm.deploy(
+            "MarginVault", liquidation_module.address, admin_module.address, markets_module.address, sender=admin
+        )
         init = implementation.encode_abi("initialize", args=[manager, oracle, settlement, liquidation.as_tuple()])
         proxy = evm.deploy("ProtocolProxy", implementation.address, init, sender=admin)
         return evm.at("MarginVault", proxy.address)

@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {IEquityPriceOracle} from "../interfaces/oracle/IEquityPriceOracle.sol";
 import {IRecoveryRecord} from "../interfaces/token/IRecoveryRecord.sol";
 import {Constants} from "../interfaces/types/Constants.sol";
 import {MarginVaultModule} from "./MarginVaultModule.sol";
@@ -14,6 +15,37 @@ import {MarginVaultModule} from "./MarginVaultModule.sol";
 ///         the protocol's settings (RISK_ADMIN under its delay; pauses by GUARDIAN at once). Rules: IMarginVault.
 contract MarginAdminModule is MarginVaultModule {
     using SafeERC20 for IERC20;
+
+    // ---- Initialisation ----
+
+    /// @notice Set up the vault behind its proxy.
+    /// @param authority The protocol's AccessManager.
+    /// @param oracle_ The EquityPriceOracle.
+    /// @param settlement_ The settlement stablecoin (at most 18 decimals), valued at par.
+    /// @param liquidation_ The liquidation settings.
+    function initialize(
+        address authority,
+        IEquityPriceOracle oracle_,
+        address settlement_,
+        LiquidationConfig calldata liquidation_
+    ) external onlyDelegated initializer {
+        if (authority.code.length == 0 || address(oracle_) == address(0) || settlement_ == address(0)) {
+            revert MarginVaultZeroAddress();
+        }
+        __AccessManaged_init(authority);
+        MarginVaultStorage storage $ = _getMarginVaultStorage();
+        uint8 decimals = IERC20Metadata(settlement_).decimals();
+        if (decimals > 18) revert MarginVaultAssetConfigInvalid(settlement_);
+        $.oracle = oracle_;
+        $.settlement = settlement_;
+        $.settlementDecimals = decimals;
+        $.assets[settlement_].listed = true;
+        $.assets[settlement_].decimals = decimals;
+        $.assets[settlement_].cap = type(uint128).max;
+        $.debtIndex = uint128(Constants.WAD);
+        $.lastAccrual = uint40(block.timestamp);
+        _setLiquidationConfig(liquidation_);
+    }
 
     // ---- Issuer powers ----
 

@@ -28,12 +28,11 @@ contract MarginLiquidationModule is MarginVaultModule {
         MarginVaultStorage storage $ = _getMarginVaultStorage();
         if ($.accounts[accountId].owner == address(0)) revert MarginVaultUnknownAccount(accountId);
         _accrue($);
-        _cachePrices($, accountId);
         Wad healthFactor = _requireLiquidatable($, accountId);
         if ($.accountMarkets[accountId].length != 0) {
             _closePositions($, accountId);
             // Same cached prices: the account is re-valued only for what the markets settled.
-            (Health memory after_,) = _valuation($, accountId, true, false);
+            Health memory after_ = _valuation($, accountId, true, false);
             healthFactor = after_.healthFactor;
             if (Wad.unwrap(healthFactor) >= Constants.WAD) {
                 emit Liquidated(accountId, msg.sender, asset, 0, 0, 0, healthFactor);
@@ -70,8 +69,9 @@ contract MarginLiquidationModule is MarginVaultModule {
 
     // ---- Internal ----
 
-    function _requireLiquidatable(MarginVaultStorage storage $, uint256 accountId) private view returns (Wad) {
-        (Health memory health, address unusable) = _valuation($, accountId, true, false);
+    function _requireLiquidatable(MarginVaultStorage storage $, uint256 accountId) private returns (Wad) {
+        Health memory health = _valuationCaching($, accountId, true, false);
+        address unusable = health.unusableAsset;
         if (unusable != address(0)) revert MarginVaultPriceUnusable(unusable, $.assets[unusable].feedId);
         if (Wad.unwrap(health.healthFactor) >= Constants.WAD) {
             revert MarginVaultNotLiquidatable(accountId, health.healthFactor);

@@ -4,13 +4,13 @@ pragma solidity 0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {Address} from "@openzeppelin/contracts/utils/Address.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {IMarginVault} from "../interfaces/margin/IMarginVault.sol";
 import {IEquityPriceOracle} from "../interfaces/oracle/IEquityPriceOracle.sol";
 import {Wad} from "../interfaces/types/Units.sol";
 import {Constants} from "../interfaces/types/Constants.sol";
 import {DebtMath} from "../libraries/DebtMath.sol";
+import {Delegation} from "../libraries/Delegation.sol";
 import {MarginVaultBase} from "./MarginVaultBase.sol";
 
 /// @title MarginVault - cross-margin accounts that pledge stock tokens, stablecoins, BTC and ETH
@@ -22,52 +22,39 @@ import {MarginVaultBase} from "./MarginVaultBase.sol";
 ///      paths; liquidation and the issuer/admin paths run by DELEGATECALL in `MarginLiquidationModule` and
 ///      `MarginAdminModule` (immutable per implementation), all on one storage (`MarginVaultBase`).
 contract MarginVault is IMarginVault, MarginVaultBase, UUPSUpgradeable {
-    using Address for address;
     using SafeERC20 for IERC20;
 
     /// @notice The module that runs `liquidate` and `writeOffBadDebt`.
     address public immutable LIQUIDATION_MODULE;
     /// @notice The module that runs the issuer powers and the settings.
     address public immutable ADMIN_MODULE;
+    /// @notice The module that runs the markets' callbacks and the protocol credits.
+    address public immutable MARKETS_MODULE;
 
     // ---- Construction ----
 
     /// @param liquidationModule_ The code of `liquidate` and `writeOffBadDebt`.
     /// @param adminModule_ The code of the issuer powers and the settings.
-    constructor(address liquidationModule_, address adminModule_) {
-        if (liquidationModule_.code.length == 0 || adminModule_.code.length == 0) revert MarginVaultZeroAddress();
+    /// @param marketsModule_ The code of the markets' callbacks and the protocol credits.
+    constructor(address liquidationModule_, address adminModule_, address marketsModule_) {
+        if (
+            liquidationModule_.code.length == 0 || adminModule_.code.length == 0 || marketsModule_.code.length == 0
+        ) revert MarginVaultZeroAddress();
         LIQUIDATION_MODULE = liquidationModule_;
         ADMIN_MODULE = adminModule_;
+        MARKETS_MODULE = marketsModule_;
         _disableInitializers();
     }
 
-    /// @notice Set up the vault behind its proxy.
+    /// @notice Set up the vault behind its proxy (run by MarginAdminModule).
     /// @param authority The protocol's AccessManager.
     /// @param oracle_ The EquityPriceOracle.
     /// @param settlement_ The settlement stablecoin (at most 18 decimals), valued at par.
     /// @param liquidation_ The liquidation settings.
-    function initialize(
-        address authority,
-        IEquityPriceOracle oracle_,
-        address settlement_,
-        LiquidationConfig calldata liquidation_
-    ) external initializer {
-        if (authority.code.length == 0 || address(oracle_) == address(0) || settlement_ == address(0)) {
-            revert MarginVaultZeroAddress();
-        }
-        __AccessManaged_init(authority);
-        MarginVaultStorage storage $ = _getMarginVaultStorage();
-        uint8 decimals = IERC20Metadata(settlement_).decimals();
-        if (decimals > 18) revert MarginVaultAssetConfigInvalid(settlement_);
-        $.oracle = oracle_;
-        $.settlement = settlement_;
-        $.settlementDecimals = decimals;
-        $.assets[settlement_].listed = true;
-        $.assets[settlement_].decimals = decimals;
-        $.assets[settlement_].cap = type(uint128).max;
-        $.debtIndex = uint128(Constants.WAD);
-        $.lastAccrual = uint40(block.timestamp);
-        _setLiquidationConfig(liquidation_);
+    function initialize(address authority, IEquityPriceOracle oracle_, address settlement_, LiquidationConfig calldata liquidation_)
+        external
+    {
+        Delegation.delegateAndReturn(ADMIN_MODULE);
     }
 
     // ---- Accounts ----
@@ -112,7 +99,7 @@ contract MarginVault is IMarginVault, MarginVaultBase, UUPSUpgradeable {
         if (heldAfter < booked + credited) revert MarginVaultBooksExceedHoldings(asset, booked + credited, heldAfter);
         if (booked + credited > config.cap) revert MarginVaultCapExceeded(asset, booked + credited, config.cap);
 
-        if (asset == $.settlement) {
+        if (!config.isStock && asset == $.settlement) {
             _creditCash($, accountId, credited);
         } else {
             _addHolding($, accountId, asset, credited, config.isStock);
@@ -127,7 +114,7 @@ contract MarginVault is IMarginVault, MarginVaultBase, UUPSUpgradeable {
         MarginVaultStorage storage $ = _getMarginVaultStorage();
         Asset storage config = $.assets[asset];
         if (!config.listed) revert MarginVaultAssetNotListed(asset);
-        if (asset == $.settlement) {
+        if (!config.isStock && asset == $.settlement) {
             uint256 cash = $.accounts[accountId].cash;
             if (cash < amount) revert MarginVaultInsufficientBalance(accountId, asset, cash, amount);
             $.accounts[accountId].cash = uint96(cash - amount); // < cash
@@ -173,79 +160,59 @@ contract MarginVault is IMarginVault, MarginVaultBase, UUPSUpgradeable {
     /// @inheritdoc IMarginVault
     function healthOf(uint256 accountId) external view returns (Health memory initial, Health memory maintenance) {
         MarginVaultStorage storage $ = _getMarginVaultStorage();
-        (initial,) = _valuation($, accountId, false, false);
-        (maintenance,) = _valuation($, accountId, true, false);
+        initial = _valuation($, accountId, false, false);
+        maintenance = _valuation($, accountId, true, false);
     }
 
     /// @inheritdoc IMarginVault
     function isLiquidatable(uint256 accountId) external view returns (bool liquidatable, Wad healthFactor) {
         MarginVaultStorage storage $ = _getMarginVaultStorage();
-        (Health memory health, address unusable) = _valuation($, accountId, true, false);
+        Health memory health = _valuation($, accountId, true, false);
         healthFactor = health.healthFactor;
-        if (unusable != address(0) || Wad.unwrap(healthFactor) >= Constants.WAD) return (false, healthFactor);
+        if (health.unusableAsset != address(0) || Wad.unwrap(healthFactor) >= Constants.WAD) return (false, healthFactor);
         liquidatable = _sequencerAllowsLiquidation($, healthFactor);
     }
 
-    // ---- Markets ----
+    // ---- Markets and credits (MarginMarketsModule) ----
 
     /// @inheritdoc IMarginVault
-    function enterMarket(uint256 accountId) external onlyMarket {
-        MarginVaultStorage storage $ = _getMarginVaultStorage();
-        if ($.accounts[accountId].owner == address(0)) revert MarginVaultUnknownAccount(accountId);
-        address[] storage markets = $.accountMarkets[accountId];
-        uint256 count = markets.length;
-        for (uint256 i; i < count; ++i) {
-            if (markets[i] == msg.sender) return;
-        }
-        if (count == MAX_MARKETS_PER_ACCOUNT) revert MarginVaultTooManyMarkets(accountId, MAX_MARKETS_PER_ACCOUNT);
-        markets.push(msg.sender);
-        emit MarketEntered(accountId, msg.sender);
+    function enterMarket(uint256) external {
+        Delegation.delegateAndReturn(MARKETS_MODULE);
     }
 
     /// @inheritdoc IMarginVault
-    function leaveMarket(uint256 accountId) external onlyMarket {
-        if (_removeMarket(_getMarginVaultStorage(), accountId, msg.sender)) emit MarketLeft(accountId, msg.sender);
+    function leaveMarket(uint256) external {
+        Delegation.delegateAndReturn(MARKETS_MODULE);
     }
 
     /// @inheritdoc IMarginVault
-    function requireInitialMargin(uint256 accountId) external onlyMarket {
-        MarginVaultStorage storage $ = _getMarginVaultStorage();
-        if ($.newRiskPaused) revert MarginVaultNewRiskPaused(address(0));
-        if (!$.oracle.sequencerAllows()) revert MarginVaultSequencerNotReady();
-        _requireInitial($, accountId, true);
+    function requireInitialMargin(uint256) external {
+        Delegation.delegateAndReturn(MARKETS_MODULE);
     }
 
     /// @inheritdoc IMarginVault
-    function creditProfit(uint256 accountId, uint256 amount) external onlyMarket {
-        MarginVaultStorage storage $ = _getMarginVaultStorage();
-        _requireEntered($, accountId);
-        address counterparty = $.counterparty;
-        uint256 available = $.credits[counterparty];
-        if (available < amount) revert MarginVaultCreditInsufficient(counterparty, available, amount);
-        $.credits[counterparty] = available - amount;
-        _creditCash($, accountId, amount);
-        emit ProfitCredited(accountId, msg.sender, amount);
+    function creditProfit(uint256, uint256) external {
+        Delegation.delegateAndReturn(MARKETS_MODULE);
     }
 
     /// @inheritdoc IMarginVault
-    function chargeLoss(uint256 accountId, uint256 amount) external onlyMarket {
-        MarginVaultStorage storage $ = _getMarginVaultStorage();
-        _requireEntered($, accountId);
-        (uint256 fromCash, uint256 toDebt) = _charge($, accountId, amount);
-        $.credits[$.counterparty] += fromCash;
-        emit LossCharged(accountId, msg.sender, fromCash, toDebt);
+    function chargeLoss(uint256, uint256) external {
+        Delegation.delegateAndReturn(MARKETS_MODULE);
     }
 
     /// @inheritdoc IMarginVault
-    /// @dev What the cash cannot pay becomes debt to the counterparty, which collects it: the recipient is
-    ///      paid only what the account's cash covers.
-    function chargeFee(uint256 accountId, uint256 amount, address recipient) external onlyMarket {
-        if (recipient == address(0)) revert MarginVaultZeroAddress();
-        MarginVaultStorage storage $ = _getMarginVaultStorage();
-        _requireEntered($, accountId);
-        (uint256 fromCash, uint256 toDebt) = _charge($, accountId, amount);
-        $.credits[recipient] += fromCash;
-        emit FeeCharged(accountId, msg.sender, recipient, fromCash, toDebt);
+    function chargeFee(uint256, uint256, address) external {
+        Delegation.delegateAndReturn(MARKETS_MODULE);
+    }
+
+    /// @inheritdoc IMarginVault
+    function fundCredit(address, uint256) external nonReentrant {
+        Delegation.delegateAndReturn(MARKETS_MODULE);
+    }
+
+    /// @inheritdoc IMarginVault
+    function withdrawCredit(uint256, address) external nonReentrant {
+        Delegation.delegateAndReturn(MARKETS_MODULE);
     }
 
     // ---- Protocol credits ----
@@ -255,122 +222,95 @@ contract MarginVault is IMarginVault, MarginVaultBase, UUPSUpgradeable {
         return _getMarginVaultStorage().credits[holder];
     }
 
-    /// @inheritdoc IMarginVault
-    function fundCredit(address holder, uint256 amount) external nonReentrant {
-        if (holder == address(0)) revert MarginVaultZeroAddress();
-        if (amount == 0) revert MarginVaultZeroAmount();
-        MarginVaultStorage storage $ = _getMarginVaultStorage();
-        address settlement = $.settlement;
-        uint256 held = IERC20(settlement).balanceOf(address(this));
-        IERC20(settlement).safeTransferFrom(msg.sender, address(this), amount);
-        uint256 received = IERC20(settlement).balanceOf(address(this)) - held;
-        $.credits[holder] += received;
-        $.assets[settlement].booked += uint128(received);
-        emit CreditFunded(holder, msg.sender, received);
-    }
-
-    /// @inheritdoc IMarginVault
-    function withdrawCredit(uint256 amount, address to) external nonReentrant {
-        if (to == address(0)) revert MarginVaultZeroAddress();
-        if (amount == 0) revert MarginVaultZeroAmount();
-        MarginVaultStorage storage $ = _getMarginVaultStorage();
-        uint256 available = $.credits[msg.sender];
-        if (available < amount) revert MarginVaultCreditInsufficient(msg.sender, available, amount);
-        $.credits[msg.sender] = available - amount;
-        $.assets[$.settlement].booked -= uint128(amount);
-        IERC20($.settlement).safeTransfer(to, amount);
-        emit CreditWithdrawn(msg.sender, to, amount);
-    }
-
     // ---- Liquidation (MarginLiquidationModule) ----
 
     /// @inheritdoc IMarginVault
     function liquidate(uint256, address, uint256, uint256) external nonReentrant returns (uint256, uint256) {
-        return abi.decode(LIQUIDATION_MODULE.functionDelegateCall(msg.data), (uint256, uint256));
+        Delegation.delegateAndReturn(LIQUIDATION_MODULE);
     }
 
     /// @inheritdoc IMarginVault
     function writeOffBadDebt(uint256) external nonReentrant returns (uint256) {
-        return abi.decode(LIQUIDATION_MODULE.functionDelegateCall(msg.data), (uint256));
+        Delegation.delegateAndReturn(LIQUIDATION_MODULE);
     }
 
     // ---- Issuer powers (MarginAdminModule) ----
 
     /// @inheritdoc IMarginVault
     function setFrozen(uint256, address, uint256) external {
-        ADMIN_MODULE.functionDelegateCall(msg.data);
+        Delegation.delegateAndReturn(ADMIN_MODULE);
     }
 
     /// @inheritdoc IMarginVault
     function seize(uint256, address, uint256, address) external nonReentrant {
-        ADMIN_MODULE.functionDelegateCall(msg.data);
+        Delegation.delegateAndReturn(ADMIN_MODULE);
     }
 
     /// @inheritdoc IMarginVault
     function recoverAccounts(address, address) external {
-        ADMIN_MODULE.functionDelegateCall(msg.data);
+        Delegation.delegateAndReturn(ADMIN_MODULE);
     }
 
     // ---- Settings (MarginAdminModule, restricted) ----
 
     /// @inheritdoc IMarginVault
     function listAsset(address, AssetConfig calldata) external {
-        ADMIN_MODULE.functionDelegateCall(msg.data);
+        Delegation.delegateAndReturn(ADMIN_MODULE);
     }
 
     /// @inheritdoc IMarginVault
     function configureAsset(address, AssetConfig calldata) external {
-        ADMIN_MODULE.functionDelegateCall(msg.data);
+        Delegation.delegateAndReturn(ADMIN_MODULE);
     }
 
     /// @inheritdoc IMarginVault
     function setAssetPaused(address, bool, bool) external {
-        ADMIN_MODULE.functionDelegateCall(msg.data);
+        Delegation.delegateAndReturn(ADMIN_MODULE);
     }
 
     /// @inheritdoc IMarginVault
     function setVaultPaused(bool, bool) external {
-        ADMIN_MODULE.functionDelegateCall(msg.data);
+        Delegation.delegateAndReturn(ADMIN_MODULE);
     }
 
     /// @inheritdoc IMarginVault
     function registerMarket(address) external {
-        ADMIN_MODULE.functionDelegateCall(msg.data);
+        Delegation.delegateAndReturn(ADMIN_MODULE);
     }
 
     /// @inheritdoc IMarginVault
     function deregisterMarket(address) external {
-        ADMIN_MODULE.functionDelegateCall(msg.data);
+        Delegation.delegateAndReturn(ADMIN_MODULE);
     }
 
     /// @inheritdoc IMarginVault
     function setLiquidationConfig(LiquidationConfig calldata) external {
-        ADMIN_MODULE.functionDelegateCall(msg.data);
+        Delegation.delegateAndReturn(ADMIN_MODULE);
     }
 
     /// @inheritdoc IMarginVault
     function setUnrealizedProfitShare(uint256) external {
-        ADMIN_MODULE.functionDelegateCall(msg.data);
+        Delegation.delegateAndReturn(ADMIN_MODULE);
     }
 
     /// @inheritdoc IMarginVault
     function setDebtInterestRate(uint256) external {
-        ADMIN_MODULE.functionDelegateCall(msg.data);
+        Delegation.delegateAndReturn(ADMIN_MODULE);
     }
 
     /// @inheritdoc IMarginVault
     function setCounterparty(address) external {
-        ADMIN_MODULE.functionDelegateCall(msg.data);
+        Delegation.delegateAndReturn(ADMIN_MODULE);
     }
 
     /// @inheritdoc IMarginVault
     function setInsurance(address) external {
-        ADMIN_MODULE.functionDelegateCall(msg.data);
+        Delegation.delegateAndReturn(ADMIN_MODULE);
     }
 
     /// @inheritdoc IMarginVault
     function setLossAbsorber(address) external {
-        ADMIN_MODULE.functionDelegateCall(msg.data);
+        Delegation.delegateAndReturn(ADMIN_MODULE);
     }
 
     // ---- Views of settings ----

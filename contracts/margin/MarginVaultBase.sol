@@ -3,7 +3,6 @@ pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IMarginVaultTypes} from "../interfaces/margin/IMarginVaultTypes.sol";
 import {IMarket} from "../interfaces/margin/IMarket.sol";
 import {IEquityPriceOracle} from "../interfaces/oracle/IEquityPriceOracle.sol";
@@ -24,7 +23,7 @@ import {MarginVaultDividends} from "./MarginVaultDividends.sol";
 ///         and write one ERC-7201 namespace, `MarginVaultStorage`, through the same internal functions: the
 ///         books (cash, holdings, debt shares), the permissioned-token checks and the valuation. The split
 ///         keeps each deployed contract under the 24,576-byte code limit.
-abstract contract MarginVaultBase is IMarginVaultTypes, MarginVaultDividends, ReentrancyGuardTransient {
+abstract contract MarginVaultBase is IMarginVaultTypes, MarginVaultDividends {
     using SafeERC20 for IERC20;
 
 
@@ -43,7 +42,8 @@ abstract contract MarginVaultBase is IMarginVaultTypes, MarginVaultDividends, Re
 
     // ---- Storage ----
 
-    /// @dev One slot of rules, one of the feed, one of depth and the booked total.
+    /// @dev One slot of rules and depth (all a valuation reads besides the feed), one of the feed, one of the
+    ///      cap and the booked total (what a deposit reads besides the rules).
     struct Asset {
         uint8 decimals;
         bool listed;
@@ -54,9 +54,9 @@ abstract contract MarginVaultBase is IMarginVaultTypes, MarginVaultDividends, Re
         uint16 liquidationWeightBps;
         uint16 closedHaircutBps;
         uint16 maxSizeDiscountBps;
-        uint128 cap;
-        bytes32 feedId;
         uint128 depth;
+        bytes32 feedId;
+        uint128 cap;
         uint128 booked;
     }
 
@@ -279,62 +279,71 @@ abstract contract MarginVaultBase is IMarginVaultTypes, MarginVaultDividends, Re
 
     // ---- Internal: valuation ----
 
-    function _cachePrices(MarginVaultStorage storage $, uint256 accountId) internal {
+    /// @dev The account's valuation for maintenance (`maintenance`) or initial checks (`newRisk`: for new
+    ///      risk, which needs open-risk prices and ignores assets paused for new risk), with prices as this
+    ///      transaction first read them (views: as the oracle says now). An asset whose price cannot be used
+    ///      for the check counts for nothing and is named in `unusableAsset` (the first one).
+    function _valuation(MarginVaultStorage storage $, uint256 accountId, bool maintenance, bool newRisk)
+        internal
+        view
+        returns (Health memory health)
+    {
+        health = _cashAndDebt($, accountId);
         address[] storage held = $.accountAssets[accountId];
         uint256 count = held.length;
         IEquityPriceOracle oracle = $.oracle;
         for (uint256 i; i < count; ++i) {
-            PriceCache.read(oracle, $.assets[held[i]].feedId);
+            address asset = held[i];
+            PriceCache.Price memory price = PriceCache.peek(oracle, $.assets[asset].feedId);
+            _addCollateral($, health, accountId, asset, price, maintenance, newRisk);
         }
+        _addMarkets($, health, accountId, maintenance);
     }
 
-    /// @dev The account's valuation for maintenance (`maintenance`) or initial checks (`newRisk`: for new
-    ///      risk, which needs open-risk prices and ignores assets paused for new risk). An asset whose price
-    ///      cannot be used for the check counts for nothing and is returned as `unusable` (the first one).
-    function _valuation(MarginVaultStorage storage $, uint256 accountId, bool maintenance, bool newRisk)
+    /// @dev `_valuation`, reading each price into the transaction's cache (the first read of a feed in a
+    ///      transaction is the one every later read sees).
+    function _valuationCaching(MarginVaultStorage storage $, uint256 accountId, bool maintenance, bool newRisk)
         internal
-        view
-        returns (Health memory health, address unusable)
+        returns (Health memory health)
     {
-        uint8 settlementDecimals = $.settlementDecimals;
-        health.cash = CollateralMath.atPar($.accounts[accountId].cash, settlementDecimals);
-        health.debt = CollateralMath.atPar(_debtOf(accountId), settlementDecimals);
+        health = _cashAndDebt($, accountId);
         address[] storage held = $.accountAssets[accountId];
         uint256 count = held.length;
+        IEquityPriceOracle oracle = $.oracle;
         for (uint256 i; i < count; ++i) {
             address asset = held[i];
-            (UsdValue weighted, bool usable) = _weighted($, accountId, asset, maintenance, newRisk);
-            if (!usable && unusable == address(0)) {
-                unusable = asset;
-                health.unusableAsset = asset;
-            }
-            health.collateral = health.collateral + weighted;
+            PriceCache.Price memory price = PriceCache.read(oracle, $.assets[asset].feedId);
+            _addCollateral($, health, accountId, asset, price, maintenance, newRisk);
         }
-        address[] storage markets = $.accountMarkets[accountId];
-        count = markets.length;
-        for (uint256 i; i < count; ++i) {
-            (UsdValue profit, UsdValue loss, UsdValue initialMargin, UsdValue maintenanceMargin) =
-                IMarket(markets[i]).accountMargin(accountId);
-            health.profit = health.profit + profit;
-            health.loss = health.loss + loss;
-            health.requirement = health.requirement + (maintenance ? maintenanceMargin : initialMargin);
-        }
-        health.profit = health.profit.mulBpsDown(Bps.wrap($.profitShareBps));
-        health.healthFactor = CollateralMath.healthFactor(
-            health.collateral + health.cash + health.profit, health.debt + health.loss + health.requirement
-        );
+        _addMarkets($, health, accountId, maintenance);
     }
 
-    function _weighted(MarginVaultStorage storage $, uint256 accountId, address asset, bool maintenance, bool newRisk)
-        internal
-        view
-        returns (UsdValue weighted, bool usable)
-    {
-        Holding memory holding = $.holdings[accountId][asset];
+    function _cashAndDebt(MarginVaultStorage storage $, uint256 accountId) private view returns (Health memory health) {
+        uint256 cash = $.accounts[accountId].cash;
+        uint256 debt = _debtOf(accountId);
+        if (cash == 0 && debt == 0) return health; // the common stock-only account reads nothing more
+        uint8 settlementDecimals = $.settlementDecimals;
+        health.cash = CollateralMath.atPar(cash, settlementDecimals);
+        health.debt = CollateralMath.atPar(debt, settlementDecimals);
+    }
+
+    function _addCollateral(
+        MarginVaultStorage storage $,
+        Health memory health,
+        uint256 accountId,
+        address asset,
+        PriceCache.Price memory price,
+        bool maintenance,
+        bool newRisk
+    ) private view {
         Asset storage config = $.assets[asset];
-        PriceCache.Price memory price = PriceCache.peek($.oracle, config.feedId);
-        usable = maintenance ? price.liquidatable : (newRisk ? price.usableToOpenRisk : price.usableToValue);
-        if (!usable || price.tokenPaused || (newRisk && config.newRiskPaused)) return (UsdValue.wrap(0), usable);
+        bool usable = maintenance ? price.liquidatable : (newRisk ? price.usableToOpenRisk : price.usableToValue);
+        if (!usable) {
+            if (health.unusableAsset == address(0)) health.unusableAsset = asset;
+            return;
+        }
+        if (price.tokenPaused || (newRisk && config.newRiskPaused)) return;
+        Holding memory holding = $.holdings[accountId][asset];
         Bps weight = CollateralMath.effectiveWeight(
             Bps.wrap(maintenance ? config.liquidationWeightBps : config.weightBps),
             holding.balance,
@@ -343,12 +352,33 @@ abstract contract MarginVaultBase is IMarginVaultTypes, MarginVaultDividends, Re
             Bps.wrap(config.closedHaircutBps),
             price.closed
         );
-        weighted = price.pricePerToken.valueOf(holding.balance - holding.frozen, config.decimals).mulBpsDown(weight);
+        UsdValue value = price.pricePerToken.valueOf(holding.balance - holding.frozen, config.decimals);
+        health.collateral = health.collateral + value.mulBpsDown(weight);
+    }
+
+    /// @dev Add the markets' PnL and requirements, then the counted profit share and the health factor.
+    function _addMarkets(MarginVaultStorage storage $, Health memory health, uint256 accountId, bool maintenance)
+        private
+        view
+    {
+        address[] storage markets = $.accountMarkets[accountId];
+        uint256 count = markets.length;
+        for (uint256 i; i < count; ++i) {
+            (UsdValue profit, UsdValue loss, UsdValue initialMargin, UsdValue maintenanceMargin) =
+                IMarket(markets[i]).accountMargin(accountId);
+            health.profit = health.profit + profit;
+            health.loss = health.loss + loss;
+            health.requirement = health.requirement + (maintenance ? maintenanceMargin : initialMargin);
+        }
+        if (UsdValue.unwrap(health.profit) != 0) health.profit = health.profit.mulBpsDown(Bps.wrap($.profitShareBps));
+        health.healthFactor = CollateralMath.healthFactor(
+            health.collateral + health.cash + health.profit, health.debt + health.loss + health.requirement
+        );
     }
 
     function _requireInitial(MarginVaultStorage storage $, uint256 accountId, bool newRisk) internal {
-        _cachePrices($, accountId);
-        (Health memory health, address unusable) = _valuation($, accountId, false, newRisk);
+        Health memory health = _valuationCaching($, accountId, false, newRisk);
+        address unusable = health.unusableAsset;
         UsdValue backing = health.collateral + health.cash + health.profit;
         UsdValue owed = health.debt + health.loss + health.requirement;
         if (backing >= owed) return;
@@ -385,7 +415,8 @@ abstract contract MarginVaultBase is IMarginVaultTypes, MarginVaultDividends, Re
     /// @dev `accountId`'s debt now, interest included, rounded up.
     function _debtOf(uint256 accountId) internal view returns (uint256) {
         MarginVaultStorage storage $ = _getMarginVaultStorage();
-        return DebtMath.debtOf($.debtShares[accountId], _currentIndex($));
+        uint256 shares = $.debtShares[accountId];
+        return shares == 0 ? 0 : DebtMath.debtOf(shares, _currentIndex($));
     }
 
     // ---- Internal: settings ----

@@ -55,9 +55,6 @@ abstract contract MarginVaultDividends is IMarginDividends, AccessManagedUpgrade
     bytes32 private constant MARGIN_VAULT_DIVIDENDS_STORAGE =
         0x609992c865db4b7030d9e9c5912b99c4a198ecca0636a1ce79e3336d82d5bb00;
 
-    bytes4 private constant SNAPSHOT_COUNT = IBalanceSnapshots.snapshotCount.selector;
-    bytes4 private constant SNAPSHOT_TIME = IBalanceSnapshots.snapshotTime.selector;
-
     function __MarginVaultDividends_init(address distributor) internal onlyInitializing {
         _setDistributor(distributor);
     }
@@ -67,14 +64,14 @@ abstract contract MarginVaultDividends is IMarginDividends, AccessManagedUpgrade
     /// @dev The core calls this BEFORE any change of `accountId`'s booked balance of the stock `token`
     ///      (deposit, withdrawal, seizure, liquidation, move between accounts; once per account touched),
     ///      with the balance and the vault's booked total of `token` before the change. No snapshot taken
-    ///      since the account's last change: one slot read and one `snapshotCount` call, nothing written.
+    ///      since the account's last change: one slot read and one `lastTakenSnapshot` call, nothing written.
     function _beforeBookedChange(uint256 accountId, address token, uint256 accountBalanceBefore, uint256 totalBookedBefore)
         internal
     {
         MarginVaultDividendsStorage storage $ = _getMarginVaultDividendsStorage();
         BookedCheckpoints.Track storage account = $.booked[accountId][token];
         uint256 synced = account.synced;
-        uint256 taken = _lastTakenSnapshot(token, synced);
+        uint256 taken = IBalanceSnapshots(token).lastTakenSnapshot();
         if (taken == synced) return; // the total was synced to `taken` too, at that same change
         account.record(taken, accountBalanceBefore);
         $.bookedTotal[token].record(taken, totalBookedBefore);
@@ -195,34 +192,6 @@ abstract contract MarginVaultDividends is IMarginDividends, AccessManagedUpgrade
         address token = d.token;
         uint256 position = $.booked[accountId][token].valueAt(d.snapshotId, _booked(accountId, token));
         return DividendShares.share(d.gross, position, d.bookedAtRecord);
-    }
-
-    /// @dev The newest snapshot of `token` taken by now, `synced` being one already taken. Record times
-    ///      strictly increase with the ids, so if none was scheduled since `synced` none was taken since
-    ///      (one call); otherwise scan down from the newest past the untaken ones (at most the token's
-    ///      MAX_PENDING_SNAPSHOTS, 8). Raw calls: no extcodesize check, no ABI decoder.
-    function _lastTakenSnapshot(address token, uint256 synced) private view returns (uint256 id) {
-        id = _snapshotView(token, SNAPSHOT_COUNT, 0);
-        while (id > synced && _snapshotView(token, SNAPSHOT_TIME, id) > block.timestamp) {
-            unchecked {
-                --id; // id > synced >= 0
-            }
-        }
-    }
-
-    /// @dev `token.snapshotCount()` (`id` 0) or `token.snapshotTime(id)`; bubbles up a revert.
-    function _snapshotView(address token, bytes4 selector, uint256 id) private view returns (uint256 value) {
-        assembly ("memory-safe") {
-            mstore(0x00, selector)
-            mstore(0x04, id)
-            let ok := staticcall(gas(), token, 0x00, sub(0x24, mul(iszero(id), 0x20)), 0x00, 0x20)
-            if iszero(and(ok, gt(returndatasize(), 0x1f))) {
-                let ptr := mload(0x40)
-                returndatacopy(ptr, 0x00, returndatasize())
-                revert(ptr, returndatasize())
-            }
-            value := mload(0x00)
-        }
     }
 
     function _received(MarginVaultDividendsStorage storage $, uint256 vaultDistributionId)

@@ -11,11 +11,12 @@ import {UsdValue} from "../interfaces/types/Units.sol";
 ///         decimals; a loss rounded up, a profit down) and clears the account. Flags make it refuse to close
 ///         or revert on reads, for tests of a broken market.
 contract MockMarket is IMarket {
+    /// @dev Packed in two slots, as a real market packs its positions (USD, 18 decimals, < 2^128).
     struct Position {
-        UsdValue profit;
-        UsdValue loss;
-        UsdValue initialMargin;
-        UsdValue maintenanceMargin;
+        uint128 profit;
+        uint128 loss;
+        uint128 initialMargin;
+        uint128 maintenanceMargin;
     }
 
     /// @notice Thrown by `accountMargin` while `brokenReads` is set.
@@ -47,13 +48,13 @@ contract MockMarket is IMarket {
 
     /// @notice Set `accountId`'s position without any check (a price move).
     function setPosition(uint256 accountId, UsdValue profit, UsdValue loss, UsdValue im, UsdValue mm) external {
-        positions[accountId] = Position(profit, loss, im, mm);
+        positions[accountId] = _pack(profit, loss, im, mm);
     }
 
     /// @notice Enter, set the position, then ask the vault for initial margin (opening risk).
     function openRisk(uint256 accountId, UsdValue profit, UsdValue loss, UsdValue im, UsdValue mm) external {
         vault.enterMarket(accountId);
-        positions[accountId] = Position(profit, loss, im, mm);
+        positions[accountId] = _pack(profit, loss, im, mm);
         vault.requireInitialMargin(accountId);
     }
 
@@ -78,7 +79,12 @@ contract MockMarket is IMarket {
     {
         if (brokenReads) revert MockMarketBroken();
         Position memory position = positions[accountId];
-        return (position.profit, position.loss, position.initialMargin, position.maintenanceMargin);
+        return (
+            UsdValue.wrap(position.profit),
+            UsdValue.wrap(position.loss),
+            UsdValue.wrap(position.initialMargin),
+            UsdValue.wrap(position.maintenanceMargin)
+        );
     }
 
     /// @inheritdoc IMarket
@@ -87,10 +93,19 @@ contract MockMarket is IMarket {
         if (refuseToClose) return false;
         Position memory position = positions[accountId];
         delete positions[accountId];
-        uint256 profit = UsdValue.unwrap(position.profit) / _usdPerSettlementUnit;
-        uint256 loss = (UsdValue.unwrap(position.loss) + _usdPerSettlementUnit - 1) / _usdPerSettlementUnit;
+        uint256 profit = position.profit / _usdPerSettlementUnit;
+        uint256 loss = (uint256(position.loss) + _usdPerSettlementUnit - 1) / _usdPerSettlementUnit;
         if (profit > loss) vault.creditProfit(accountId, profit - loss);
         if (loss > profit) vault.chargeLoss(accountId, loss - profit);
         return true;
+    }
+
+    function _pack(UsdValue profit, UsdValue loss, UsdValue im, UsdValue mm) private pure returns (Position memory) {
+        return Position(
+            uint128(UsdValue.unwrap(profit)),
+            uint128(UsdValue.unwrap(loss)),
+            uint128(UsdValue.unwrap(im)),
+            uint128(UsdValue.unwrap(mm))
+        );
     }
 }

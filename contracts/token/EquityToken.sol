@@ -227,6 +227,12 @@ contract EquityToken is EquityTokenState, IEquityToken, Initializable, OwnableUp
         return _store().compliance;
     }
 
+    /// @notice The id of the last snapshot whose record time has passed (IBalanceSnapshots), answered here
+    ///         rather than by the extension so that custodians that ask on every movement pay one call.
+    function lastTakenSnapshot() external view returns (uint256) {
+        return _takenSnapshotView(_store());
+    }
+
     /// @inheritdoc IERC3643
     function paused() external view returns (bool) {
         return _store().paused;

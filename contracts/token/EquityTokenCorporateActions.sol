@@ -162,6 +162,11 @@ contract EquityTokenCorporateActions is EquityTokenState, ICorporateActionTarget
     }
 
     /// @inheritdoc IBalanceSnapshots
+    function lastTakenSnapshot() external view returns (uint256) {
+        return _takenSnapshotView(_store());
+    }
+
+    /// @inheritdoc IBalanceSnapshots
     function snapshotCount() external view returns (uint256) {
         return _store().snapshotTimes.length;
     }

@@ -127,4 +127,14 @@ abstract contract EquityTokenState {
         $.lastTakenSnapshot = taken;
         $.nextRecordTime = id < count ? times[id] : 0;
     }
+
+    /// @dev `_syncSnapshots` without writing: the id of the last snapshot whose record time has passed.
+    function _takenSnapshotView(EquityTokenStorage storage $) internal view returns (uint256 id) {
+        id = $.lastTakenSnapshot;
+        uint256 next = $.nextRecordTime;
+        if (next == 0 || block.timestamp < next) return id;
+        uint40[] storage times = $.snapshotTimes;
+        uint256 count = times.length;
+        while (id < count && times[id] <= block.timestamp) ++id;
+    }
 }

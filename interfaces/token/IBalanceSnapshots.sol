@@ -28,6 +28,9 @@ interface IBalanceSnapshots {
     function scheduleSnapshot(uint256 recordTime) external returns (uint256 snapshotId);
     /// @notice The record time of `snapshotId`.
     function snapshotTime(uint256 snapshotId) external view returns (uint256);
+    /// @notice The id of the last snapshot whose record time has passed (0: none yet). Answered by the token
+    ///         itself, not its extension: a custodian (the margin vault) asks it on every booked change.
+    function lastTakenSnapshot() external view returns (uint256);
     /// @notice How many snapshots were scheduled (the last id).
     function snapshotCount() external view returns (uint256);
     /// @notice `account`'s raw balance at snapshot `snapshotId` (reverts before its record time).

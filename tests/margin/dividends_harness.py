@@ -1,4 +1,4 @@
-"""The dividend module alone, through MarginDividendsHarness (no vault): Fixtures for the margin vault's dividend pass-through, driven through MarginDividendsHarness.
+"""Fixtures for the dividend module alone, driven through MarginDividendsHarness (no vault).
 
 - ``margin_dividends``: a TSLA suite of its own (exact supply figures), a DividendDistributor trusting the
   protocol's factory (DE 15%, everyone else the 30% default), and the harness standing for the vault:
