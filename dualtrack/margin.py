@@ -99,8 +99,17 @@ class Health:
 
     @classmethod
     def from_tuple(cls, raw: Sequence[Any]) -> Health:
-        *values, unusable = raw
-        return cls(*(int(x) for x in values), str(unusable))
+        collateral, cash, profit, loss, debt, requirement, health_factor, unusable = raw
+        return cls(
+            int(collateral),
+            int(cash),
+            int(profit),
+            int(loss),
+            int(debt),
+            int(requirement),
+            int(health_factor),
+            str(unusable),
+        )
 
     @property
     def complete(self) -> bool:

@@ -41,6 +41,7 @@ THRESHOLD = 3
 REPORTERS = 4
 AGES = (300, 3_600, 600, 3_600)  # open risk, value, liquidate, tokenized (seconds)
 BAND_BPS = 5_000  # wide: tests move prices freely
+UNIT_MULTIPLIERS = Multipliers()  # 1x, nothing announced
 
 USDC_UNIT = 10**6
 WBTC_UNIT = 10**8
@@ -91,7 +92,7 @@ class Desk:
         btc: float = BTC_PRICE,
         eth: float = ETH_PRICE,
         status: MarketStatus = MarketStatus.OPEN,
-        multipliers: Multipliers = Multipliers(),
+        multipliers: Multipliers = UNIT_MULTIPLIERS,
         feeds: tuple[bytes, ...] = (TSLA_FEED, BTC_FEED, ETH_FEED),
     ) -> None:
         """Post one report per feed observed at ``at`` (TSLA with ``status``); the chain's clock ends at ``at + 1``."""
@@ -100,7 +101,7 @@ class Desk:
             reporter = self.reporters[feed]
             feed_status = status if feed == TSLA_FEED else MarketStatus.OPEN
             report = reporter.report(
-                at, feed_status, usd(values[feed]), None, multipliers if feed == TSLA_FEED else Multipliers()
+                at, feed_status, usd(values[feed]), None, multipliers if feed == TSLA_FEED else UNIT_MULTIPLIERS
             )
             submit_at(self.evm, self.oracle, reporter.sign(report, THRESHOLD), self.submitter, at + 1 + offset)
 
@@ -133,9 +134,7 @@ def desk(evm: Chain, tsla: Suite, holders: Actors, kyc: KycIssuer, issuer: str, 
     evm.send(oracle.functions.setCorporateActions(handler.address), admin)
     open_age, value_age, liquidate_age, tokenized_age = AGES
     zero = "0x" + "00" * 20
-    configure_feed(
-        evm, oracle, TSLA_FEED, FeedConfig(tsla.token.address, *AGES[:3], BAND_BPS, tokenized_age), admin
-    )
+    configure_feed(evm, oracle, TSLA_FEED, FeedConfig(tsla.token.address, *AGES[:3], BAND_BPS, tokenized_age), admin)
     observe_token(evm, tsla.token, oracle, issuer)
     for feed in (BTC_FEED, ETH_FEED):
         configure_feed(evm, oracle, feed, FeedConfig(zero, open_age, value_age, liquidate_age, BAND_BPS), admin)

@@ -59,7 +59,9 @@ def test_withdraw__each_asset__returns_to_owner(desk: Desk, holders: Actors, ass
     assert (event["accountId"], event["asset"], event["to"], event["amount"]) == (account, token.address, alice, amount)
 
 
-def test_deposit__unverified_wallet__refused_nothing_moved(desk: Desk, holders: Actors, stranger: str, agent: str) -> None:
+def test_deposit__unverified_wallet__refused_nothing_moved(
+    desk: Desk, holders: Actors, stranger: str, agent: str
+) -> None:
     # The stranger got tokens by a forced transfer to an unverified wallet is impossible: mint to alice,
     # then unregister alice's identity so she is no longer verified.
     alice = holders.alice.wallet

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from dualtrack.dividends import gross_entitlement, withheld_amount
 from dualtrack.suite import UNIT
-from tests.margin.dividends_harness import APS, RATES, MarginDividends, margin_dividends  # noqa: F401 - a fixture
+from tests.margin.dividends_harness import APS, RATES, MarginDividends
+from tests.margin.dividends_harness import margin_dividends as margin_dividends  # a session fixture
 from tests.suite_fixtures import recover_to_new_wallet
 from tests.support import ZERO
 

@@ -37,7 +37,9 @@ def _approve_usdc(desk: Desk, wallet: str) -> None:
     desk.evm.send(desk.usdc.functions.approve(desk.vault.address, 2**256 - 1), wallet)
 
 
-def test_liquidate__verified_liquidator__debt_repaid_collateral_at_penalty_discount(desk: Desk, holders: Actors) -> None:
+def test_liquidate__verified_liquidator__debt_repaid_collateral_at_penalty_discount(
+    desk: Desk, holders: Actors
+) -> None:
     alice, bob = holders.alice.wallet, holders.bob.wallet
     account = _underwater(desk, alice)
     liquidatable, health = desk.vault.functions.isLiquidatable(account).call()
@@ -121,16 +123,16 @@ def test_liquidate__slippage_bound__refused(desk: Desk, holders: Actors) -> None
     account = _underwater(desk, holders.alice.wallet)
     _approve_usdc(desk, holders.bob.wallet)
     with pytest.raises(Exception, match="MarginVaultSlippage"):
-        desk.evm.send(
-            desk.vault.functions.liquidate(account, desk.tsla.address, 2**255, 10**30), holders.bob.wallet
-        )
+        desk.evm.send(desk.vault.functions.liquidate(account, desk.tsla.address, 2**255, 10**30), holders.bob.wallet)
 
 
 def test_liquidate__oracle_outage__refused_and_withdrawal_fails_closed(desk: Desk, holders: Actors) -> None:
     alice = holders.alice.wallet
     account = _underwater(desk, alice)
     desk.evm.mine(desk.evm.timestamp() + 3_600)  # every liquidation bound (600 s) passed
-    with desk.evm.reverts("MarginVaultPriceUnusable", desk.tsla.address, desk.vault.functions.assetState(desk.tsla.address).call()[0][0]):
+    with desk.evm.reverts(
+        "MarginVaultPriceUnusable", desk.tsla.address, desk.vault.functions.assetState(desk.tsla.address).call()[0][0]
+    ):
         desk.evm.send(desk.vault.functions.liquidate(account, desk.tsla.address, 1, 0), holders.bob.wallet)
     assert desk.vault.functions.isLiquidatable(account).call()[0] is False
 
