@@ -68,7 +68,7 @@ contract MarginAdminModule is MarginVaultModule {
         if (amount == 0) revert MarginVaultZeroAmount();
         if (to == address(0)) revert MarginVaultZeroAddress();
         MarginVaultStorage storage $ = _getMarginVaultStorage();
-        _removeHolding($, accountId, token, amount, false);
+        _removeHoldingAndBook($, accountId, token, amount, false);
         Asset storage config = $.assets[token];
         config.booked -= uint128(amount); // amount <= the account's balance <= booked
         _pushOut(token, true, to, amount);

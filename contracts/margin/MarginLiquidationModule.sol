@@ -109,7 +109,7 @@ contract MarginLiquidationModule is MarginVaultModule {
         $.assets[settlement].booked += uint128(repaid);
         _creditCash($, accountId, repaid);
 
-        _removeHolding($, accountId, asset, seized + toInsurance, true);
+        _removeHoldingAndBook($, accountId, asset, seized + toInsurance, true);
         if (toInsurance != 0) _addHolding($, $.insuranceAccount, asset, toInsurance, isStock);
         config.booked -= uint128(seized); // seized <= the account's balance <= booked
         _pushOut(asset, isStock, msg.sender, seized);

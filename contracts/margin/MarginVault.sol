@@ -114,12 +114,14 @@ contract MarginVault is IMarginVault, MarginVaultBase, UUPSUpgradeable {
         MarginVaultStorage storage $ = _getMarginVaultStorage();
         Asset storage config = $.assets[asset];
         if (!config.listed) revert MarginVaultAssetNotListed(asset);
-        if (!config.isStock && asset == $.settlement) {
+        bool isStock = config.isStock;
+        uint256 balanceBefore;
+        if (!isStock && asset == $.settlement) {
             uint256 cash = $.accounts[accountId].cash;
             if (cash < amount) revert MarginVaultInsufficientBalance(accountId, asset, cash, amount);
             $.accounts[accountId].cash = uint96(cash - amount); // < cash
         } else {
-            _removeHolding($, accountId, asset, amount, true);
+            balanceBefore = _removeHolding($, accountId, asset, amount, true);
         }
         if ($.accountMarkets[accountId].length != 0 || $.debtShares[accountId] != 0) {
             _requireInitial($, accountId, false);
@@ -128,7 +130,9 @@ contract MarginVault is IMarginVault, MarginVaultBase, UUPSUpgradeable {
         uint256 held = IERC20(asset).balanceOf(address(this));
         if (held < booked) revert MarginVaultBooksExceedHoldings(asset, booked, held);
         config.booked = uint128(booked - amount); // amount <= the account's balance <= booked
-        _pushOut(asset, config.isStock, msg.sender, amount);
+        _pushOut(asset, isStock, msg.sender, amount);
+        // After the transfer: the token is warm and has synced its snapshots; the values are from before.
+        if (isStock) _beforeBookedChange(accountId, asset, balanceBefore, booked);
         emit Withdrawn(accountId, asset, msg.sender, amount);
     }
 

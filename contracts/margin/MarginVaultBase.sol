@@ -192,22 +192,36 @@ abstract contract MarginVaultBase is IMarginVaultTypes, MarginVaultDividends {
     }
 
     /// @dev Remove `amount` of `asset` from an account: from its unfrozen part (`respectFrozen`, an owner or a
-    ///      liquidation) or frozen part first (an agent's seizure).
+    ///      liquidation) or frozen part first (an agent's seizure). Returns the balance before, for a caller
+    ///      that tells the dividend books itself (`_beforeBookedChange`) once the token was called (warm).
     function _removeHolding(
         MarginVaultStorage storage $,
         uint256 accountId,
         address asset,
         uint256 amount,
         bool respectFrozen
-    ) internal {
+    ) internal returns (uint256 balanceBefore) {
         Holding memory holding = $.holdings[accountId][asset];
         uint256 available = respectFrozen ? holding.balance - holding.frozen : holding.balance;
         if (available < amount) revert MarginVaultInsufficientBalance(accountId, asset, available, amount);
-        if ($.assets[asset].isStock) _beforeBookedChange(accountId, asset, holding.balance, $.assets[asset].booked);
-        uint256 balance = holding.balance - amount;
+        balanceBefore = holding.balance;
+        uint256 balance = balanceBefore - amount;
         uint256 frozen = respectFrozen ? holding.frozen : (holding.frozen > amount ? holding.frozen - amount : 0);
         $.holdings[accountId][asset] = Holding(uint128(balance), uint128(frozen));
         if (balance == 0) _removeAsset($, accountId, asset);
+    }
+
+    /// @dev `_removeHolding` that tells the dividend books at once (a stock token).
+    function _removeHoldingAndBook(
+        MarginVaultStorage storage $,
+        uint256 accountId,
+        address asset,
+        uint256 amount,
+        bool respectFrozen
+    ) internal {
+        uint256 bookedBefore = $.assets[asset].booked;
+        uint256 balanceBefore = _removeHolding($, accountId, asset, amount, respectFrozen);
+        if ($.assets[asset].isStock) _beforeBookedChange(accountId, asset, balanceBefore, bookedBefore);
     }
 
     function _removeAsset(MarginVaultStorage storage $, uint256 accountId, address asset) internal {
