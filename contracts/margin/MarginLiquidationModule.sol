@@ -131,6 +131,7 @@ contract MarginLiquidationModule is MarginVaultModule {
         if (repaid == 0) revert MarginVaultNothingToRepay(accountId);
         Holding memory holding = $.holdings[accountId][asset];
         uint256 available = holding.balance - holding.frozen;
+        if (available == 0) revert MarginVaultInsufficientBalance(accountId, asset, 0, 1);
         Bps penaltyBps = LiquidationMath.penalty(healthFactor, rules);
         (seized, toInsurance) = _seizeAmounts($, asset, repaid, penaltyBps, rules);
         if (seized + toInsurance > available) {
@@ -142,6 +143,8 @@ contract MarginLiquidationModule is MarginVaultModule {
             toInsurance = toInsurance * available / total;
             seized = available - toInsurance;
         }
+        // A repayment too small to buy one raw unit would take the debt for nothing.
+        if (seized == 0) revert MarginVaultNothingToRepay(accountId);
     }
 
     function _seizeAmounts(
