@@ -37,7 +37,8 @@ interface IMaxBalanceModule is ICustodianModule {
     function setMaxBalance(uint216 max) external;
     /// @notice The max identity balance of `compliance`.
     function maxBalance(address compliance) external view returns (uint256);
-    /// @notice The tracked balance of `identity` under `compliance`.
+    /// @notice The tracked balance of `identity` under `compliance`: what its wallets hold plus, unless it
+    ///         is a custodian, what custodians hold for it (`heldInCustody`).
     function identityBalance(address compliance, address identity) external view returns (uint256);
     /// @notice What custodians hold for `identity` under `compliance` (part of its tracked balance).
     function heldInCustody(address compliance, address identity) external view returns (uint256);

@@ -32,7 +32,8 @@ interface IMaxHoldersModule is ICustodianModule {
     function maxHolders(address compliance) external view returns (uint256);
     /// @notice The number of identities with a non-zero tracked balance under `compliance`.
     function holderCount(address compliance) external view returns (uint256);
-    /// @notice The tracked balance of `identity` under `compliance`.
+    /// @notice The tracked balance of `identity` under `compliance`: what its wallets hold plus, unless it
+    ///         is a custodian, what custodians hold for it (`heldInCustody`).
     function identityBalance(address compliance, address identity) external view returns (uint256);
     /// @notice What custodians hold for `identity` under `compliance` (part of its tracked balance).
     function heldInCustody(address compliance, address identity) external view returns (uint256);
