@@ -6,10 +6,14 @@
   one TransferPolicy is both the identity registry and the compliance (``Suite.policy``);
   ``SuiteParams(separate=True)`` deploys a stand-alone IdentityRegistry and ModularCompliance.
 - :func:`onboard_holder` gives a wallet an identity with a KYC claim and registers it.
+- :func:`register_custodian` does the same for a contract that holds tokens for others (a margin vault):
+  its identity is managed by the issuer side, and the compliance modules with a custodian exemption
+  (:data:`CUSTODIAN_MODULES`) neither cap nor count it (:func:`mark_custodian`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +44,9 @@ MODULES = (
     "LockupModule",
     "TimeWindowLimitsModule",
 )
+# The modules with a custodian exemption (ICustodianModule.setCustodian): MaxBalance and MaxHolders look
+# through a custodian, TimeWindowLimits never rejects what it sends.
+CUSTODIAN_MODULES = ("MaxBalanceModule", "MaxHoldersModule", "TimeWindowLimitsModule")
 
 
 @dataclass(frozen=True)
@@ -90,6 +97,14 @@ class Holder:
     wallet: str
     identity: Contract
     country: int
+
+
+@dataclass(frozen=True)
+class Custodian(Holder):
+    """A contract registered as a holder for others; ``exempt_in`` names the suite's bound modules that
+    mark its identity a custodian."""
+
+    exempt_in: tuple[str, ...] = ()
 
 
 @dataclass
@@ -230,3 +245,59 @@ def onboard_holder(
         add_claim(evm, identity, claim_issuer, signer_key, int(ClaimTopic.KYC), wallet)
     evm.send(suite.identity_registry.functions.registerIdentity(wallet, identity.address, country), registrar)
     return Holder(wallet=wallet, identity=identity, country=country)
+
+
+def mark_custodian(evm: Chain, suite: Suite, identity: str, *, owner: str, custodian: bool = True) -> tuple[str, ...]:
+    """Mark (or unmark) ``identity`` as a custodian in every module bound to ``suite``'s compliance that has
+    the exemption (:data:`CUSTODIAN_MODULES`), through ``callModuleFunction`` sent by ``owner`` (the
+    compliance's owner, the issuer). A module already in that state is left as it is (it emits nothing).
+
+    Returns the names of the modules concerned, in binding order.
+    """
+    marked: list[str] = []
+    for address in suite.compliance.functions.getModules().call():
+        module = evm.at("ICustodianModule", address)
+        name = str(module.functions.name().call())
+        if name not in CUSTODIAN_MODULES:
+            continue
+        data = module.encode_abi("setCustodian", args=[identity, custodian])
+        evm.send(suite.compliance.functions.callModuleFunction(data, address), owner)
+        marked.append(name)
+    return tuple(marked)
+
+
+def register_custodian(
+    evm: Chain,
+    suite: Suite,
+    custodian: str,
+    *,
+    country: int,
+    claim_issuer: Contract,
+    signer_key: str,
+    registrar: str,
+    issuer: str,
+    identity: Contract | None = None,
+    exempt_modules: bool = True,
+) -> Custodian:
+    """Make the contract ``custodian`` (which cannot sign) a verified holder of ``suite`` that holds for others.
+
+    ``issuer`` deploys and manages its identity (the identity's MANAGEMENT key, so the issuer side adds
+    and removes its claims and keys) and, as the compliance's owner, marks it custodian; ``claim_issuer``
+    (``signer_key`` signs) issues one claim per topic the suite requires, and must be trusted for each;
+    ``registrar`` (an agent of the identity registry) registers it with ``country``. With ``identity``
+    given, that identity (and its claims) is reused. With ``exempt_modules`` the identity is marked in
+    every bound module of :data:`CUSTODIAN_MODULES` (:func:`mark_custodian`): give each custodian an
+    identity of its own, since every wallet of a custodian identity is exempt.
+    """
+    if identity is None:
+        topics: Sequence[int] = suite.claim_topics_registry.functions.getClaimTopics().call()
+        trusted = suite.trusted_issuers_registry.functions
+        untrusted = [t for t in topics if not trusted.hasClaimTopic(claim_issuer.address, t).call()]
+        if untrusted:
+            raise ValueError(f"claim issuer {claim_issuer.address} is not trusted for required topics {untrusted}")
+        identity = deploy_identity(evm, issuer)
+        for topic in topics:
+            add_claim(evm, identity, claim_issuer, signer_key, int(topic), issuer)
+    evm.send(suite.identity_registry.functions.registerIdentity(custodian, identity.address, country), registrar)
+    exempt_in = mark_custodian(evm, suite, identity.address, owner=issuer) if exempt_modules else ()
+    return Custodian(wallet=custodian, identity=identity, country=country, exempt_in=exempt_in)

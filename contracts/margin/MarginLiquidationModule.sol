@@ -58,11 +58,11 @@ contract MarginLiquidationModule is MarginVaultModule {
         address absorber = $.lossAbsorber;
         bool absorbed;
         if (absorber != address(0)) {
-            try ILossAbsorber(absorber).onBadDebt{gas: ABSORBER_GAS}(accountId, $.settlement, amount) returns (
-                bytes4 answer
-            ) {
-                absorbed = answer == ILossAbsorber.onBadDebt.selector;
-            } catch {}
+            // A low-level call: an absorber that reverts, runs out of its gas or answers anything but its
+            // selector (even nothing at all) is recorded as not having absorbed; it never blocks this.
+            bytes memory data = abi.encodeCall(ILossAbsorber.onBadDebt, (accountId, $.settlement, amount));
+            (bool ok, bytes memory answer) = absorber.call{gas: ABSORBER_GAS}(data);
+            absorbed = ok && answer.length >= 32 && bytes4(answer) == ILossAbsorber.onBadDebt.selector;
         }
         emit BadDebtWrittenOff(accountId, amount, absorber, absorbed);
     }

@@ -9,7 +9,8 @@ contract MockLossAbsorber is ILossAbsorber {
         Accept,
         Revert,
         BurnGas,
-        WrongAnswer
+        WrongAnswer,
+        NoAnswer
     }
 
     Mode public mode;
@@ -25,6 +26,12 @@ contract MockLossAbsorber is ILossAbsorber {
     /// @inheritdoc ILossAbsorber
     function onBadDebt(uint256 accountId, address, uint256 amount) external returns (bytes4) {
         if (mode == Mode.Revert) revert("absorber down");
+        if (mode == Mode.NoAnswer) {
+            calls += 1;
+            assembly {
+                return(0, 0) // returns nothing: a try/catch expecting bytes4 would fail to decode it
+            }
+        }
         if (mode == Mode.BurnGas) {
             while (true) {
                 calls += 1;

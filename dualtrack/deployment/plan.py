@@ -78,8 +78,8 @@ IMPLEMENTATION_GAS = {
 MODULE_GAS = {
     "CountryAllowModule": 750_000,
     "CountryRestrictModule": 750_000,
-    "MaxBalanceModule": 1_000_000,
-    "MaxHoldersModule": 1_200_000,
+    "MaxBalanceModule": 1_500_000,
+    "MaxHoldersModule": 1_700_000,
     "SupplyLimitModule": 900_000,
     "LockupModule": 1_800_000,
     "TimeWindowLimitsModule": 1_300_000,

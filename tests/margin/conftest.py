@@ -16,9 +16,7 @@ from web3.contract import Contract
 from web3.types import TxReceipt
 
 from dualtrack.chain import Chain
-from dualtrack.claims import ClaimTopic
 from dualtrack.corporate import deploy_corporate_actions, enable_corporate_actions
-from dualtrack.identity import add_claim, deploy_identity
 from dualtrack.keepers.reporter import Multipliers, Reporter
 from dualtrack.margin import AssetConfig, deploy_margin_vault, list_asset
 from dualtrack.market import MarketStatus
@@ -31,7 +29,7 @@ from dualtrack.oracle import (
     reporter_accounts,
     submit_at,
 )
-from dualtrack.suite import US, Suite
+from dualtrack.suite import US, Suite, register_custodian
 from tests.suite_fixtures import Actors, KycIssuer
 
 TSLA_FEED = feed_id("TSLA")
@@ -153,10 +151,18 @@ def desk(evm: Chain, tsla: Suite, holders: Actors, kyc: KycIssuer, issuer: str, 
     market = evm.deploy("MockMarket", vault.address, 6, sender=admin)
     evm.send(vault.functions.registerMarket(market.address), admin)
 
-    # The vault is a verified holder of TSLA: an identity the agent manages, with the KYC claim.
-    identity = deploy_identity(evm, agent)
-    add_claim(evm, identity, kyc.contract, kyc.signer_key, int(ClaimTopic.KYC), agent)
-    evm.send(tsla.identity_registry.functions.registerIdentity(vault.address, identity.address, US), agent)
+    # The vault is a verified holder of TSLA (an identity the issuer manages, with the KYC claim) and a
+    # custodian of the suite's max-balance module.
+    identity = register_custodian(
+        evm,
+        tsla,
+        vault.address,
+        country=US,
+        claim_issuer=kyc.contract,
+        signer_key=kyc.signer_key,
+        registrar=agent,
+        issuer=issuer,
+    ).identity
 
     chain_id = evm.w3.eth.chain_id
     reporters = {feed: Reporter(signers, chain_id, oracle.address, feed) for feed in (TSLA_FEED, BTC_FEED, ETH_FEED)}

@@ -186,3 +186,20 @@ def test_write_off_bad_debt__collateral_left__refused(desk: Desk, holders: Actor
     account = _underwater(desk, holders.alice.wallet)
     with desk.evm.reverts("MarginVaultNotBadDebt", account):
         desk.evm.send(desk.vault.functions.writeOffBadDebt(account), holders.bob.wallet)
+
+
+@pytest.mark.parametrize("mode", [1, 2, 3, 4], ids=["reverts", "burns_gas", "wrong_answer", "no_answer"])
+def test_write_off_bad_debt__broken_absorber__written_off_not_absorbed(desk: Desk, holders: Actors, mode: int) -> None:
+    alice, bob = holders.alice.wallet, holders.bob.wallet
+    absorber = desk.evm.deploy("MockLossAbsorber", sender=desk.admin)
+    desk.evm.send(absorber.functions.setMode(mode), desk.admin)
+    desk.evm.send(desk.vault.functions.setLossAbsorber(absorber.address), desk.admin)
+    account = _underwater(desk, alice, tokens=4, loss=3_000, price=200, im=500)
+    _approve_usdc(desk, bob)
+    desk.evm.send(desk.vault.functions.liquidate(account, desk.tsla.address, 2**255, 0), bob)
+
+    receipt = desk.evm.send(desk.vault.functions.writeOffBadDebt(account), bob, gas=2_000_000)
+
+    (event,) = desk.evm.events(receipt, desk.vault, "BadDebtWrittenOff")
+    assert event["absorbed"] is False
+    assert desk.vault.functions.debtOf(account).call() == 0

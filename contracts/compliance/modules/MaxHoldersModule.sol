@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {AbstractComplianceModule} from "./AbstractComplianceModule.sol";
+import {AbstractIdentityLedger} from "./AbstractIdentityLedger.sol";
 import {IComplianceModule, Movement, MovementKind} from "../../interfaces/compliance/IComplianceModule.sol";
 import {IMaxHoldersModule} from "../../interfaces/compliance/modules/IMaxHoldersModule.sol";
 
 /// @title MaxHoldersModule - caps the number of identities holding tokens
 /// @notice See IMaxHoldersModule. Balances are keyed by a binding epoch, so unbinding is O(1) and
-///         a later binding starts empty; the holder count lives in the configuration slot.
-contract MaxHoldersModule is IMaxHoldersModule, AbstractComplianceModule {
+///         a later binding starts empty and without custodians; the holder count lives in the
+///         configuration slot. Custodians (`setCustodian`, the compliance's owner) are never counted,
+///         and looked through: a depositor keeps counting while a custodian holds anything for it
+///         (AbstractIdentityLedger), so a deposit frees no slot and a withdrawal takes none. The flag
+///         lives in the identity's balance word, so a plain transfer reads nothing more.
+contract MaxHoldersModule is IMaxHoldersModule, AbstractIdentityLedger {
     /// @dev One slot, read once per movement and written only when the holder count changes.
     struct Config {
         bool bound;
@@ -18,8 +22,6 @@ contract MaxHoldersModule is IMaxHoldersModule, AbstractComplianceModule {
     }
 
     mapping(address compliance => Config) private _configs;
-    mapping(address compliance => mapping(uint256 epoch => mapping(address identity => uint256 balance))) private
-        _balances;
 
     // ---- Configuration (through the compliance) ----
 
@@ -44,26 +46,45 @@ contract MaxHoldersModule is IMaxHoldersModule, AbstractComplianceModule {
         address fromIdentity = movement.fromIdentity;
         address toIdentity = movement.toIdentity;
         if (!isMint && !isBurn && fromIdentity == toIdentity) return;
-        mapping(address identity => uint256 balance) storage balances = _balances[msg.sender][config.epoch];
+        mapping(address identity => uint256 entry) storage balances = _entries[msg.sender][config.epoch];
+        uint256 fromEntry;
+        uint256 toEntry;
+        if (!isMint) fromEntry = balances[fromIdentity];
+        if (!isBurn) toEntry = balances[toIdentity];
         uint64 holders = config.holders;
-        // The sender leaves first, so a full-balance transfer to a new holder keeps the count.
-        if (!isMint) {
-            uint256 balance = balances[fromIdentity];
-            if (balance != 0) {
-                uint256 balanceAfter = _saturatingSub(balance, amount);
-                balances[fromIdentity] = balanceAfter;
-                if (balanceAfter == 0) --holders;
-            }
-        }
-        if (!isBurn) {
-            uint256 balance = balances[toIdentity];
-            if (balance == 0) {
+        if ((fromEntry | toEntry) >= CUSTODIAN) {
+            (bool senderLeft, bool joined) = _recordHolders(config.epoch, movement, fromEntry, toEntry);
+            if (senderLeft) --holders;
+            if (joined) {
                 ++holders;
                 if (_isChecked(kind) && holders > config.max) {
                     revert MaxHoldersModuleExceeded(toIdentity, holders, config.max);
                 }
             }
-            balances[toIdentity] = _saturatingAdd(balance, amount);
+        } else {
+            // Neither party is a custodian: entries are plain balances. The sender leaves first, so a
+            // full-balance transfer to a new holder keeps the count.
+            if (fromEntry != 0) {
+                uint256 balanceAfter = _saturatingSub(fromEntry, amount);
+                balances[fromIdentity] = balanceAfter;
+                if (balanceAfter == 0) --holders;
+            }
+            if (!isBurn) {
+                if (toEntry == 0) {
+                    ++holders;
+                    if (_isChecked(kind) && holders > config.max) {
+                        revert MaxHoldersModuleExceeded(toIdentity, holders, config.max);
+                    }
+                }
+                uint256 balanceAfter;
+                // unchecked: a wrap-around (toEntry < 2**255) and a sum reaching the custodian bit are
+                // both replaced by the saturated balance (only absurd unchecked amounts get there).
+                unchecked {
+                    balanceAfter = toEntry + amount;
+                }
+                if (balanceAfter > BALANCE_MASK || balanceAfter < toEntry) balanceAfter = BALANCE_MASK;
+                balances[toIdentity] = balanceAfter;
+            }
         }
         if (holders != config.holders) _configs[msg.sender].holders = holders;
     }
@@ -77,15 +98,29 @@ contract MaxHoldersModule is IMaxHoldersModule, AbstractComplianceModule {
         uint256 amount = movement.amount;
         if (!_isChecked(kind) || amount == 0) return true;
         address toIdentity = movement.toIdentity;
-        if (kind == MovementKind.Transfer && movement.fromIdentity == toIdentity) return true;
-        mapping(address identity => uint256 balance) storage balances = _balances[compliance][config.epoch];
-        if (balances[toIdentity] != 0) return true;
+        bool isTransfer = kind == MovementKind.Transfer;
+        if (isTransfer && movement.fromIdentity == toIdentity) return true;
+        // A custodian, or already a holder. Otherwise custody holds nothing for the receiver (at most
+        // its zero balance), so it becomes a holder whoever sends.
+        if (_entryOf(compliance, config.epoch, toIdentity) != 0) return true;
         uint256 holdersAfter = uint256(config.holders) + 1;
-        if (kind == MovementKind.Transfer) {
-            uint256 fromBalance = balances[movement.fromIdentity];
-            if (fromBalance != 0 && fromBalance <= amount) --holdersAfter;
+        if (isTransfer) {
+            uint256 fromEntry = _entryOf(compliance, config.epoch, movement.fromIdentity);
+            // A sender (not a custodian) sending its whole balance leaves first.
+            if (fromEntry != 0 && fromEntry < CUSTODIAN && fromEntry <= amount) --holdersAfter;
         }
         return holdersAfter <= config.max;
+    }
+
+    /// @dev `_recordWithCustodian`, as holder changes: whether the sender left and the receiver
+    ///      joined (an entry of 0: neither a custodian nor a holder before).
+    function _recordHolders(uint256 epoch, Movement calldata movement, uint256 fromEntry, uint256 toEntry)
+        private
+        returns (bool senderLeft, bool joined)
+    {
+        uint256 balanceAfter;
+        (, balanceAfter, senderLeft) = _recordWithCustodian(epoch, movement, fromEntry, toEntry);
+        joined = toEntry == 0 && balanceAfter != 0;
     }
 
     // ---- Views ----
@@ -105,7 +140,13 @@ contract MaxHoldersModule is IMaxHoldersModule, AbstractComplianceModule {
     /// @inheritdoc IMaxHoldersModule
     function identityBalance(address compliance, address identity) external view returns (uint256) {
         Config memory config = _configs[compliance];
-        return config.bound ? _balances[compliance][config.epoch][identity] : 0;
+        return config.bound ? _entryOf(compliance, config.epoch, identity) & BALANCE_MASK : 0;
+    }
+
+    /// @inheritdoc IMaxHoldersModule
+    function heldInCustody(address compliance, address identity) external view returns (uint256) {
+        Config memory config = _configs[compliance];
+        return config.bound ? _custodiedOf(compliance, config.epoch, identity) : 0;
     }
 
     /// @inheritdoc IComplianceModule
@@ -130,5 +171,18 @@ contract MaxHoldersModule is IMaxHoldersModule, AbstractComplianceModule {
 
     function _unbind(address compliance) internal override {
         _configs[compliance].bound = false;
+    }
+
+    function _epoch(address compliance) internal view override returns (uint256) {
+        return _configs[compliance].epoch;
+    }
+
+    /// @dev A holder marked custodian stops counting; a custodian unmarked while it holds starts
+    ///      counting again (never rejected, like a max set below the count).
+    function _custodianChanged(address compliance, uint256 balance, bool isCustodian_) internal override {
+        if (balance == 0) return;
+        Config storage config = _configs[compliance];
+        if (isCustodian_) --config.holders;
+        else ++config.holders;
     }
 }

@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {AbstractComplianceModule} from "./AbstractComplianceModule.sol";
+import {AbstractCustodianModule} from "./AbstractCustodianModule.sol";
 import {IComplianceModule, Movement, MovementKind} from "../../interfaces/compliance/IComplianceModule.sol";
 import {ITimeWindowLimitsModule} from "../../interfaces/compliance/modules/ITimeWindowLimitsModule.sol";
 
 /// @title TimeWindowLimitsModule - caps what each identity sends by Transfer per time window
 /// @notice See ITimeWindowLimitsModule. Up to 4 limits per compliance; one counter slot per
 ///         (identity, window). Counters are keyed by a binding epoch and by the window length, so
-///         updating a limit keeps the running count of its window.
-contract TimeWindowLimitsModule is ITimeWindowLimitsModule, AbstractComplianceModule {
+///         updating a limit keeps the running count of its window. Custodians (`setCustodian`, the
+///         compliance's owner) are never rejected as senders; their flag is read only when a Transfer
+///         would exceed a limit, so a plain transfer reads nothing more.
+contract TimeWindowLimitsModule is ITimeWindowLimitsModule, AbstractCustodianModule {
     /// @notice The most limits a compliance sets.
     uint256 public constant MAX_LIMITS = 4;
 
@@ -31,6 +33,7 @@ contract TimeWindowLimitsModule is ITimeWindowLimitsModule, AbstractComplianceMo
         address compliance
             => mapping(uint256 epoch => mapping(address identity => mapping(uint32 window => Counter)))
     ) private _counters;
+    mapping(address compliance => mapping(uint256 epoch => mapping(address identity => bool))) private _custodians;
 
     // ---- Configuration (through the compliance) ----
 
@@ -72,7 +75,8 @@ contract TimeWindowLimitsModule is ITimeWindowLimitsModule, AbstractComplianceMo
     // ---- Movements ----
 
     /// @inheritdoc IComplianceModule
-    /// @dev Only Transfers between different identities are checked and counted.
+    /// @dev Only Transfers between different identities are checked and counted; a custodian
+    ///      sender's flag is read only on the path that would revert.
     function moved(Movement calldata movement) external {
         if (movement.kind != MovementKind.Transfer) return;
         Config memory config = _configs[msg.sender];
@@ -87,6 +91,8 @@ contract TimeWindowLimitsModule is ITimeWindowLimitsModule, AbstractComplianceMo
             WindowLimit memory limit = limits[i];
             (uint256 windowEnd, uint256 spentAfter) = _next(counters[limit.window], limit.window, amount);
             if (spentAfter > limit.limit) {
+                // A custodian is never rejected; its counters stop here.
+                if (_custodians[msg.sender][config.epoch][fromIdentity]) return;
                 revert TimeWindowLimitsModuleExceeded(fromIdentity, limit.window, spentAfter, limit.limit);
             }
             // windowEnd = now + uint32 fits in 64 bits; spentAfter <= limit < 2**192.
@@ -108,7 +114,7 @@ contract TimeWindowLimitsModule is ITimeWindowLimitsModule, AbstractComplianceMo
         for (uint256 i; i < count; ++i) {
             WindowLimit memory limit = limits[i];
             (, uint256 spentAfter) = _next(counters[limit.window], limit.window, movement.amount);
-            if (spentAfter > limit.limit) return false;
+            if (spentAfter > limit.limit) return _custodians[compliance][config.epoch][fromIdentity];
         }
         return true;
     }
@@ -175,5 +181,22 @@ contract TimeWindowLimitsModule is ITimeWindowLimitsModule, AbstractComplianceMo
 
     function _unbind(address compliance) internal override {
         _configs[compliance].bound = false;
+    }
+
+    // ---- Custodian hooks ----
+
+    function _setCustodian(address compliance, address identity, bool isCustodian_)
+        internal
+        override
+        returns (bool changed)
+    {
+        mapping(address identity => bool) storage flags = _custodians[compliance][_configs[compliance].epoch];
+        if (flags[identity] == isCustodian_) return false;
+        flags[identity] = isCustodian_;
+        return true;
+    }
+
+    function _isCustodian(address compliance, address identity) internal view override returns (bool) {
+        return _custodians[compliance][_configs[compliance].epoch][identity];
     }
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {IComplianceModule} from "../IComplianceModule.sol";
+import {ICustodianModule} from "./ICustodianModule.sol";
 
 /// @title ITimeWindowLimitsModule - cap on what an identity sends by Transfer per time window
 /// @notice A compliance sets up to 4 (window seconds, limit) pairs. For each pair and each sender
@@ -10,7 +10,13 @@ import {IComplianceModule} from "../IComplianceModule.sol";
 ///         another identity is rejected if any counter would exceed its limit. Only Transfers
 ///         between different identities count (Mint, Burn, Forced, Recovery and same-identity
 ///         transfers are neither checked nor counted). Counters start empty when binding.
-interface ITimeWindowLimitsModule is IComplianceModule {
+///
+///         Custodians (ICustodianModule; e.g. the margin vault's identity): a custodian's own
+///         Transfers are never rejected (else one counter would throttle every depositor's
+///         withdrawals and the vault's liquidations together); a Transfer INTO a custodian counts
+///         against its sender like any other, so what later leaves the custodian was counted when it
+///         came in. A custodian's counters are not meaningful (they stop at the limit).
+interface ITimeWindowLimitsModule is ICustodianModule {
     /// @notice One limit: at most `limit` per `window` seconds.
     struct WindowLimit {
         uint32 window;
