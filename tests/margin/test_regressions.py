@@ -1,13 +1,10 @@
 """Contract bugs found by the margin suites, each reproduced minimally.
 
-A test here marked ``xfail(strict=True)`` states the behaviour the vault should have and fails against the
-current contracts; fixing the contract makes it pass (then strict xfail fails the run: drop the mark, and
-lift the workaround the stateful suite names after the bug).
+Each test states the behaviour the vault must have; it failed against the contracts when it was found and
+passes since the fix.
 """
 
 from __future__ import annotations
-
-import pytest
 
 from dualtrack.chain import Reverted
 from tests.margin.conftest import USDC_UNIT, Desk, usd
