@@ -10,6 +10,8 @@ Layout (``schema`` ``dualtrack.deployment/1``)::
       "contracts": {"tsla": {"token": {"address": "0x...", "abi": "EquityToken", "txHash": "0x...",
                                        "block": 12, "codeHash": "0x..."}, ...}, ...},
       "oracle": {"address": "0x...", "feeds": {"TSLA": "0x000a..."}},
+      "margin": {"address": "0x...", "lens": "0x...",                  # with a [margin] section
+                 "assets": {"USDC": "0x...", "TSLA": "0x...", "WBTC": "0x..."}},  # the vault's, by symbol
       "steps": {"deploy.protocol.authority": {"status": "mined", "txHash": "0x...", "nonce": 3,
                                               "block": 9, "gasUsed": 912345}, ...},
       "complete": true
