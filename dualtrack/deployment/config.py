@@ -237,11 +237,11 @@ Bps = Annotated[int, Field(ge=0, le=BPS, description="basis points")]
 class LiquidationSettings(_Section):
     """IMarginVault.LiquidationConfig: the protocol's one liquidation fee model (LiquidationMath.isValid)."""
 
-    min_penalty_bps: Bps = Field(default=200, le=MAX_PENALTY_BPS, description="penalty at health 1")
-    max_penalty_bps: Bps = Field(default=1_000, le=MAX_PENALTY_BPS, description="penalty cap")
-    ramp_bps: Bps = Field(default=1_000, gt=0, description="how far below health 1 the cap is reached")
+    min_penalty_bps: int = Field(default=200, ge=0, le=MAX_PENALTY_BPS, description="penalty at health 1")
+    max_penalty_bps: int = Field(default=1_000, ge=0, le=MAX_PENALTY_BPS, description="penalty cap")
+    ramp_bps: int = Field(default=1_000, gt=0, le=BPS, description="how far below health 1 the cap is reached")
     keeper_share_bps: Bps = Field(default=5_000, description="the keeper's share of the penalty")
-    close_factor_bps: Bps = Field(default=5_000, gt=0, description="share of the debt one liquidation repays")
+    close_factor_bps: int = Field(default=5_000, gt=0, le=BPS, description="share of the debt one liquidation repays")
     full_close_health: Decimal = Field(default=Decimal("0.95"), ge=0, le=1, description="below it: all the debt")
     max_keeper_reward: Decimal = Field(default=Decimal(10_000), ge=0, description="cap of the keeper's share, USD")
 
@@ -271,7 +271,7 @@ class CollateralConfig(_Section):
     decimals: int | None = Field(default=None, ge=0, le=MAX_TOKEN_DECIMALS, description="the mock's decimals")
     feed: Symbol = Field(description="the oracle feed that prices it (a stock: the feed bound to its token)")
     weight_bps: Bps = Field(description="weight for initial checks (withdrawals, new risk)")
-    liquidation_weight_bps: Bps = Field(gt=0, description="weight for maintenance, >= weight_bps")
+    liquidation_weight_bps: int = Field(gt=0, le=BPS, description="weight for maintenance, >= weight_bps")
     closed_haircut_bps: Bps = Field(default=0, description="extra haircut while the stock's market is closed")
     max_size_discount_bps: Bps = Field(default=0, description="extra haircut of an account holding `depth` or more")
     depth: Decimal = Field(default=Decimal(0), ge=0, description="whole tokens: where the size discount is full")

@@ -66,7 +66,7 @@ def preflight(ctx: Context, steps: Sequence[Step]) -> list[str]:
         signer = config.kyc.claim_signer or ctx.deployer
         if signer not in ctx.signing_keys:
             problems.append(
-                f"{claimants} need KYC claims signed by {signer}: give its key (DUALTRACK_CLAIM_SIGNER_KEY), "
+                f"the KYC claims of {claimants} are signed by {signer}: give its key (DUALTRACK_CLAIM_SIGNER_KEY), "
                 "or let the deployer sign them (leave kyc.claim_signer unset)"
             )
 
