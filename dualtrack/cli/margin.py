@@ -130,48 +130,67 @@ def _price_state(line: CollateralLine) -> str:
     return "market closed: haircut" if line.market_closed else "open"
 
 
+Row = tuple[str, ...]
+COLUMNS = ("asset", "balance", "value (USD)", "weight init / maint", "counts init", "counts maint", "price")
+
+
 def account_table(view: AccountView, desk: VaultDesk) -> Table:
     """One margin account: each asset (balance, USD value, weights, what it counts for), cash, debt and the
     health factors for initial checks and for maintenance (liquidation below 1)."""
     table = Table(title=f"margin account #{view.account_id} of {view.owner}")
-    for column in ("asset", "balance", "value (USD)", "weight init / maint", "counts init", "counts maint", "price"):
+    for column in COLUMNS:
         table.add_column(column, justify="left" if column in ("asset", "price") else "right")
     for line in view.collateral:
-        frozen = f" ({shown(line.frozen, line.decimals)} frozen)" if line.frozen else ""
-        weights = f"{line.initial_weight_bps / BPS:.0%} / {line.maintenance_weight_bps / BPS:.0%}"
-        table.add_row(
-            desk.symbol_of(line.asset),
-            shown(line.balance, line.decimals) + frozen,
-            usd(line.value),
-            weights,
-            usd(line.weighted_initial),
-            usd(line.weighted_maintenance),
-            _price_state(line),
-        )
+        table.add_row(*_collateral_row(line, desk))
+    for section in (_cash_and_debt_rows(view, desk), _health_rows(view)):
+        table.add_section()
+        for row in section:
+            table.add_row(*row)
+    return table
+
+
+def _collateral_row(line: CollateralLine, desk: VaultDesk) -> Row:
+    frozen = f" ({shown(line.frozen, line.decimals)} frozen)" if line.frozen else ""
+    return (
+        desk.symbol_of(line.asset),
+        shown(line.balance, line.decimals) + frozen,
+        usd(line.value),
+        f"{line.initial_weight_bps / BPS:.0%} / {line.maintenance_weight_bps / BPS:.0%}",
+        usd(line.weighted_initial),
+        usd(line.weighted_maintenance),
+        _price_state(line),
+    )
+
+
+def _cash_and_debt_rows(view: AccountView, desk: VaultDesk) -> list[Row]:
     settlement = desk.settlement
     decimals = int(desk.evm.at("ICollateralToken", settlement).functions.decimals().call())
-    cash = view.initial.cash
-    table.add_section()
-    table.add_row(f"cash ({desk.symbol_of(settlement)})", shown(view.cash, decimals), usd(cash), "100% / 100%")
-    table.add_row("debt", shown(view.debt, decimals), usd(view.maintenance.debt))
+    cash = usd(view.initial.cash)
+    rows: list[Row] = [
+        (f"cash ({desk.symbol_of(settlement)})", shown(view.cash, decimals), cash, "100% / 100%", cash, cash),
+        ("debt", shown(view.debt, decimals), usd(view.maintenance.debt)),
+    ]
     if view.markets:
         pnl = usd(view.maintenance.profit - view.maintenance.loss)
-        requirements = (usd(view.initial.requirement), usd(view.maintenance.requirement))
-        table.add_row(f"positions in {len(view.markets)} market(s): PnL, margin", "", pnl, "", *requirements)
-    table.add_section()
-    table.add_row(
-        "weighted collateral + cash",
-        "",
-        "",
-        "",
-        usd(view.initial.collateral + cash),
-        usd(cash + view.maintenance.collateral),
-    )
-    table.add_row(
-        "health factor", "", "", "", health(view.initial.health_factor), health(view.maintenance.health_factor)
-    )
-    table.add_row("liquidatable", "", "", "", "", "yes" if view.liquidatable else "no")
-    return table
+        margins = (usd(view.initial.requirement), usd(view.maintenance.requirement))
+        rows.append((f"positions in {len(view.markets)} market(s): counted PnL, margin", "", pnl, "", *margins))
+    return rows
+
+
+def _health_rows(view: AccountView) -> list[Row]:
+    initial, maintenance = view.initial, view.maintenance
+    return [
+        (
+            "weighted collateral + cash",
+            "",
+            "",
+            "",
+            usd(initial.collateral + initial.cash),
+            usd(maintenance.collateral + maintenance.cash),
+        ),
+        ("health factor", "", "", "", health(initial.health_factor), health(maintenance.health_factor)),
+        ("liquidatable", "", "", "", "", "yes" if view.liquidatable else "no"),
+    ]
 
 
 def print_accounts(desk: VaultDesk, account_ids: list[int], out: Console) -> None:

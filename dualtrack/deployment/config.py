@@ -324,9 +324,6 @@ class MarginConfig(_Section):
             raise ValueError("asset addresses must be distinct")
         return self
 
-    def asset(self, symbol: str) -> CollateralConfig:
-        return next(asset for asset in self.assets if asset.symbol == symbol)
-
 
 class InvestorConfig(_Section):
     """A verified investor onboarded at deployment (an identity, a signed KYC claim, holdings)."""

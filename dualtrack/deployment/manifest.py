@@ -17,7 +17,8 @@ Layout (``schema`` ``dualtrack.deployment/1``)::
       "complete": true
     }
 
-Keys are stable: ``contracts.tsla.token`` is the TSLA token's proxy on every deployment, ``abi`` names
+Keys are stable: ``contracts.tsla.token`` is the TSLA token's proxy on every deployment (and
+``contracts.margin.vault`` the margin vault's ProtocolProxy, described by ``MarginVault``), ``abi`` names
 the file ``interfaces/abi/<abi>.json`` that describes the address. A step is ``sent`` (its hash is
 known, recorded BEFORE broadcast when signing locally) then ``mined``; a resumed run looks a ``sent``
 step's receipt up instead of paying for it twice. Writes are atomic (a temporary file renamed over the

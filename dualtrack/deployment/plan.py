@@ -497,7 +497,8 @@ def margin_steps(config: DeploymentConfig, deployer: str) -> list[Step]:
 
 
 def vault_deployment_steps(margin: MarginConfig) -> list[Step]:
-    """The three modules, the implementation that names them, the proxy initialised in its own transaction."""
+    """The three modules, the implementation that names them, and its ProtocolProxy, whose constructor runs
+    ``initialize`` (no transaction in between in which someone else could initialise it)."""
     steps = [
         deploy_step(
             f"margin.modules.{role}",
