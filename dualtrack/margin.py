@@ -3,7 +3,8 @@
 - :func:`deploy_margin_vault` deploys the vault's three modules, its implementation and its ERC-1967 proxy
   (initialised in the same transaction) and returns the vault at the proxy's address.
 - :func:`deposit`, :func:`withdraw`, :func:`open_account` drive an account; :func:`account_status` reads
-  everything one account holds, owes and is worth in one go.
+  everything one account holds, owes and is worth in one go; :func:`read_account` does it in one call of
+  the ``MarginLens`` (each asset's value, weights and price state too).
 - The model (:func:`effective_weight_bps`, :func:`weighted_value`, :func:`health_factor`,
   :func:`penalty_bps`, :func:`max_repay`, :func:`liquidation_split`) is the contract's arithmetic with the
   same rounding, so tests and keepers can predict what the vault will say.
@@ -136,6 +137,88 @@ class AccountStatus:
     maintenance: Health
 
 
+@dataclass(frozen=True)
+class CollateralLine:
+    """MarginLens.CollateralLine: one collateral asset of an account (USD values with 18 decimals)."""
+
+    asset: str
+    balance: int
+    frozen: int
+    decimals: int
+    is_stock: bool
+    value: int
+    initial_weight_bps: int
+    maintenance_weight_bps: int
+    weighted_initial: int
+    weighted_maintenance: int
+    usable_to_value: bool
+    usable_to_liquidate: bool
+    market_closed: bool
+    token_paused: bool
+
+    @classmethod
+    def from_tuple(cls, raw: Sequence[Any]) -> CollateralLine:
+        asset, balance, frozen, decimals, is_stock, *figures, usable, liquidatable, closed, paused = raw
+        value, initial_weight, maintenance_weight, weighted_initial, weighted_maintenance = (int(x) for x in figures)
+        return cls(
+            str(asset),
+            int(balance),
+            int(frozen),
+            int(decimals),
+            bool(is_stock),
+            value,
+            initial_weight,
+            maintenance_weight,
+            weighted_initial,
+            weighted_maintenance,
+            bool(usable),
+            bool(liquidatable),
+            bool(closed),
+            bool(paused),
+        )
+
+
+@dataclass(frozen=True)
+class MarketLine:
+    """MarginLens.MarketLine: one market's unrealised PnL and margins for an account (USD, 18 decimals)."""
+
+    market: str
+    profit: int
+    loss: int
+    initial_margin: int
+    maintenance_margin: int
+
+
+@dataclass(frozen=True)
+class AccountView:
+    """MarginLens.AccountView: an account as a whole, read in one call."""
+
+    account_id: int
+    owner: str
+    cash: int  # raw settlement units
+    debt: int  # raw settlement units, interest included
+    collateral: list[CollateralLine]
+    markets: list[MarketLine]
+    initial: Health
+    maintenance: Health
+    liquidatable: bool
+
+    @classmethod
+    def from_tuple(cls, raw: Sequence[Any]) -> AccountView:
+        account_id, owner, cash, debt, collateral, markets, initial, maintenance, liquidatable = raw
+        return cls(
+            account_id=int(account_id),
+            owner=str(owner),
+            cash=int(cash),
+            debt=int(debt),
+            collateral=[CollateralLine.from_tuple(line) for line in collateral],
+            markets=[MarketLine(str(m[0]), *(int(x) for x in m[1:])) for m in markets],
+            initial=Health.from_tuple(initial),
+            maintenance=Health.from_tuple(maintenance),
+            liquidatable=bool(liquidatable),
+        )
+
+
 # --------------------------------------------------------------------------- deployment
 
 
@@ -240,6 +323,12 @@ def account_status(evm: Chain, vault: Contract, account_id: int) -> AccountStatu
         initial=initial,
         maintenance=maintenance,
     )
+
+
+def read_account(lens: Contract, vault: Contract | str, account_id: int) -> AccountView:
+    """``account_id`` as the ``MarginLens`` at ``lens`` reads it from ``vault``, in one call."""
+    address = vault if isinstance(vault, str) else vault.address
+    return AccountView.from_tuple(lens.functions.account(address, account_id).call())
 
 
 # --------------------------------------------------------------------------- the model

@@ -1,4 +1,5 @@
-"""The ``dualtrack`` command line: one module per domain (``prices``, ``oracle``, ``deploy``, ``demo``).
+"""The ``dualtrack`` command line: one module per domain (``prices``, ``oracle``, ``deploy``, ``margin``,
+``demo``).
 
 Shared options (RPC URL, the sender's key) live in :mod:`dualtrack.cli.common`; the keepers' commands
 of the trading track join here as their own modules.
@@ -16,6 +17,7 @@ from dualtrack import __version__
 from dualtrack.artifacts import local_artifact, local_artifact_names
 from dualtrack.cli.demo import demo_command
 from dualtrack.cli.deploy import deploy_command
+from dualtrack.cli.margin import margin
 from dualtrack.cli.oracle import oracle
 from dualtrack.cli.prices import prices
 from dualtrack.devnode import run_with_node
@@ -55,4 +57,5 @@ def contracts() -> None:
 main.add_command(prices)
 main.add_command(oracle)
 main.add_command(deploy_command)
+main.add_command(margin)
 main.add_command(demo_command)

@@ -13,11 +13,13 @@ from eth_utils.address import is_address, to_checksum_address
 from web3 import Web3
 
 from dualtrack.chain import Chain, dev_private_keys
+from dualtrack.paths import DEPLOYMENTS_DIR
 from dualtrack.transport import KEY_ENV, SigningKeyError, load_account
 
 RPC_ENV = "DUALTRACK_RPC_URL"
 NODE_URL_ENV = "DUALTRACK_NODE_URL"  # set by `dualtrack node` / `make demo` for the node it started
 DEV_KEYS = 10  # the dev node's unlocked accounts whose keys are public (the Foundry test mnemonic)
+DEFAULT_MANIFEST = DEPLOYMENTS_DIR / "base-local.json"  # what `make demo` writes
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -29,6 +31,18 @@ def rpc_option(function: F) -> F:
         envvar=[RPC_ENV, NODE_URL_ENV],
         required=True,
         help=f"The node's JSON-RPC URL (or set {RPC_ENV}).",
+    )(function)
+
+
+def manifest_option(function: F) -> F:
+    """``--manifest``: the deployment manifest the command finds its contracts in (default: the demo's)."""
+    return click.option(
+        "--manifest",
+        "manifest_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=DEFAULT_MANIFEST,
+        show_default=True,
+        help="The deployment manifest the contracts are read from.",
     )(function)
 
 

@@ -1,12 +1,14 @@
 """``dualtrack demo`` (what ``make demo`` runs): the asset track on a fresh local node, told in tables.
 
 Deploys ``deploy/local.toml`` with the node's first account through the one deployment path, shows the
-verified investors and their TSLA, then replays a generated TSLA week (a Friday session, a weekend, a
-Monday open 15% lower) into the oracle with the deterministic demo reporter keys.
+verified investors and their TSLA, replays a generated TSLA week (a Friday session, a weekend, a Monday
+open 15% lower) into the oracle with the deterministic demo reporter keys, then has the first investor
+pledge some of its TSLA in its main margin account and shows that account's health (the MarginLens).
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import click
@@ -16,9 +18,13 @@ from rich.table import Table
 from dualtrack.chain import Chain
 from dualtrack.cli.common import choose_sender, connect, rpc_option
 from dualtrack.cli.deploy import _load, console, run_deployment
+from dualtrack.cli.margin import account_table, vault_desk
 from dualtrack.deployment import Outcome
+from dualtrack.deployment.config import InvestorConfig, StockConfig, whole_to_raw
 from dualtrack.deployment.manifest import Manifest
+from dualtrack.deployment.plan import vault_stocks
 from dualtrack.keepers.reporter import Reporter, replay
+from dualtrack.margin import deposit, main_account, read_account
 from dualtrack.oracle import feed_id, latest_price, reporter_accounts
 from dualtrack.paths import DEPLOYMENTS_DIR, PROJECT_ROOT
 from dualtrack.pricepaths import summarize, weekend_gap_path
@@ -26,6 +32,7 @@ from dualtrack.pricepaths import summarize, weekend_gap_path
 LOCAL_CONFIG = PROJECT_ROOT / "deploy" / "local.toml"
 COUNTRY_NAMES = {840: "United States", 276: "Germany", 392: "Japan", 826: "United Kingdom"}
 UNIT = 10**18
+PLEDGED_SHARES = Decimal(40)  # what the first investor deposits into its margin account
 
 
 @click.command("demo")
@@ -57,6 +64,7 @@ def demo_command(rpc_url: str, config_path: Path) -> None:
     )
     out.print(investor_table(evm, outcome))
     replay_demo_week(evm, outcome.manifest, deployer, out)
+    pledge_demo_margin(evm, outcome, out)
 
 
 def investor_table(evm: Chain, outcome: Outcome) -> Table:
@@ -117,3 +125,33 @@ def replay_demo_week(evm: Chain, manifest: Manifest, sender: str, out: Console) 
     for row in rows:
         table.add_row(*row)
     out.print(table)
+
+
+def pledge_demo_margin(evm: Chain, outcome: Outcome, out: Console) -> None:
+    """The first investor holding a stock the vault lists deposits some into its main margin account (from
+    its own wallet, a dev node account); the account's health as the MarginLens reads it."""
+    config = outcome.context.config
+    assert config is not None
+    pledge = _first_pledge(config.investors, vault_stocks(config))
+    if pledge is None:
+        return
+    investor, stock = pledge
+    desk = vault_desk(evm, outcome.manifest)
+    shares = min(PLEDGED_SHARES, investor.holdings[stock.symbol])
+    token = outcome.context.contract(f"{stock.symbol.lower()}.token")
+    account = main_account(evm, desk.vault, investor.wallet)
+    deposit(evm, desk.vault, account, token, whole_to_raw(shares, stock.decimals), investor.wallet)
+    out.print(
+        f"{investor.label} pledged {shares} {stock.symbol} in margin account #{account} (dualtrack margin status):"
+    )
+    out.print(account_table(read_account(desk.lens, desk.vault, account), desk))
+
+
+def _first_pledge(
+    investors: list[InvestorConfig], stocks: list[StockConfig]
+) -> tuple[InvestorConfig, StockConfig] | None:
+    for investor in investors:
+        for stock in stocks:
+            if stock.symbol in investor.holdings:
+                return investor, stock
+    return None

@@ -207,6 +207,11 @@ def next_steps(outcome: Outcome) -> list[str]:
             f"and mints with contracts.{key}.token"
         )
     lines.append("publish prices: reporters sign reports and anyone submits them (dualtrack oracle replay FILE.csv)")
+    if config.margin is not None:
+        lines.append(
+            "pledge collateral in contracts.margin.vault: dualtrack margin deposit TSLA 10, then "
+            "dualtrack margin status --owner WALLET (a verified wallet for a stock)"
+        )
     lines.append("read it all with web3.py from this manifest and interfaces/abi/ (see README, Deploying)")
     return lines
 

@@ -27,15 +27,13 @@ from eth_account.signers.local import LocalAccount
 from rich.console import Console
 from rich.table import Table
 
-from dualtrack.cli.common import choose_sender, connect, rpc_option, sender_options
+from dualtrack.cli.common import DEFAULT_MANIFEST, choose_sender, connect, rpc_option, sender_options
 from dualtrack.deployment import Manifest, ManifestError
 from dualtrack.keepers.reporter import Reporter, replay
 from dualtrack.oracle import feed_id, latest_price, reporter_accounts
-from dualtrack.paths import DEPLOYMENTS_DIR
 from dualtrack.pricepaths import PricePathError, read_csv
 from dualtrack.transport import KEY_ENV
 
-DEFAULT_MANIFEST = DEPLOYMENTS_DIR / "base-local.json"
 OUTCOME_MEANING = {
     "accepted": "became the feed's price",
     "held": "beyond the band in session: the feed holds its last price until the quorum confirms",

@@ -26,6 +26,7 @@ from dualtrack.deployment.plan import (
     governance_steps,
     governed_contracts,
     grant_steps,
+    margin_record,
     plan,
     protocol_steps,
     wiring_steps,
@@ -156,6 +157,8 @@ def deploy(
     manifest.set("oracle.feeds", {feed.symbol: "0x" + feed.feed_id.hex() for feed in config.oracle.feeds})
     report = run_steps(ctx, steps, on_step=on_step)
     manifest.set("oracle.address", manifest.address("oracle.price_oracle"))
+    if config.margin is not None:
+        manifest.set("margin", margin_record(ctx))
     checks = run_checks(ctx)
     manifest.complete = all(check.ok for check in checks)
     manifest.save()

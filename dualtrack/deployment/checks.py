@@ -7,11 +7,28 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from eth_utils.address import to_checksum_address
+
 from dualtrack.claims import ClaimTopic, KeyPurpose, key_hash
-from dualtrack.deployment.plan import MANAGER, NO_TOKEN, governed_contracts
+from dualtrack.deployment.plan import (
+    MANAGER,
+    MARGIN_MODULES,
+    NO_TOKEN,
+    VAULT,
+    VAULT_IDENTITY,
+    asset_config,
+    collateral_key,
+    governed_contracts,
+    liquidation_config,
+    vault_identity_manager,
+    vault_stocks,
+)
 from dualtrack.deployment.steps import Context
 from dualtrack.governance import GUARDED_ROLES, NAMED_ROLES, Role, has_role, restricted_functions
 from dualtrack.proxy import SUITE_CONTRACTS, role_id
+
+# ERC-1967: bytes32(uint256(keccak256("eip1967.proxy.implementation")) - 1), where a proxy keeps its implementation.
+ERC1967_IMPLEMENTATION_SLOT = 0x360894A13BA1A3210667C828492DB98DCA3E2076CC3735A920A3CA505D382BBC
 
 
 @dataclass(frozen=True)
@@ -122,6 +139,8 @@ def _checks(ctx: Context) -> Iterator[Check]:
             )
         yield Check(f"{stock.symbol}: token owner", admin, token.functions.owner().call())
 
+    yield from _margin_checks(ctx)
+
     for investor in config.investors:
         identity = ctx.contract(f"investors.{investor.label}.identity")
         yield Check(f"{investor.label}: wallet manages the identity", True, _manages(identity, investor.wallet))
@@ -138,6 +157,85 @@ def _checks(ctx: Context) -> Iterator[Check]:
             raw = int(shares * Decimal(10) ** stock.decimals)
             balance = ctx.contract(f"{key}.token").functions.balanceOf(investor.wallet).call()
             yield Check(f"{investor.label}: {stock.symbol} balance", raw, balance)
+
+
+def _margin_checks(ctx: Context) -> Iterator[Check]:
+    """The margin vault: its code, settings, collateral, dividend custody and verified holdings."""
+    config = ctx.config
+    assert config is not None
+    if config.margin is None:
+        return
+    yield from _vault_code_checks(ctx)
+    yield from _vault_setting_checks(ctx)
+    yield from _collateral_checks(ctx)
+    yield from _vault_holder_checks(ctx)
+
+
+def _vault_code_checks(ctx: Context) -> Iterator[Check]:
+    vault = ctx.contract(VAULT)
+    slot = ctx.evm.w3.eth.get_storage_at(vault.address, ERC1967_IMPLEMENTATION_SLOT)
+    implementation = to_checksum_address(bytes(slot)[-20:])
+    yield Check("margin: the proxy's implementation", ctx.address("margin.implementation"), implementation)
+    for role, name in MARGIN_MODULES.items():
+        module = vault.functions[f"{role.upper()}_MODULE"]().call()
+        yield Check(f"margin: {name}", ctx.address(f"margin.modules.{role}"), module)
+
+
+def _vault_setting_checks(ctx: Context) -> Iterator[Check]:
+    config = ctx.config
+    assert config is not None and config.margin is not None
+    margin = config.margin
+    vault = ctx.contract(VAULT)
+    oracle, settlement, counterparty, insurance, _account, _absorber = vault.functions.wiring().call()
+    yield Check("margin: oracle", ctx.address("oracle.price_oracle"), oracle)
+    yield Check("margin: settlement stablecoin", ctx.address("stablecoin"), settlement)
+    yield Check("margin: counterparty", margin.counterparty or ctx.deployer, counterparty)
+    yield Check("margin: insurance", margin.insurance or ctx.deployer, insurance)
+    liquidation, profit_share, debt_apr, _index = vault.functions.riskSettings().call()
+    yield Check("margin: liquidation settings", liquidation_config(margin.liquidation).as_tuple(), tuple(liquidation))
+    yield Check("margin: profit share (bps)", margin.profit_share_bps, profit_share)
+    yield Check("margin: debt APR (bps)", margin.debt_apr_bps, debt_apr)
+    dividends = ctx.contract("corporate.dividends")
+    yield Check(
+        "margin: custodian of the DividendDistributor", True, dividends.functions.isCustodian(vault.address).call()
+    )
+    yield Check("margin: dividend distributor", dividends.address, vault.functions.dividendDistributor().call())
+
+
+def _collateral_checks(ctx: Context) -> Iterator[Check]:
+    config = ctx.config
+    assert config is not None and config.margin is not None
+    vault = ctx.contract(VAULT)
+    for asset in config.margin.assets:
+        token = ctx.contract(collateral_key(config, asset))
+        decimals = int(token.functions.decimals().call())
+        settings, listed_decimals, listed, *_pauses = vault.functions.assetState(token.address).call()
+        expected = (asset_config(config, asset, decimals).as_tuple(), decimals, True)
+        yield Check(
+            f"margin: {asset.symbol} listed as configured", expected, (tuple(settings), listed_decimals, listed)
+        )
+
+
+def _vault_holder_checks(ctx: Context) -> Iterator[Check]:
+    config = ctx.config
+    assert config is not None
+    stocks = vault_stocks(config)
+    if not stocks:
+        return
+    vault = ctx.address(VAULT)
+    identity = ctx.contract(VAULT_IDENTITY)
+    for stock in stocks:
+        registry = ctx.contract(f"{stock.symbol.lower()}.identity_registry")
+        yield Check(
+            f"margin: the vault is verified for {stock.symbol}", True, registry.functions.isVerified(vault).call()
+        )
+        yield Check(
+            f"margin: the vault's {stock.symbol} identity", identity.address, registry.functions.identity(vault).call()
+        )
+    manager = vault_identity_manager(config, ctx.deployer)
+    yield Check(f"margin: {manager} manages the vault's identity", True, _manages(identity, manager))
+    if manager != ctx.deployer:
+        yield Check("margin: the deployer released the vault's identity", False, _manages(identity, ctx.deployer))
 
 
 def _role_checks(ctx: Context) -> Iterator[Check]:

@@ -30,6 +30,11 @@ MAX_GRACE_PERIOD = 4 * 3_600  # SequencerSentinel.MAX_GRACE_PERIOD
 # figure is a unit mistake (milliseconds, or minutes read as seconds) that would lock the role for years.
 MAX_ROLE_DELAY = 30 * 86_400
 ZERO_ADDRESS = "0x" + "00" * 20
+BPS = 10_000
+MAX_PENALTY_BPS = 5_000  # LiquidationMath.isValid: the penalty's cap
+MAX_DEBT_APR_BPS = 10_000  # MarginVaultBase.MAX_DEBT_APR_BPS
+MAX_UINT128 = 2**128 - 1  # AssetConfig.depth and .cap, LiquidationConfig.maxKeeperReward
+MAX_TOKEN_DECIMALS = 18  # the decimals a mock collateral token may have
 
 
 class ConfigError(ValueError):
@@ -46,6 +51,11 @@ def _address(value: str) -> str:
     if value.lower() == ZERO_ADDRESS:
         raise ValueError("the zero address is not allowed here")
     return to_checksum_address(value)
+
+
+def whole_to_raw(amount: Decimal, decimals: int) -> int:
+    """``amount`` whole tokens in raw units of a token with ``decimals`` (rounded down)."""
+    return int(amount * Decimal(10) ** decimals)
 
 
 Address = Annotated[str, AfterValidator(_address)]
@@ -221,6 +231,100 @@ class StockConfig(_Section):
     separate_registry: bool = Field(default=False, description="stand-alone IdentityRegistry + ModularCompliance")
 
 
+Bps = Annotated[int, Field(ge=0, le=BPS, description="basis points")]
+
+
+class LiquidationSettings(_Section):
+    """IMarginVault.LiquidationConfig: the protocol's one liquidation fee model (LiquidationMath.isValid)."""
+
+    min_penalty_bps: int = Field(default=200, ge=0, le=MAX_PENALTY_BPS, description="penalty at health 1")
+    max_penalty_bps: int = Field(default=1_000, ge=0, le=MAX_PENALTY_BPS, description="penalty cap")
+    ramp_bps: int = Field(default=1_000, gt=0, le=BPS, description="how far below health 1 the cap is reached")
+    keeper_share_bps: Bps = Field(default=5_000, description="the keeper's share of the penalty")
+    close_factor_bps: int = Field(default=5_000, gt=0, le=BPS, description="share of the debt one liquidation repays")
+    full_close_health: Decimal = Field(default=Decimal("0.95"), ge=0, le=1, description="below it: all the debt")
+    max_keeper_reward: Decimal = Field(default=Decimal(10_000), ge=0, description="cap of the keeper's share, USD")
+
+    @model_validator(mode="after")
+    def _penalties(self) -> LiquidationSettings:
+        if self.min_penalty_bps > self.max_penalty_bps:
+            raise ValueError(
+                f"min_penalty_bps ({self.min_penalty_bps}) is above max_penalty_bps ({self.max_penalty_bps})"
+            )
+        if whole_to_raw(self.max_keeper_reward, 18) > MAX_UINT128:
+            raise ValueError("max_keeper_reward does not fit the vault's uint128")
+        return self
+
+
+class CollateralConfig(_Section):
+    """One collateral asset of the margin vault.
+
+    ``symbol`` names it everywhere (manifest, CLI). A listed stock is named by its symbol alone; any other
+    asset is an existing ERC-20 (``address``) or, on a local node, a ``MockCollateralToken`` deployed with
+    the run (``mock = true`` with ``decimals``). Amounts (``depth``, ``cap``) are in whole tokens.
+    """
+
+    symbol: Symbol
+    address: Address | None = Field(default=None, description="an existing ERC-20 (not a listed stock)")
+    mock: bool = Field(default=False, description="local only: deploy a MockCollateralToken")
+    mock_name: str | None = Field(default=None, min_length=1, description="the mock's ERC-20 name")
+    decimals: int | None = Field(default=None, ge=0, le=MAX_TOKEN_DECIMALS, description="the mock's decimals")
+    feed: Symbol = Field(description="the oracle feed that prices it (a stock: the feed bound to its token)")
+    weight_bps: Bps = Field(description="weight for initial checks (withdrawals, new risk)")
+    liquidation_weight_bps: int = Field(gt=0, le=BPS, description="weight for maintenance, >= weight_bps")
+    closed_haircut_bps: Bps = Field(default=0, description="extra haircut while the stock's market is closed")
+    max_size_discount_bps: Bps = Field(default=0, description="extra haircut of an account holding `depth` or more")
+    depth: Decimal = Field(default=Decimal(0), ge=0, description="whole tokens: where the size discount is full")
+    cap: Decimal = Field(gt=0, description="whole tokens the vault books for all accounts together")
+
+    @model_validator(mode="after")
+    def _source_and_weights(self) -> CollateralConfig:
+        if self.weight_bps > self.liquidation_weight_bps:
+            raise ValueError(
+                f"weight_bps ({self.weight_bps}) is above liquidation_weight_bps ({self.liquidation_weight_bps})"
+            )
+        if self.mock and self.address is not None:
+            raise ValueError("give an address or mock = true, not both")
+        if self.mock and self.decimals is None:
+            raise ValueError("a mock needs its decimals")
+        if not self.mock and (self.decimals is not None or self.mock_name is not None):
+            raise ValueError("decimals and mock_name describe a mock (mock = true); a token's own are read")
+        return self
+
+
+class MarginConfig(_Section):
+    """The margin vault (MarginVault behind a ProtocolProxy), its settings and its collateral.
+
+    The vault becomes a verified holder of every stock it lists: one identity with the KYC claim,
+    registered in each stock's identity registry in ``country``.
+    """
+
+    country: int = Field(ge=1, le=999, description="ISO 3166 numeric: the vault's country in the registries")
+    identity_manager: Address | None = Field(
+        default=None, description="manages the vault's identity afterwards (default: the admin, else the deployer)"
+    )
+    counterparty: Address | None = Field(
+        default=None, description="the liquidity pool (default on a local node: deployer)"
+    )
+    insurance: Address | None = Field(
+        default=None, description="the insurance fund (default on a local node: deployer)"
+    )
+    profit_share_bps: Bps = Field(default=5_000, description="share of unrealised profit that counts as margin")
+    debt_apr_bps: int = Field(default=800, ge=0, le=MAX_DEBT_APR_BPS, description="yearly simple interest on debt")
+    liquidation: LiquidationSettings = LiquidationSettings()
+    assets: list[CollateralConfig] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> MarginConfig:
+        symbols = [asset.symbol for asset in self.assets]
+        if len(set(symbols)) != len(symbols):
+            raise ValueError(f"asset symbols must be distinct, got {symbols}")
+        addresses = [asset.address for asset in self.assets if asset.address is not None]
+        if len(set(addresses)) != len(addresses):
+            raise ValueError("asset addresses must be distinct")
+        return self
+
+
 class InvestorConfig(_Section):
     """A verified investor onboarded at deployment (an identity, a signed KYC claim, holdings)."""
 
@@ -239,6 +343,7 @@ class DeploymentConfig(_Section):
     kyc: KycConfig = KycConfig()
     oracle: OracleConfig
     stocks: list[StockConfig] = Field(default_factory=list)
+    margin: MarginConfig | None = None
     investors: list[InvestorConfig] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -268,8 +373,60 @@ class DeploymentConfig(_Section):
                 raise ValueError("oracle.sequencer.feed = 'mock' is for local nodes: give the uptime feed's address")
         return self
 
+    @model_validator(mode="after")
+    def _margin_references(self) -> DeploymentConfig:
+        margin = self.margin
+        if margin is None:
+            return self
+        if not self.network.local:
+            for field in ("counterparty", "insurance"):
+                if getattr(margin, field) is None:
+                    raise ValueError(f"margin.{field} is required off a local node (the deployer stands in locally)")
+        for asset in margin.assets:
+            self._check_collateral(asset)
+        return self
+
+    def _check_collateral(self, asset: CollateralConfig) -> None:
+        feed = next((feed for feed in self.oracle.feeds if feed.symbol == asset.feed), None)
+        if feed is None:
+            raise ValueError(f"margin asset {asset.symbol} is priced by feed {asset.feed}, which is not configured")
+        stock = self.listed_stock(asset.symbol)
+        if stock is not None:
+            self._check_stock_collateral(asset, feed, stock)
+        else:
+            self._check_token_collateral(asset, feed)
+        decimals = stock.decimals if stock is not None else asset.decimals
+        if (
+            decimals is not None
+            and max(whole_to_raw(asset.cap, decimals), whole_to_raw(asset.depth, decimals)) > MAX_UINT128
+        ):
+            raise ValueError(f"margin asset {asset.symbol}: cap or depth does not fit the vault's uint128")
+
+    def _check_stock_collateral(self, asset: CollateralConfig, feed: FeedConfig, stock: StockConfig) -> None:
+        assert self.margin is not None
+        if asset.address is not None or asset.mock:
+            raise ValueError(f"margin asset {asset.symbol} is a listed stock: its token is the suite's (no address)")
+        if feed.stock != stock.symbol:
+            raise ValueError(f"margin asset {asset.symbol} needs the feed bound to its token, not {asset.feed}")
+        if self.margin.country in stock.blocked_countries:
+            raise ValueError(f"margin.country {self.margin.country} is blocked for {asset.symbol}")
+
+    def _check_token_collateral(self, asset: CollateralConfig, feed: FeedConfig) -> None:
+        if asset.address is None and not asset.mock:
+            raise ValueError(f"margin asset {asset.symbol} is not a listed stock: give its address (or mock = true)")
+        if feed.stock is not None:
+            raise ValueError(f"margin asset {asset.symbol} is priced by {asset.feed}, the {feed.stock} token's feed")
+        if asset.mock and not self.network.local:
+            raise ValueError(f"margin asset {asset.symbol}: mock = true is for local nodes: give its address")
+        if asset.address is not None and asset.address == self.stablecoin.address:
+            raise ValueError(f"margin asset {asset.symbol} is the settlement stablecoin: it is the vault's cash")
+
     def stock(self, symbol: str) -> StockConfig:
         return next(stock for stock in self.stocks if stock.symbol == symbol)
+
+    def listed_stock(self, symbol: str) -> StockConfig | None:
+        """The listed stock called ``symbol``, if there is one."""
+        return next((stock for stock in self.stocks if stock.symbol == symbol), None)
 
     def canonical(self) -> dict[str, Any]:
         """The configuration as plain JSON data (what the manifest records)."""

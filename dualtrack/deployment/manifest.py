@@ -10,12 +10,15 @@ Layout (``schema`` ``dualtrack.deployment/1``)::
       "contracts": {"tsla": {"token": {"address": "0x...", "abi": "EquityToken", "txHash": "0x...",
                                        "block": 12, "codeHash": "0x..."}, ...}, ...},
       "oracle": {"address": "0x...", "feeds": {"TSLA": "0x000a..."}},
+      "margin": {"address": "0x...", "lens": "0x...",                  # with a [margin] section
+                 "assets": {"USDC": "0x...", "TSLA": "0x...", "WBTC": "0x..."}},  # the vault's, by symbol
       "steps": {"deploy.protocol.authority": {"status": "mined", "txHash": "0x...", "nonce": 3,
                                               "block": 9, "gasUsed": 912345}, ...},
       "complete": true
     }
 
-Keys are stable: ``contracts.tsla.token`` is the TSLA token's proxy on every deployment, ``abi`` names
+Keys are stable: ``contracts.tsla.token`` is the TSLA token's proxy on every deployment (and
+``contracts.margin.vault`` the margin vault's ProtocolProxy, described by ``MarginVault``), ``abi`` names
 the file ``interfaces/abi/<abi>.json`` that describes the address. A step is ``sent`` (its hash is
 known, recorded BEFORE broadcast when signing locally) then ``mined``; a resumed run looks a ``sent``
 step's receipt up instead of paying for it twice. Writes are atomic (a temporary file renamed over the

@@ -11,12 +11,16 @@ Sections, each a function returning its steps (a later issue's contracts add a s
    the DividendDistributor, the sequencer sentinel (and a mock uptime feed on a local node);
 6. ``stocks``: one ERC-3643 suite per listed stock, its corporate-action agents, its oracle feed;
 7. ``periphery``: the EquityTokenLens;
-8. ``investors``: verified investors (identity, signed KYC claim, registration, minted holdings);
-9. ``roles``: every restricted function of every protocol contract mapped to its role
+8. ``margin`` (with a ``[margin]`` section): the MarginVault's three modules, its implementation and its
+   ProtocolProxy (initialised in the same transaction), its settings, its collateral assets (mock tokens
+   on a local node), the vault as the DividendDistributor's custodian, the vault as a verified holder of
+   each stock it lists (its own identity and KYC claim), and the MarginLens;
+9. ``investors``: verified investors (identity, signed KYC claim, registration, minted holdings);
+10. ``roles``: every restricted function of every protocol contract mapped to its role
    (:data:`dualtrack.governance.FUNCTION_ROLES`), then the ``[roles]`` holders granted with their delays.
    Until then every restricted function needs ADMIN, which only the deployer holds: it configures the
    protocol without holding any other role;
-10. ``handover``: the suites' agents and ownership to the configured admin, then ADMIN (with
+11. ``handover``: the suites' agents and ownership to the configured admin, then ADMIN (with
    ``roles.admin_delay``) to it and the deployer's ADMIN renounced, last.
 """
 
@@ -32,12 +36,21 @@ from web3.contract.contract import ContractFunction
 from dualtrack.artifacts import EXTENDED_BY
 from dualtrack.claims import ECDSA_KEY_TYPE, ClaimTopic, KeyPurpose, key_hash
 from dualtrack.corporate import deploy_corporate_actions
-from dualtrack.deployment.config import DeploymentConfig, InvestorConfig, StockConfig
+from dualtrack.deployment.config import (
+    CollateralConfig,
+    DeploymentConfig,
+    InvestorConfig,
+    LiquidationSettings,
+    MarginConfig,
+    StockConfig,
+    whole_to_raw,
+)
 from dualtrack.deployment.config import FeedConfig as FeedSettings
 from dualtrack.deployment.steps import Context, Deployed, Step, call_step, deploy_step, existing_step, method_step
 from dualtrack.dividends import deploy_dividend_distributor
 from dualtrack.governance import FUNCTION_ROLES, MANAGER_CONTRACT, NAMED_ROLES, Role, wire_call
 from dualtrack.identity import deploy_identity, signed_claim
+from dualtrack.margin import WAD, AssetConfig, LiquidationConfig
 from dualtrack.oracle import FeedConfig as OracleFeedConfig
 from dualtrack.oracle import deploy_oracle
 from dualtrack.proxy import SUITE_CONTRACTS, role_id
@@ -45,6 +58,12 @@ from dualtrack.sequencer import deploy_sentinel, deploy_uptime_feed
 from dualtrack.suite import MODULES, SuiteParams, module_call, salt_of, suite_addresses
 
 PROTOCOL_VERSION = "1.0.0"
+# The margin vault's DELEGATECALL modules by their role, in the order the vault's constructor takes them.
+MARGIN_MODULES = {
+    "liquidation": "MarginLiquidationModule",
+    "admin": "MarginAdminModule",
+    "markets": "MarginMarketsModule",
+}
 # Every contract a deployment may deploy: each gets a complete ABI, interfaces/abi/<Name>.json (`make abi`).
 DEPLOYED_CONTRACTS = (
     MANAGER_CONTRACT,
@@ -62,6 +81,11 @@ DEPLOYED_CONTRACTS = (
     "MockSequencerUptimeFeed",
     "SequencerSentinel",
     "EquityTokenLens",
+    *MARGIN_MODULES.values(),
+    "MarginVault",
+    "ProtocolProxy",
+    "MockCollateralToken",
+    "MarginLens",
 )
 ZERO_ADDRESS = "0x" + "00" * 20
 # Gas budgets of the larger deployments (about 1.3 x what they use; the pre-flight adds them up and
@@ -87,6 +111,17 @@ MODULE_GAS = {
 # Token-less feeds (crypto, indices) are bound to no token: the oracle then expects multiplier 1e18.
 NO_TOKEN = ZERO_ADDRESS
 MANAGER = "governance.access_manager"  # the manifest key of the protocol's AccessManager
+VAULT = "margin.vault"  # the manifest key of the margin vault (its proxy, with the MarginVault ABI)
+VAULT_IDENTITY = "margin.identity"
+MARGIN_GAS = {
+    "MarginLiquidationModule": 4_900_000,
+    "MarginAdminModule": 5_300_000,
+    "MarginMarketsModule": 4_100_000,
+    "MarginVault": 6_500_000,
+    "ProtocolProxy": 460_000,  # with `initialize`
+    "MockCollateralToken": 800_000,
+    "MarginLens": 1_800_000,
+}
 # Role wiring: gas of a multicall per function mapped and per role granted (budgets, about 1.3 x use).
 WIRE_GAS_PER_FUNCTION = 40_000
 GRANT_GAS = 75_000
@@ -104,6 +139,7 @@ def plan(config: DeploymentConfig, deployer: str) -> list[Step]:
         *(step for stock in config.stocks for step in stock_steps(config, stock)),
         *feed_steps(config),
         *periphery_steps(),
+        *margin_steps(config, deployer),
         *investor_steps(config),
         *role_steps(config, deployer),
         *handover_steps(config, deployer),
@@ -436,6 +472,301 @@ def periphery_steps() -> list[Step]:
     ]
 
 
+def margin_steps(config: DeploymentConfig, deployer: str) -> list[Step]:
+    """The margin vault and everything it needs before it takes a deposit (nothing without ``[margin]``).
+
+    Until the roles section maps the vault's restricted functions, they need ADMIN: the deployer sets
+    the vault up with it, as every other protocol contract.
+    """
+    margin = config.margin
+    if margin is None:
+        return []
+    return [
+        *vault_deployment_steps(margin),
+        *vault_setting_steps(margin),
+        *(step for asset in margin.assets for step in collateral_steps(config, asset)),
+        *dividend_custody_steps(),
+        *vault_holder_steps(config, margin, deployer),
+        deploy_step(
+            "margin.lens",
+            "MarginLens",
+            "MarginLens: an account's collateral, positions and health in one call",
+            gas_budget=MARGIN_GAS["MarginLens"],
+        ),
+    ]
+
+
+def vault_deployment_steps(margin: MarginConfig) -> list[Step]:
+    """The three modules, the implementation that names them, and its ProtocolProxy, whose constructor runs
+    ``initialize`` (no transaction in between in which someone else could initialise it)."""
+    steps = [
+        deploy_step(
+            f"margin.modules.{role}",
+            name,
+            f"{name}: run by DELEGATECALL in the vault",
+            gas_budget=MARGIN_GAS[name],
+        )
+        for role, name in MARGIN_MODULES.items()
+    ]
+    steps.append(
+        deploy_step(
+            "margin.implementation",
+            "MarginVault",
+            "MarginVault implementation (behind the vault's ProtocolProxy)",
+            args=lambda ctx: tuple(ctx.address(f"margin.modules.{role}") for role in MARGIN_MODULES),
+            gas_budget=MARGIN_GAS["MarginVault"],
+        )
+    )
+
+    def proxy_args(ctx: Context) -> tuple[str, bytes]:
+        implementation = ctx.contract("margin.implementation")
+        wiring = [ctx.address(MANAGER), ctx.address("oracle.price_oracle"), ctx.address("stablecoin")]
+        init = implementation.encode_abi(
+            "initialize", args=[*wiring, liquidation_config(margin.liquidation).as_tuple()]
+        )
+        return implementation.address, bytes.fromhex(init[2:])
+
+    steps.append(
+        deploy_step(
+            VAULT,
+            "ProtocolProxy",
+            "MarginVault: its ProtocolProxy, initialised in the same transaction (oracle, stablecoin, liquidation)",
+            args=proxy_args,
+            abi="MarginVault",
+            gas_budget=MARGIN_GAS["ProtocolProxy"],
+        )
+    )
+    return steps
+
+
+def vault_setting_steps(margin: MarginConfig) -> list[Step]:
+    """The vault-wide settings: counted profit, debt interest, the counterparty and the insurance fund."""
+    return [
+        method_step(
+            "margin.profit_share",
+            f"vault: {margin.profit_share_bps} bps of unrealised profit counts as margin",
+            VAULT,
+            "setUnrealizedProfitShare",
+            lambda ctx: (margin.profit_share_bps,),
+            gas_budget=65_000,
+        ),
+        method_step(
+            "margin.debt_apr",
+            f"vault: debt charged {margin.debt_apr_bps} bps a year",
+            VAULT,
+            "setDebtInterestRate",
+            lambda ctx: (margin.debt_apr_bps,),
+            gas_budget=65_000,
+        ),
+        method_step(
+            "margin.counterparty",
+            "vault: the counterparty (liquidity pool)",
+            VAULT,
+            "setCounterparty",
+            lambda ctx: (margin.counterparty or ctx.deployer,),
+            gas_budget=90_000,
+        ),
+        method_step(
+            "margin.insurance",
+            "vault: the insurance fund (and its vault account)",
+            VAULT,
+            "setInsurance",
+            lambda ctx: (margin.insurance or ctx.deployer,),
+            gas_budget=240_000,
+        ),
+    ]
+
+
+def collateral_steps(config: DeploymentConfig, asset: CollateralConfig) -> list[Step]:
+    """``asset``'s token (a mock, an existing token recorded, or a listed stock's own), then its listing."""
+    key = collateral_key(config, asset)
+    steps: list[Step] = []
+    if asset.mock:
+        name = asset.mock_name or f"{asset.symbol} (mock)"
+        steps.append(
+            deploy_step(
+                key,
+                "MockCollateralToken",
+                f"a {asset.decimals}-decimal mock {asset.symbol} (local only)",
+                args=lambda ctx: (name, asset.symbol, asset.decimals, ctx.deployer),
+                gas_budget=MARGIN_GAS["MockCollateralToken"],
+            )
+        )
+    elif asset.address is not None:
+        steps.append(
+            existing_step(key, asset.address, "ICollateralToken", f"{asset.symbol}: collateral token (existing)")
+        )
+
+    def list_call(ctx: Context) -> ContractFunction:
+        token = ctx.contract(key)
+        settings = asset_config(config, asset, int(token.functions.decimals().call()))
+        return ctx.contract(VAULT).functions.listAsset(token.address, settings.as_tuple())
+
+    weights = f"weights {asset.weight_bps}/{asset.liquidation_weight_bps} bps"
+    steps.append(
+        call_step(
+            f"margin.assets.{asset.symbol}",
+            f"vault: {asset.symbol} listed as collateral ({weights}, cap {asset.cap:,})",
+            list_call,
+            gas_budget=190_000,
+        )
+    )
+    return steps
+
+
+def dividend_custody_steps() -> list[Step]:
+    """The DividendDistributor pays the vault gross as a custodian; the vault accepts only its payments."""
+    return [
+        method_step(
+            "margin.dividends.custodian",
+            "DividendDistributor: the vault is a custodian (paid gross, passed through to accounts)",
+            "corporate.dividends",
+            "setCustodian",
+            lambda ctx: (ctx.address(VAULT), True),
+            gas_budget=85_000,
+        ),
+        method_step(
+            "margin.dividends.distributor",
+            "vault: accepts the DividendDistributor's payments",
+            VAULT,
+            "setDistributor",
+            lambda ctx: (ctx.address("corporate.dividends"),),
+            gas_budget=85_000,
+        ),
+    ]
+
+
+def vault_holder_steps(config: DeploymentConfig, margin: MarginConfig, deployer: str) -> list[Step]:
+    """The vault as a verified holder of every stock it lists: an identity the deployer sets up (the KYC
+    claim of the configured signer, one registration per stock), then hands to its manager."""
+    stocks = vault_stocks(config)
+    if not stocks:
+        return []
+
+    def identity(ctx: Context) -> Contract:
+        return ctx.contract(VAULT_IDENTITY)
+
+    def add_claim(ctx: Context) -> ContractFunction:
+        signer = ctx.signing_key(_claim_signer(ctx))
+        vault = ctx.address(VAULT)
+        claim = signed_claim(identity(ctx), ctx.address("kyc.issuer"), signer.key, int(ClaimTopic.KYC), vault.encode())
+        return identity(ctx).functions.addClaim(*claim.as_args())
+
+    steps = [
+        deploy_step(
+            VAULT_IDENTITY,
+            "Identity",
+            "margin vault: identity (managed by the deployer until handed over)",
+            create=lambda ctx: deploy_identity(ctx.evm, ctx.deployer),
+            gas_budget=2_600_000,
+        ),
+        call_step(f"{VAULT_IDENTITY}.kyc_claim", "margin vault: signed KYC claim", add_claim, gas_budget=400_000),
+    ]
+    for stock in stocks:
+        steps += stock_custody_steps(stock, margin.country)
+    manager = vault_identity_manager(config, deployer)
+    if manager != deployer:
+        steps += _identity_handover_steps(VAULT_IDENTITY, "margin vault", manager)
+    return steps
+
+
+def stock_custody_steps(stock: StockConfig, country: int) -> list[Step]:
+    """What makes the vault a holder of ``stock`` for its depositors: its identity registered in the stock's
+    identity registry. The compliance modules' custodian exemption (MaxBalance, MaxHolders: the vault's
+    balance is its depositors', not one investor's) is another step of this function once they have it."""
+
+    def register(ctx: Context) -> ContractFunction:
+        registry = ctx.contract(f"{stock.symbol.lower()}.identity_registry")
+        return registry.functions.registerIdentity(ctx.address(VAULT), ctx.address(VAULT_IDENTITY), country)
+
+    return [
+        call_step(
+            f"{VAULT_IDENTITY}.register.{stock.symbol}",
+            f"margin vault: a verified holder of {stock.symbol} (country {country})",
+            register,
+            gas_budget=250_000,
+        )
+    ]
+
+
+def _identity_handover_steps(key: str, holder: str, manager: str) -> list[Step]:
+    return [
+        call_step(
+            f"{key}.manager_key",
+            f"{holder}: {manager} manages the identity",
+            lambda ctx: ctx.contract(key).functions.addKey(
+                key_hash(manager), int(KeyPurpose.MANAGEMENT), ECDSA_KEY_TYPE
+            ),
+            gas_budget=160_000,
+        ),
+        call_step(
+            f"{key}.release",
+            f"{holder}: the deployer's key removed from the identity",
+            lambda ctx: ctx.contract(key).functions.removeKey(key_hash(ctx.deployer), int(KeyPurpose.MANAGEMENT)),
+            gas_budget=120_000,
+        ),
+    ]
+
+
+def vault_stocks(config: DeploymentConfig) -> list[StockConfig]:
+    """The listed stocks the margin vault takes as collateral."""
+    if config.margin is None:
+        return []
+    return [stock for asset in config.margin.assets if (stock := config.listed_stock(asset.symbol)) is not None]
+
+
+def vault_identity_manager(config: DeploymentConfig, deployer: str) -> str:
+    """Who manages the vault's identity once deployed: ``margin.identity_manager``, else the admin."""
+    assert config.margin is not None
+    return config.margin.identity_manager or config.roles.admin or deployer
+
+
+def collateral_key(config: DeploymentConfig, asset: CollateralConfig) -> str:
+    """The manifest key of ``asset``'s token: a listed stock's own, else ``margin.tokens.<symbol>``."""
+    if config.listed_stock(asset.symbol) is not None:
+        return f"{asset.symbol.lower()}.token"
+    return f"margin.tokens.{asset.symbol.lower()}"
+
+
+def asset_config(config: DeploymentConfig, asset: CollateralConfig, decimals: int) -> AssetConfig:
+    """``asset``'s IMarginVault.AssetConfig, its whole-token amounts in raw units of ``decimals``."""
+    feed = next(feed for feed in config.oracle.feeds if feed.symbol == asset.feed)
+    return AssetConfig(
+        feed_id=feed.feed_id,
+        weight_bps=asset.weight_bps,
+        liquidation_weight_bps=asset.liquidation_weight_bps,
+        closed_haircut_bps=asset.closed_haircut_bps,
+        max_size_discount_bps=asset.max_size_discount_bps,
+        depth=whole_to_raw(asset.depth, decimals),
+        cap=whole_to_raw(asset.cap, decimals),
+        is_stock=config.listed_stock(asset.symbol) is not None,
+    )
+
+
+def liquidation_config(settings: LiquidationSettings) -> LiquidationConfig:
+    """The ``[margin.liquidation]`` settings as IMarginVault.LiquidationConfig (health and USD in WAD)."""
+    return LiquidationConfig(
+        min_penalty_bps=settings.min_penalty_bps,
+        max_penalty_bps=settings.max_penalty_bps,
+        ramp_bps=settings.ramp_bps,
+        keeper_share_bps=settings.keeper_share_bps,
+        close_factor_bps=settings.close_factor_bps,
+        full_close_health=int(settings.full_close_health * WAD),
+        max_keeper_reward=int(settings.max_keeper_reward * WAD),
+    )
+
+
+def margin_record(ctx: Context) -> dict[str, Any]:
+    """The manifest's ``margin`` entry: the vault, its lens, and every asset it takes by symbol (the
+    settlement stablecoin, its cash, under the token's own symbol)."""
+    config = ctx.config
+    assert config is not None and config.margin is not None
+    settlement = ctx.contract("stablecoin")
+    assets: dict[str, str] = {str(settlement.functions.symbol().call()): str(settlement.address)}
+    assets |= {asset.symbol: ctx.address(collateral_key(config, asset)) for asset in config.margin.assets}
+    return {"address": ctx.address(VAULT), "lens": ctx.address("margin.lens"), "assets": assets}
+
+
 def investor_steps(config: DeploymentConfig) -> list[Step]:
     return [step for investor in config.investors for step in _investor_steps(config, investor)]
 
@@ -599,6 +930,8 @@ def governed_contracts(config: DeploymentConfig | None) -> dict[str, str]:
     }
     if config.oracle.sequencer is not None:
         contracts["oracle.sentinel"] = "SequencerSentinel"
+    if config.margin is not None:
+        contracts[VAULT] = "MarginVault"
     return contracts
 
 

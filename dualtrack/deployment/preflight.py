@@ -61,11 +61,12 @@ def preflight(ctx: Context, steps: Sequence[Step]) -> list[str]:
             break
 
     todo = pending_steps(ctx, steps)
-    if config is not None and config.investors and any(".kyc_claim" in step.key for step in todo):
+    claimants = _claimants(todo)
+    if config is not None and claimants:
         signer = config.kyc.claim_signer or ctx.deployer
         if signer not in ctx.signing_keys:
             problems.append(
-                f"investors need KYC claims signed by {signer}: give its key (DUALTRACK_CLAIM_SIGNER_KEY), "
+                f"the KYC claims of {claimants} are signed by {signer}: give its key (DUALTRACK_CLAIM_SIGNER_KEY), "
                 "or let the deployer sign them (leave kyc.claim_signer unset)"
             )
 
@@ -79,3 +80,14 @@ def preflight(ctx: Context, steps: Sequence[Step]) -> list[str]:
             f"to {needed / 1e18:.6f} ETH ({gas:,} gas at {fee / GWEI:.4f} gwei): fund it and run again"
         )
     return problems
+
+
+def _claimants(todo: Sequence[Step]) -> str:
+    """Who still needs a KYC claim signed in this run ("investors", "the margin vault", both, or "")."""
+    claims = [step.key for step in todo if step.key.endswith(".kyc_claim")]
+    who = []
+    if any(key.startswith("wire.investors.") for key in claims):
+        who.append("investors")
+    if any(key.startswith("wire.margin.") for key in claims):
+        who.append("the margin vault")
+    return " and ".join(who)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from dualtrack.deployment import ConfigError, DeploymentConfig, load_config, parse_config
+from dualtrack.deployment.plan import governed_contracts, plan
 from dualtrack.governance import NAMED_ROLES, Role
 from tests.deployment.conftest import LOCAL_TOML, SEPOLIA_TOML, local_data, sepolia_data
 from tests.support import DAY
@@ -19,6 +21,38 @@ def test_load_config__local_demo_file__valid_with_two_investors() -> None:
     assert config.network.local and config.network.chain_id == 31337
     assert [investor.label for investor in config.investors] == ["alice", "bob"]
     assert [feed.symbol for feed in config.oracle.feeds] == ["TSLA", "BTC", "ETH"]
+
+
+def test_load_config__local_demo_file__margin_vault_takes_tsla_and_mock_wbtc_and_weth() -> None:
+    margin = load_config(LOCAL_TOML).margin
+    assert margin is not None and margin.counterparty is None and margin.insurance is None  # the deployer
+    assert [(asset.symbol, asset.feed, asset.mock, asset.decimals) for asset in margin.assets] == [
+        ("TSLA", "TSLA", False, None),
+        ("WBTC", "BTC", True, 8),
+        ("WETH", "ETH", True, 18),
+    ]
+    assert margin.liquidation.full_close_health == Decimal("0.95")
+
+
+def test_parse_config__base_sepolia_template_filled_in__margin_lists_tsla_and_the_weth_predeploy() -> None:
+    data = sepolia_data()
+    data["oracle"]["reporters"] = local_data()["oracle"]["reporters"]
+    data["margin"].update(counterparty=DEV_ACCOUNT_1, insurance=DEV_ACCOUNT_2)
+    margin = parse_config(data).margin
+    assert margin is not None
+    assert [(asset.symbol, asset.address) for asset in margin.assets] == [
+        ("TSLA", None),
+        ("WETH", "0x4200000000000000000000000000000000000006"),
+    ]
+
+
+def test_parse_config__no_margin_section__valid_and_plans_no_vault() -> None:
+    data = local_data()
+    del data["margin"]
+    config = parse_config(data)
+    keys = [step.key for step in plan(config, DEV_ACCOUNT_1)]
+    assert config.margin is None and not [key for key in keys if "margin" in key]
+    assert "margin.vault" not in governed_contracts(config)
 
 
 def test_load_config__base_sepolia_template_as_shipped__asks_for_reporters_in_one_line() -> None:
@@ -34,6 +68,29 @@ def _reporters(data: dict[str, Any], count: int) -> None:
 
 
 DEV_ACCOUNT_1 = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
+DEV_ACCOUNT_2 = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"
+
+
+def _off_local(data: dict[str, Any], **margin: Any) -> None:
+    """A live network's configuration: a stablecoin address, and ``margin`` settings."""
+    data["network"].update(local=False)
+    data["stablecoin"] = {"address": DEV_ACCOUNT_2}
+    del data["oracle"]["sequencer"]  # its mock uptime feed is for local nodes too
+    data["margin"].update(margin)
+
+
+def _asset(data: dict[str, Any], symbol: str) -> dict[str, Any]:
+    asset: dict[str, Any] = next(item for item in data["margin"]["assets"] if item["symbol"] == symbol)
+    return asset
+
+
+def _as_token(data: dict[str, Any], symbol: str, address: str) -> None:
+    """``symbol``'s collateral as an existing token at ``address`` instead of a mock."""
+    asset = _asset(data, symbol)
+    for field in ("mock", "mock_name", "decimals"):
+        asset.pop(field)
+    asset["address"] = address
+
 
 BAD_EDITS: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ("two reporters, threshold 3", lambda d: _reporters(d, 2), "got threshold 3, confirm_quorum 4 and 2 reporter(s)"),
@@ -95,6 +152,109 @@ BAD_EDITS: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
         "mock stablecoin off a local node",
         lambda d: d["network"].update(local=False),
         "stablecoin.address is required off a local node",
+    ),
+    (
+        "margin asset priced by a feed that is not configured",
+        lambda d: _asset(d, "WBTC").update(feed="SOL"),
+        "margin asset WBTC is priced by feed SOL, which is not configured",
+    ),
+    (
+        "stock collateral priced by another feed",
+        lambda d: _asset(d, "TSLA").update(feed="BTC"),
+        "margin asset TSLA needs the feed bound to its token, not BTC",
+    ),
+    (
+        "token collateral priced by a stock's feed",
+        lambda d: _asset(d, "WETH").update(feed="TSLA"),
+        "margin asset WETH is priced by TSLA, the TSLA token's feed",
+    ),
+    (
+        "initial weight above the maintenance weight",
+        lambda d: _asset(d, "WBTC").update(weight_bps=9_000),
+        "margin.assets.1: weight_bps (9000) is above liquidation_weight_bps (8500)",
+    ),
+    (
+        "weight above 100%",
+        lambda d: _asset(d, "WBTC").update(liquidation_weight_bps=12_000),
+        "margin.assets.1.liquidation_weight_bps: Input should be less than or equal to 10000",
+    ),
+    ("zero cap", lambda d: _asset(d, "WETH").update(cap=0), "margin.assets.2.cap: Input should be greater than 0"),
+    (
+        "cap beyond uint128 once in raw units",
+        lambda d: _asset(d, "WETH").update(cap=10**30),
+        "margin asset WETH: cap or depth does not fit the vault's uint128",
+    ),
+    (
+        "a mock with an address",
+        lambda d: _asset(d, "WBTC").update(address=DEV_ACCOUNT_1),
+        "margin.assets.1: give an address or mock = true, not both",
+    ),
+    (
+        "a mock without decimals",
+        lambda d: _asset(d, "WBTC").pop("decimals"),
+        "margin.assets.1: a mock needs its decimals",
+    ),
+    (
+        "decimals of a token that is not a mock",
+        lambda d: _asset(d, "WBTC").update(mock=False),
+        "decimals and mock_name describe a mock",
+    ),
+    (
+        "a token that is neither a stock, an address nor a mock",
+        lambda d: [_asset(d, "WBTC").pop(field) for field in ("mock", "mock_name", "decimals")],
+        "margin asset WBTC is not a listed stock: give its address (or mock = true)",
+    ),
+    (
+        "a listed stock with an address",
+        lambda d: _asset(d, "TSLA").update(address=DEV_ACCOUNT_1),
+        "margin asset TSLA is a listed stock: its token is the suite's (no address)",
+    ),
+    (
+        "the same asset twice",
+        lambda d: d["margin"]["assets"].append(dict(_asset(d, "WETH"))),
+        "margin: asset symbols must be distinct, got ['TSLA', 'WBTC', 'WETH', 'WETH']",
+    ),
+    (
+        "the settlement stablecoin as collateral",
+        lambda d: (d.update(stablecoin={"address": DEV_ACCOUNT_1}), _as_token(d, "WETH", DEV_ACCOUNT_1)),
+        "margin asset WETH is the settlement stablecoin: it is the vault's cash",
+    ),
+    (
+        "the vault in a country the stock blocks",
+        lambda d: d["margin"].update(country=408),
+        "margin.country 408 is blocked for TSLA",
+    ),
+    (
+        "minimum penalty above the maximum",
+        lambda d: d["margin"]["liquidation"].update(min_penalty_bps=2_000),
+        "margin.liquidation: min_penalty_bps (2000) is above max_penalty_bps (1000)",
+    ),
+    (
+        "penalty cap above the vault's",
+        lambda d: d["margin"]["liquidation"].update(max_penalty_bps=6_000),
+        "margin.liquidation.max_penalty_bps: Input should be less than or equal to 5000",
+    ),
+    (
+        "full-close health above 1",
+        lambda d: d["margin"]["liquidation"].update(full_close_health=1.5),
+        "margin.liquidation.full_close_health: Input should be less than or equal to 1",
+    ),
+    (
+        "debt interest above the vault's cap",
+        lambda d: d["margin"].update(debt_apr_bps=20_000),
+        "margin.debt_apr_bps: Input should be less than or equal to 10000",
+    ),
+    ("vault country out of range", lambda d: d["margin"].update(country=0), "margin.country"),
+    ("unknown margin field", lambda d: d["margin"].update(lender="x"), "margin.lender: Extra inputs are not permitted"),
+    (
+        "no counterparty off a local node",
+        lambda d: _off_local(d, insurance=DEV_ACCOUNT_1),
+        "margin.counterparty is required off a local node",
+    ),
+    (
+        "mock collateral off a local node",
+        lambda d: _off_local(d, counterparty=DEV_ACCOUNT_1, insurance=DEV_ACCOUNT_1),
+        "margin asset WBTC: mock = true is for local nodes: give its address",
     ),
 ]
 

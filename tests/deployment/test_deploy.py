@@ -175,6 +175,9 @@ def test_deploy__testnet_roles_and_delays__granted_as_configured_and_read_back(
         "oracle.price_oracle: configureFeed needs RISK_ADMIN",
         "protocol.authority: setImplementation needs UPGRADER",
         "corporate.dividends: setTaxAccount needs TREASURY",
+        "margin.vault: listAsset needs RISK_ADMIN",
+        "margin.vault: setVaultPaused needs GUARDIAN",
+        "margin.vault: upgradeToAndCall needs UPGRADER",
         "roles: GUARDIAN guards UPGRADER",
         f"roles: {risk} holds RISK_ADMIN (and its delay)",
         "roles: the deployer renounced ADMIN",
@@ -188,6 +191,10 @@ def test_deploy__testnet_roles_and_delays__granted_as_configured_and_read_back(
     sentinel = evm.at("SequencerSentinel", outcome.manifest.address("oracle.sentinel"))
     assert can_call(manager, risk, sentinel.functions.setGracePeriod(0)) == (False, DAY)
     assert can_call(manager, guardian, sentinel.functions.setGracePeriod(0)) == (False, 0)
+    vault = evm.at("MarginVault", outcome.manifest.address("margin.vault"))
+    assert can_call(manager, risk, vault.functions.setDebtInterestRate(0)) == (False, DAY)
+    assert can_call(manager, guardian, vault.functions.setVaultPaused(True, True)) == (True, 0)
+    assert can_call(manager, upgrader, vault.functions.upgradeToAndCall(ZERO, b"")) == (False, 2 * DAY)
 
 
 def test_checks__a_role_revoked_after_the_deployment__named_as_not_matching(
@@ -265,7 +272,8 @@ def test_preflight__investors_but_no_claim_signer_key__asks_for_it(
     with pytest.raises(PreflightError) as raised:
         _deploy(evm, config, deployer, _manifest(evm, config, deployer))
     (problem,) = raised.value.problems
-    assert f"investors need KYC claims signed by {signer}" in problem and "DUALTRACK_CLAIM_SIGNER_KEY" in problem
+    assert f"the KYC claims of investors and the margin vault are signed by {signer}" in problem
+    assert "DUALTRACK_CLAIM_SIGNER_KEY" in problem
 
 
 def test_open_manifest__other_configuration_chain_or_deployer__refused(

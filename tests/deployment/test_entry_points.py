@@ -50,7 +50,7 @@ def test_ape_run_deploy__local_network__same_deployment_through_apes_provider(tm
     assert "Wiring read back from the chain" in result.stdout
 
 
-def test_demo__fresh_local_node__two_verified_investors_and_a_price_week(tmp_path: Path) -> None:
+def test_demo__fresh_local_node__two_verified_investors_a_price_week_and_a_margin_account(tmp_path: Path) -> None:
     with running_node() as node:
         result = _run([str(BIN / "dualtrack"), "demo", "--rpc-url", node.url])
     assert result.returncode == 0, result.stdout + result.stderr
@@ -58,6 +58,11 @@ def test_demo__fresh_local_node__two_verified_investors_and_a_price_week(tmp_pat
     assert "verified investors" in out and "United States" in out and "Germany" in out
     assert "100.00" in out and "250.00" in out
     assert "reports submitted" in out and "384" in out
+    assert "contracts.margin.vault" in out
+    assert "alice pledged 40 TSLA in margin account #" in out
+    margin = out[out.index("alice pledged") :]
+    assert "TSLA" in margin and "market closed: haircut" in margin  # the week ends after Monday's close
+    assert "health factor" in margin and "nothing owed" in margin and "cash (USDC)" in margin
 
 
 def test_deploy_command__invalid_configuration__lists_each_problem_and_exits_1(tmp_path: Path) -> None:

@@ -34,6 +34,9 @@ from tests.support import ETHER, funded_key
 BASE_SEPOLIA = 84532
 DUALTRACK = str(Path(sys.executable).parent / "dualtrack")
 RUN_TIMEOUT_SECONDS = 300
+WETH_PREDEPLOY = "0x4200000000000000000000000000000000000006"
+POOL = "0x0000000000000000000000000000000000000B0b"  # the liquidity pool (counterparty)
+INSURANCE = "0x0000000000000000000000000000000000001f0d"
 
 
 def _config(tmp_path: Path, stablecoin: str, admin: str, wallets: tuple[str, str]) -> Path:
@@ -42,6 +45,7 @@ def _config(tmp_path: Path, stablecoin: str, admin: str, wallets: tuple[str, str
     data["roles"]["admin"] = admin
     data["stablecoin"]["address"] = stablecoin
     data["oracle"]["reporters"] = [account.address for account in reporter_accounts(5)]
+    data["margin"].update(counterparty=POOL, insurance=INSURANCE)
     data["investors"] = [
         {"label": "alice", "wallet": wallets[0], "country": 840, "holdings": {"TSLA": 100}},
         {"label": "bob", "wallet": wallets[1], "country": 276, "holdings": {"TSLA": 250}},
@@ -71,6 +75,16 @@ def _run(config: Path, manifest: Path, rpc_url: str, deployer: LocalAccount) -> 
     )
 
 
+def _weth_predeploy(w3: Web3) -> None:
+    """Base Sepolia has WETH9 at the OP-stack predeploy the template lists; anvil has nothing there, so the
+    node gets an 18-decimal ERC-20's code at that address (all the vault reads when it lists it)."""
+    evm = Chain(w3)
+    deployer = evm.use_key(funded_key(Chain(w3), 10 * ETHER))
+    token = evm.deploy("MockCollateralToken", "Wrapped Ether", "WETH", 18, deployer, sender=deployer)
+    code = "0x" + bytes(w3.eth.get_code(token.address)).hex()
+    w3.provider.make_request("anvil_setCode", [WETH_PREDEPLOY, code])  # type: ignore[arg-type]
+
+
 def _stablecoin(w3: Web3) -> str:
     """Stands in for Circle's USDC, deployed by someone else before."""
     evm = Chain(w3)
@@ -95,6 +109,7 @@ def test_deploy_command__base_sepolia_like_node__deploys_confirms_resumes_and_re
         deployer = funded_key(Chain(w3), 10 * ETHER)
         assert deployer.address not in w3.eth.accounts
         config = _config(tmp_path, _stablecoin(w3), admin, wallets)
+        _weth_predeploy(w3)
         manifest_path = tmp_path / "base-sepolia.json"
 
         first = _run(config, manifest_path, node.url, deployer)
@@ -117,6 +132,7 @@ def test_deploy_command__base_sepolia_like_node__deploys_confirms_resumes_and_re
         assert w3.eth.get_transaction_count(deployer.address) == sent
 
         _read_back_as_an_integrator(w3, json.loads(manifest_path.read_text()), wallets)
+        _margin_read_back_as_an_integrator(w3, json.loads(manifest_path.read_text()))
         _roles_read_back_as_an_integrator(w3, json.loads(manifest_path.read_text()), admin, deployer.address)
 
 
@@ -126,6 +142,7 @@ def test_deploy_command__killed_part_way__resumed_without_paying_twice(tmp_path:
         w3 = Web3(Web3.HTTPProvider(node.url))
         deployer = funded_key(Chain(w3), 10 * ETHER)
         config = _config(tmp_path, _stablecoin(w3), Account.create().address, wallets)
+        _weth_predeploy(w3)
         manifest_path = tmp_path / "base-sepolia.json"
         run = subprocess.Popen(
             _command(config, manifest_path),
@@ -184,6 +201,18 @@ def _read_back_as_an_integrator(w3: Web3, manifest: dict[str, Any], wallets: tup
     assert (observed_at, status) == (now, int(MarketStatus.OPEN))
 
 
+def _margin_read_back_as_an_integrator(w3: Web3, manifest: dict[str, Any]) -> None:
+    """The vault from the manifest's ``margin`` entry and the exported ABIs: its parties and collateral."""
+    vault = _bound(w3, manifest, "margin.vault")
+    _oracle, _settlement, counterparty, insurance, *_ = vault.functions.wiring().call()
+    assert (counterparty, insurance) == (POOL, INSURANCE)
+    assert set(manifest["margin"]["assets"]) == {"USDC", "TSLA", "WETH"}
+    config, decimals, listed, *_ = vault.functions.assetState(WETH_PREDEPLOY).call()
+    assert (decimals, listed, config[6]) == (18, True, 20_000 * ETHER)  # cap: 20,000 WETH
+    registry = _bound(w3, manifest, "tsla.identity_registry")
+    assert registry.functions.isVerified(vault.address).call()
+
+
 def _roles_read_back_as_an_integrator(w3: Web3, manifest: dict[str, Any], admin: str, deployer: str) -> None:
     """Who governs the deployment, from the manifest and the exported ABIs alone: the template's delays."""
     manager = _bound(w3, manifest, "governance.access_manager")
@@ -197,7 +226,7 @@ def _roles_read_back_as_an_integrator(w3: Web3, manifest: dict[str, Any], admin:
     assert has_role(0, deployer) == (False, 0)
     assert has_role(manager.functions.RISK_ADMIN_ROLE().call(), admin) == (True, day)
     assert has_role(manager.functions.UPGRADER_ROLE().call(), admin) == (True, 2 * day)
-    for key in ("oracle.price_oracle", "oracle.sentinel", "corporate.actions", "corporate.dividends"):
+    for key in ("oracle.price_oracle", "oracle.sentinel", "corporate.actions", "corporate.dividends", "margin.vault"):
         if key == "oracle.sentinel" and "sentinel" not in manifest["contracts"]["oracle"]:
             continue
         assert _bound(w3, manifest, key).functions.authority().call() == manager.address

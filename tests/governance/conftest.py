@@ -1,7 +1,7 @@
 """Fixtures for the role tests: one protocol's contracts under one ProtocolAccessManager, a holder per role.
 
 ``council`` deploys every protocol contract the AccessManager governs (SuiteAuthority, SuiteFactory,
-EquityPriceOracle, SequencerSentinel, CorporateActions, DividendDistributor) with the same manager,
+EquityPriceOracle, SequencerSentinel, CorporateActions, DividendDistributor, MarginVault) with the same manager,
 maps their functions to roles exactly as a deployment does (:data:`dualtrack.governance.FUNCTION_ROLES`)
 and gives each role its own holder, without delay (tests grant delays where they need them):
 ``issuer`` is ADMIN, ``agent`` GUARDIAN, ``alice`` RISK_ADMIN, ``bob`` ORACLE_ADMIN, ``keeper`` KEEPER,
@@ -22,6 +22,7 @@ from dualtrack.chain import Chain
 from dualtrack.corporate import deploy_corporate_actions
 from dualtrack.dividends import deploy_dividend_distributor
 from dualtrack.governance import FUNCTION_ROLES, Role, calldata, deploy_access_manager, grant_role, wire_target
+from dualtrack.margin import deploy_margin_vault
 from dualtrack.oracle import deploy_oracle, reporter_accounts
 from dualtrack.proxy import deploy_authority
 from dualtrack.sequencer import deploy_sentinel, deploy_uptime_feed
@@ -71,6 +72,7 @@ def council(evm: Chain, issuer: str, agent: str, alice: str, bob: str, keeper: s
         "SequencerSentinel": deploy_sentinel(evm, issuer, deploy_uptime_feed(evm, keeper), GRACE, authority=authority),
         "CorporateActions": deploy_corporate_actions(evm, issuer, oracle.address, authority=authority),
         "DividendDistributor": deploy_dividend_distributor(evm, issuer, lp, authority=authority),
+        "MarginVault": deploy_margin_vault(evm, issuer, oracle.address, _settlement(evm, issuer), authority=authority),
     }
     assert set(contracts) == set(FUNCTION_ROLES)
     for name, contract in contracts.items():
@@ -88,6 +90,10 @@ def council(evm: Chain, issuer: str, agent: str, alice: str, bob: str, keeper: s
         if role is not Role.ADMIN:
             grant_role(evm, manager, role, holder, issuer)
     return Council(evm=evm, manager=manager, contracts=contracts, holders=holders, outsider=lp)
+
+
+def _settlement(evm: Chain, issuer: str) -> str:
+    return str(evm.deploy("MockStablecoin", "USD Coin (mock)", "USDC", issuer, sender=issuer).address)
 
 
 def zero_value(param: dict[str, Any]) -> Any:
@@ -113,6 +119,16 @@ def zero_call(contract: Contract, function: str) -> ContractFunction:
     """``function`` of ``contract`` with every argument zero."""
     (entry,) = [e for e in contract.abi if e.get("type") == "function" and e["name"] == function]
     return contract.functions[function](*(zero_value(param) for param in entry["inputs"]))
+
+
+def probe_call(council: Council, name: str, function: str) -> ContractFunction:
+    """``function`` of the council's ``name`` with arguments that pass every check but the role's, or fail
+    a later one by name: zeros, except for a UUPS upgrade, which gets an address with code that is no
+    implementation (to the zero address, without code, its try/catch would revert with no reason)."""
+    contract = council.contracts[name]
+    if function == "upgradeToAndCall":
+        return contract.functions.upgradeToAndCall(council.manager.address, b"")
+    return zero_call(contract, function)
 
 
 def execute_at(evm: Chain, manager: Contract, call: ContractFunction, sender: str, timestamp: int) -> TxReceipt:

@@ -11,6 +11,7 @@ import pytest
 from eth_account import Account
 
 from dualtrack.chain import Chain, Reverted
+from dualtrack.deployment.checks import ERC1967_IMPLEMENTATION_SLOT
 from dualtrack.governance import (
     FUNCTION_ROLES,
     GUARDED_ROLES,
@@ -32,7 +33,7 @@ from dualtrack.governance import (
 )
 from dualtrack.oracle import reporter_accounts
 from dualtrack.proxy import deploy_authority, role_id
-from tests.governance.conftest import GRACE, TIMED_GAS, Council, execute_at, zero_call
+from tests.governance.conftest import GRACE, TIMED_GAS, Council, execute_at, probe_call, zero_call
 from tests.support import DAY, HOUR, ZERO
 
 RESTRICTED = [
@@ -74,7 +75,7 @@ CONSTRUCTOR_ARGS = {  # every argument but the manager, valid
 }
 
 
-@pytest.mark.parametrize("name", sorted(FUNCTION_ROLES))
+@pytest.mark.parametrize("name", sorted(CONSTRUCTOR_ARGS))
 def test_deploy__manager_without_code__reverts_invalid_authority(council: Council, issuer: str, name: str) -> None:
     """A protocol contract answering to an address without code could never be administered again."""
     args = CONSTRUCTOR_ARGS[name](council)
@@ -84,6 +85,26 @@ def test_deploy__manager_without_code__reverts_invalid_authority(council: Counci
             council.evm.deploy(name, *full, sender=issuer)
     full = (args[0], council.manager.address) if name == "SuiteAuthority" else (council.manager.address, *args)
     assert council.evm.deploy(name, *full, sender=issuer).functions.authority().call() == council.manager.address
+
+
+def test_margin_vault__initialised_with_a_manager_without_code__proxy_deployment_reverts(
+    council: Council, issuer: str
+) -> None:
+    """The vault is set up by its proxy's `initialize` (UUPS): a manager without code is refused there."""
+    vault = council.contracts["MarginVault"]
+    implementation = council.evm.at("MarginVault", _implementation_of(council.evm, vault.address))
+    oracle, settlement, *_ = vault.functions.wiring().call()
+    liquidation = vault.functions.riskSettings().call()[0]
+    for manager in (ZERO, issuer):
+        init = implementation.encode_abi("initialize", args=[manager, oracle, settlement, liquidation])
+        with council.evm.reverts("MarginVaultZeroAddress"):
+            council.evm.deploy("ProtocolProxy", implementation.address, init, sender=issuer)
+    assert {*CONSTRUCTOR_ARGS, "MarginVault"} == set(FUNCTION_ROLES)  # every contract is covered
+
+
+def _implementation_of(evm: Chain, proxy: str) -> str:
+    slot = evm.w3.eth.get_storage_at(proxy, ERC1967_IMPLEMENTATION_SLOT)  # type: ignore[arg-type]
+    return "0x" + bytes(slot)[-20:].hex()
 
 
 def test_function_roles__every_protocol_contract__lists_exactly_its_restricted_functions(council: Council) -> None:
@@ -111,7 +132,7 @@ def test_restricted_function__every_other_role__refused_and_its_holder_passes(
     council: Council, name: str, function: str, role: Role
 ) -> None:
     contract = council.contracts[name]
-    call = zero_call(contract, function)
+    call = probe_call(council, name, function)
     assert council.manager.functions.getTargetFunctionRole(contract.address, calldata(call)[:4]).call() == role
     for other, holder in council.holders.items():
         if other is role:

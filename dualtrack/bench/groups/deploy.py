@@ -5,7 +5,9 @@ The deployer is a fixed key that signs locally (as on a testnet), so every figur
 plan: the governance (the AccessManager, every protocol function mapped to its role, the role grants),
 the protocol core (implementations, SuiteAuthority, SuiteFactory, modules), the KYC issuer, the oracle
 with CorporateActions, the DividendDistributor and the sequencer sentinel, one listed stock (its suite,
-corporate-action agents and oracle feed), the periphery, and one verified investor.
+corporate-action agents and oracle feed), the periphery, the margin vault (its modules, implementation
+and proxy, settings, three collateral assets with two mock tokens, dividend custody, its identity and
+registration, the MarginLens), and one verified investor.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ PARTS = (
     ),
     ("stock", ("deploy.tsla.", "wire.tsla.", "wire.oracle.feeds.TSLA")),
     ("periphery", ("deploy.periphery.",)),
+    ("margin", ("deploy.margin.", "wire.margin.")),
     ("investor", ("deploy.investors.alice.", "wire.investors.alice.")),
 )
 
