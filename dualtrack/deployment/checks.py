@@ -232,6 +232,13 @@ def _vault_holder_checks(ctx: Context) -> Iterator[Check]:
         yield Check(
             f"margin: the vault's {stock.symbol} identity", identity.address, registry.functions.identity(vault).call()
         )
+        cap = ctx.evm.at("ICustodianModule", ctx.address("modules.MaxBalanceModule"))
+        compliance = ctx.address(f"{stock.symbol.lower()}.compliance")
+        yield Check(
+            f"margin: the vault is a custodian in {stock.symbol}'s max-balance module",
+            True,
+            cap.functions.isCustodian(compliance, identity.address).call(),
+        )
     manager = vault_identity_manager(config, ctx.deployer)
     yield Check(f"margin: {manager} manages the vault's identity", True, _manages(identity, manager))
     if manager != ctx.deployer:

@@ -672,12 +672,18 @@ def vault_holder_steps(config: DeploymentConfig, margin: MarginConfig, deployer:
 
 def stock_custody_steps(stock: StockConfig, country: int) -> list[Step]:
     """What makes the vault a holder of ``stock`` for its depositors: its identity registered in the stock's
-    identity registry. The compliance modules' custodian exemption (MaxBalance, MaxHolders: the vault's
-    balance is its depositors', not one investor's) is another step of this function once they have it."""
+    identity registry, and marked custodian in the stock's max-balance module (which then counts what the
+    vault holds as its depositors', not as one investor's; `ICustodianModule`), by the stock's owner."""
 
     def register(ctx: Context) -> ContractFunction:
         registry = ctx.contract(f"{stock.symbol.lower()}.identity_registry")
         return registry.functions.registerIdentity(ctx.address(VAULT), ctx.address(VAULT_IDENTITY), country)
+
+    def exempt(ctx: Context) -> ContractFunction:
+        compliance = ctx.contract(f"{stock.symbol.lower()}.compliance")
+        module = ctx.contract("modules.MaxBalanceModule")
+        data = module.encode_abi("setCustodian", args=[ctx.address(VAULT_IDENTITY), True])
+        return compliance.functions.callModuleFunction(data, module.address)
 
     return [
         call_step(
@@ -685,7 +691,13 @@ def stock_custody_steps(stock: StockConfig, country: int) -> list[Step]:
             f"margin vault: a verified holder of {stock.symbol} (country {country})",
             register,
             gas_budget=250_000,
-        )
+        ),
+        call_step(
+            f"{VAULT_IDENTITY}.custodian.{stock.symbol}",
+            f"margin vault: a custodian in {stock.symbol}'s max-balance module",
+            exempt,
+            gas_budget=120_000,
+        ),
     ]
 
 
