@@ -41,7 +41,7 @@ contract MarginAdminModule is MarginVaultModule {
         $.settlementDecimals = decimals;
         $.assets[settlement_].listed = true;
         $.assets[settlement_].decimals = decimals;
-        $.assets[settlement_].cap = type(uint128).max;
+        $.assets[settlement_].cap = type(uint96).max; // every account's cash fits its uint96 field
         $.debtIndex = uint128(Constants.WAD);
         $.lastAccrual = uint40(block.timestamp);
         _setLiquidationConfig(liquidation_);

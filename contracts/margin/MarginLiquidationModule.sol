@@ -3,6 +3,7 @@ pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IMarket} from "../interfaces/margin/IMarket.sol";
 import {ILossAbsorber} from "../interfaces/margin/ILossAbsorber.sol";
 import {Bps, UsdPerToken, UsdValue, Wad} from "../interfaces/types/Units.sol";
@@ -106,7 +107,7 @@ contract MarginLiquidationModule is MarginVaultModule {
 
         address settlement = $.settlement;
         IERC20(settlement).safeTransferFrom(msg.sender, address(this), repaid);
-        $.assets[settlement].booked += uint128(repaid);
+        $.assets[settlement].booked += SafeCast.toUint128(repaid);
         _creditCash($, accountId, repaid);
 
         _removeHoldingAndBook($, accountId, asset, seized + toInsurance, true);

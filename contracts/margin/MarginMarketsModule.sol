@@ -82,8 +82,11 @@ contract MarginMarketsModule is MarginVaultModule {
         uint256 held = IERC20(settlement).balanceOf(address(this));
         IERC20(settlement).safeTransferFrom(msg.sender, address(this), amount);
         uint256 received = IERC20(settlement).balanceOf(address(this)) - held;
+        Asset storage config = $.assets[settlement];
+        uint256 booked = config.booked + received;
+        if (booked > config.cap) revert MarginVaultCapExceeded(settlement, booked, config.cap);
         $.credits[holder] += received;
-        $.assets[settlement].booked += uint128(received);
+        config.booked = uint128(booked); // <= cap < 2^96
         emit CreditFunded(holder, msg.sender, received);
     }
 

@@ -3,6 +3,7 @@ pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IMarginVaultTypes} from "../interfaces/margin/IMarginVaultTypes.sol";
 import {IMarket} from "../interfaces/margin/IMarket.sol";
 import {IEquityPriceOracle} from "../interfaces/oracle/IEquityPriceOracle.sol";
@@ -157,7 +158,12 @@ abstract contract MarginVaultBase is IMarginVaultTypes, MarginVaultDividends {
             amount -= repay;
             emit DebtRepaid(accountId, msg.sender, repay);
         }
-        if (amount != 0) $.accounts[accountId].cash += uint96(amount);
+        if (amount != 0) {
+            uint256 cash = $.accounts[accountId].cash + amount;
+            // Cash <= the settlement asset's booked total <= its cap (2^96 - 1); checked, not assumed.
+            if (cash > type(uint96).max) revert MarginVaultCapExceeded($.settlement, cash, type(uint96).max);
+            $.accounts[accountId].cash = uint96(cash);
+        }
     }
 
     /// @dev Take `amount` from the account's cash; the rest becomes debt shares.
@@ -173,7 +179,7 @@ abstract contract MarginVaultBase is IMarginVaultTypes, MarginVaultDividends {
             _accrue($);
             uint256 shares = DebtMath.sharesForDebt(toDebt, $.debtIndex);
             $.debtShares[accountId] += shares;
-            $.totalDebtShares += uint128(shares);
+            $.totalDebtShares += SafeCast.toUint128(shares);
         }
     }
 
