@@ -32,3 +32,20 @@ def test_liquidate__sale_rounds_to_nothing_on_an_account_without_collateral__cus
         desk.evm.send(desk.vault.functions.liquidate(account, desk.wbtc.address, 1, 0), bob)
     except Reverted as failure:
         assert failure.name.startswith("MarginVault"), f"raw revert: {failure}"
+
+
+def test_deposit__cash_beyond_uint96__credited_in_full_or_refused(desk: Desk, holders: Actors) -> None:
+    alice = holders.alice.wallet
+    account = desk.open(alice)
+    amount = 2**96 + USDC_UNIT
+    desk.fund(alice, desk.usdc, amount)
+    booked = desk.vault.functions.totalBooked(desk.usdc.address).call()
+
+    try:
+        desk.deposit(account, desk.usdc, amount, alice)
+    except Reverted as failure:  # refusing it with a custom error is as good
+        assert failure.name.startswith("MarginVault"), f"raw revert: {failure}"
+        return
+
+    assert desk.vault.functions.totalBooked(desk.usdc.address).call() == booked + amount
+    assert desk.balance(account, desk.usdc) == amount
