@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -85,11 +87,15 @@ def running_node(*, optimism: bool = True, chain_id: int | None = None, attempts
             command.append("--optimism")
         if chain_id is not None:
             command += ["--chain-id", str(chain_id)]
+        # Anvil keeps the states it evicts from memory under $HOME/.foundry/anvil/tmp and leaves them behind
+        # when stopped: a home of its own, removed with the node, keeps test runs from filling the disk.
+        home = tempfile.mkdtemp(prefix="dualtrack-anvil-")
         process = subprocess.Popen(
             command,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             start_new_session=True,  # own process group: one killpg stops it all
+            env={**os.environ, "HOME": home},
         )
         node = DevNode(process=process, port=port)
         deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
@@ -102,9 +108,11 @@ def running_node(*, optimism: bool = True, chain_id: int | None = None, attempts
                 yield node
             finally:
                 _stop(process)
+                shutil.rmtree(home, ignore_errors=True)
             return
         # The port may have been taken between probing and binding: retry.
         _stop(process)
+        shutil.rmtree(home, ignore_errors=True)
         last_error = process.stderr.read().decode(errors="replace") if process.stderr else ""
     raise RuntimeError(f"anvil did not start after {attempts} attempts: {last_error.strip()}")
 

@@ -203,3 +203,26 @@ def test_write_off_bad_debt__broken_absorber__written_off_not_absorbed(desk: Des
     (event,) = desk.evm.events(receipt, desk.vault, "BadDebtWrittenOff")
     assert event["absorbed"] is False
     assert desk.vault.functions.debtOf(account).call() == 0
+
+
+def test_debt__a_year_at_the_configured_rate__grows_by_it_repaid_from_cash_first(desk: Desk, holders: Actors) -> None:
+    alice = holders.alice.wallet
+    desk.evm.send(desk.vault.functions.setDebtInterestRate(1_000), desk.admin)  # 10% a year
+    account = desk.open(alice)
+    desk.deposit(account, desk.usdc, 100 * USDC_UNIT, alice)
+    desk.deposit(account, desk.tsla, 20 * TSLA_UNIT, alice)
+    desk.prices(desk.evm.timestamp() + 5)
+    desk.evm.send(desk.market.functions.openRisk(account, 0, 0, usd(100), usd(50)), alice)
+    desk.evm.send(desk.market.functions.realize(account, -1_100 * USDC_UNIT, 0, desk.lp), alice)
+    # The loss took the 100 of cash first; the other 1,000 is debt.
+    assert desk.balance(account, desk.usdc) == 0
+    assert desk.vault.functions.debtOf(account).call() == 1_000 * USDC_UNIT
+
+    desk.evm.mine(desk.evm.timestamp() + 365 * 86_400)
+
+    assert desk.vault.functions.debtOf(account).call() == 1_100 * USDC_UNIT
+    receipt = desk.deposit(account, desk.usdc, 1_200 * USDC_UNIT, alice)  # repays the debt first
+    (repaid,) = desk.evm.events(receipt, desk.vault, "DebtRepaid")
+    assert 1_100 * USDC_UNIT <= repaid["amount"] < 1_100 * USDC_UNIT + USDC_UNIT // 100  # a few more seconds
+    assert desk.vault.functions.debtOf(account).call() == 0
+    assert desk.balance(account, desk.usdc) == 1_200 * USDC_UNIT - repaid["amount"]
