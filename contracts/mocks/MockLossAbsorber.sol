@@ -13,6 +13,9 @@ contract MockLossAbsorber is ILossAbsorber {
         NoAnswer
     }
 
+    /// @notice Thrown in `Revert` mode: the absorber is down.
+    error MockLossAbsorberDown();
+
     Mode public mode;
     uint256 public calls;
     uint256 public lastAccount;
@@ -25,7 +28,7 @@ contract MockLossAbsorber is ILossAbsorber {
 
     /// @inheritdoc ILossAbsorber
     function onBadDebt(uint256 accountId, address, uint256 amount) external returns (bytes4) {
-        if (mode == Mode.Revert) revert("absorber down");
+        if (mode == Mode.Revert) revert MockLossAbsorberDown();
         if (mode == Mode.NoAnswer) {
             calls += 1;
             assembly {

@@ -21,6 +21,8 @@ contract MockMarket is IMarket {
 
     /// @notice Thrown by `accountMargin` while `brokenReads` is set.
     error MockMarketBroken();
+    /// @notice Only the vault closes positions for a liquidation.
+    error MockMarketNotVault(address caller);
 
     IMarginVault public immutable vault;
     uint256 private immutable _usdPerSettlementUnit;
@@ -89,7 +91,7 @@ contract MockMarket is IMarket {
 
     /// @inheritdoc IMarket
     function closeForLiquidation(uint256 accountId) external returns (bool closedAll) {
-        require(msg.sender == address(vault), "only vault");
+        if (msg.sender != address(vault)) revert MockMarketNotVault(msg.sender);
         if (refuseToClose) return false;
         Position memory position = positions[accountId];
         delete positions[accountId];

@@ -60,8 +60,8 @@ def preflight(ctx: Context, steps: Sequence[Step]) -> list[str]:
             problems.append(f"the manifest's contracts.{key} at {record['address']} holds different code now")
             break
 
-    todo = pending_steps(ctx, steps)
-    claimants = _claimants(todo)
+    remaining = pending_steps(ctx, steps)
+    claimants = _claimants(remaining)
     if config is not None and claimants:
         signer = config.kyc.claim_signer or ctx.deployer
         if signer not in ctx.signing_keys:
@@ -70,21 +70,21 @@ def preflight(ctx: Context, steps: Sequence[Step]) -> list[str]:
                 "or let the deployer sign them (leave kyc.claim_signer unset)"
             )
 
-    gas = sum(step.gas_budget for step in todo)
+    gas = sum(step.gas_budget for step in remaining)
     fee = estimated_fee_per_gas(ctx)
     needed = gas * fee
     balance = int(w3.eth.get_balance(ctx.deployer))  # type: ignore[arg-type]
     if balance < needed:
         problems.append(
-            f"the deployer {ctx.deployer} holds {balance / 1e18:.6f} ETH; the {len(todo)} remaining steps may cost up "
-            f"to {needed / 1e18:.6f} ETH ({gas:,} gas at {fee / GWEI:.4f} gwei): fund it and run again"
+            f"the deployer {ctx.deployer} holds {balance / 1e18:.6f} ETH; the {len(remaining)} remaining steps may "
+            f"cost up to {needed / 1e18:.6f} ETH ({gas:,} gas at {fee / GWEI:.4f} gwei): fund it and run again"
         )
     return problems
 
 
-def _claimants(todo: Sequence[Step]) -> str:
+def _claimants(remaining: Sequence[Step]) -> str:
     """Who still needs a KYC claim signed in this run ("investors", "the margin vault", both, or "")."""
-    claims = [step.key for step in todo if step.key.endswith(".kyc_claim")]
+    claims = [step.key for step in remaining if step.key.endswith(".kyc_claim")]
     who = []
     if any(key.startswith("wire.investors.") for key in claims):
         who.append("investors")

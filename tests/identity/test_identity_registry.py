@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from web3.contract import Contract
 
-from dualtrack.bench.groups.identity_registry import placeholder_issuer
+from dualtrack.bench.groups.identity_registry import filler_issuer
 from dualtrack.chain import Chain
 from dualtrack.claims import make_claim
 from dualtrack.peers.onchainid import ClaimIssuerPeer
@@ -856,7 +856,7 @@ def test_policy_change__registry_sync_exceeds_its_budget__marked_stale_verifies_
     registry, publisher = regs.identity_registry, regs.trusted_issuers
     trust_issuer(evm, regs, issuer, kyc_issuer.address, [KYC])
     for index in range(40):
-        trust_issuer(evm, regs, issuer, placeholder_issuer(index), [KYC])
+        trust_issuer(evm, regs, issuer, filler_issuer(index), [KYC])
     evm.send(registry.functions.syncPolicy(), keeper)  # the large policy fits a sync of its own
     register(alice, alice_oid.address)
     assert registry.functions.policyCached().call() is True

@@ -62,7 +62,7 @@ class PublishBench:
     owner: str
 
 
-def placeholder_issuer(index: int) -> str:
+def filler_issuer(index: int) -> str:
     """A fixed address trusted as a claim issuer (publication never calls issuers)."""
     return to_checksum_address(f"0x{0x15500 + index:040x}")
 
@@ -82,7 +82,7 @@ def setup_publish_worst_case(evm: Chain, authority: Contract, owner: str) -> Pub
     topics = tuple(range(1, MAX_TOPICS + 1))
     for topic in topics:
         evm.send(topics_registry.functions.addClaimTopic(topic), owner)
-    issuers = tuple(placeholder_issuer(i) for i in range(MAX_ISSUERS))
+    issuers = tuple(filler_issuer(i) for i in range(MAX_ISSUERS))
     for issuer in issuers[:-1]:  # the last one is added by a measured change
         evm.send(issuers_registry.functions.addTrustedIssuer(issuer, list(topics)), owner)
     for subscriber in subscribers:
