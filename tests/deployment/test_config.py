@@ -20,7 +20,8 @@ def test_load_config__local_demo_file__valid_with_two_investors() -> None:
     config = load_config(LOCAL_TOML)
     assert config.network.local and config.network.chain_id == 31337
     assert [investor.label for investor in config.investors] == ["alice", "bob"]
-    assert [feed.symbol for feed in config.oracle.feeds] == ["TSLA", "BTC", "ETH"]
+    assert [feed.symbol for feed in config.oracle.feeds] == ["TSLA", "NVDA", "BTC", "ETH"]
+    assert [stock.symbol for stock in config.stocks] == ["TSLA", "NVDA"]
 
 
 def test_load_config__local_demo_file__margin_vault_takes_tsla_and_mock_wbtc_and_weth() -> None:
@@ -111,8 +112,8 @@ BAD_EDITS: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ),
     (
         "feed bound to an unlisted stock",
-        lambda d: d["oracle"]["feeds"][0].update(stock="NVDA"),
-        "feed TSLA is bound to stock NVDA, which is not listed",
+        lambda d: d["oracle"]["feeds"][0].update(stock="AAPL"),
+        "feed TSLA is bound to stock AAPL, which is not listed",
     ),
     (
         "band above the oracle's cap",
@@ -127,8 +128,8 @@ BAD_EDITS: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ),
     (
         "investor holding an unlisted stock",
-        lambda d: d["investors"][0].update(holdings={"NVDA": 1}),
-        "investor alice holds NVDA, which is not listed",
+        lambda d: d["investors"][0].update(holdings={"AAPL": 1}),
+        "investor alice holds AAPL, which is not listed",
     ),
     ("unknown field", lambda d: d["oracle"].update(reporter=[]), "oracle.reporter: Extra inputs are not permitted"),
     (
