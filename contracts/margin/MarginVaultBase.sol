@@ -75,12 +75,13 @@ abstract contract MarginVaultBase is IMarginVaultTypes, MarginVaultDividends {
 
     /// @custom:storage-location erc7201:dualtrack.storage.MarginVault
     struct MarginVaultStorage {
+        // Slot 0: what every valuation reads (the settlement decimals value an account's cash).
         IEquityPriceOracle oracle;
         bool depositsPaused;
         bool newRiskPaused;
         uint16 profitShareBps;
-        address settlement;
         uint8 settlementDecimals;
+        address settlement;
         uint16 debtAprBps;
         uint40 lastAccrual;
         uint128 debtIndex;
