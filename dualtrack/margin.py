@@ -387,6 +387,29 @@ def liquidation_split(
     return repaid_usd + keeper, fee - keeper
 
 
+YEAR_SECONDS = 365 * 24 * 3600
+
+
+def grow_debt_index(index: int, apr_bps: int, elapsed: int) -> int:
+    """DebtMath.grow: the debt index after ``elapsed`` seconds at ``apr_bps`` a year (simple, rounded down)."""
+    return index + index * apr_bps * elapsed // (BPS * YEAR_SECONDS)
+
+
+def shares_for_debt(amount: int, index: int) -> int:
+    """DebtMath.sharesForDebt: debt shares for ``amount`` of new debt, rounded up (against the account)."""
+    return -(-amount * WAD // index)
+
+
+def shares_for_repay(amount: int, index: int) -> int:
+    """DebtMath.sharesForRepay: debt shares ``amount`` repays, rounded down (against the account)."""
+    return amount * WAD // index
+
+
+def debt_of_shares(shares: int, index: int) -> int:
+    """DebtMath.debtOf: what ``shares`` owe at ``index``, rounded up (against the account)."""
+    return -(-shares * index // WAD)
+
+
 def describe(status: AccountStatus) -> dict[str, Any]:
     """A plain summary of an account for printing (USD as floats)."""
     maintenance = status.maintenance

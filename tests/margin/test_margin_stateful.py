@@ -69,6 +69,7 @@ from dualtrack.margin import (
     AssetConfig,
     LiquidationConfig,
     effective_weight_bps,
+    grow_debt_index,
     health_factor,
     liquidation_split,
     max_repay,
@@ -95,7 +96,6 @@ from tests.suite_fixtures import Actors
 from tests.support import DAY, ZERO
 
 GAS = 4_000_000  # fixed: an estimate would run at another block time
-YEAR = 365 * DAY
 MAX_REPAY = 2**255
 OPEN_AGE, VALUE_AGE, LIQUIDATE_AGE, _ = AGES
 USD_PER_CASH_UNIT = 10**12  # USD (18 decimals) per raw USDC unit
@@ -292,10 +292,6 @@ class Sale:
     health: int
 
 
-def _grow(index: int, apr: int, elapsed: int) -> int:
-    return index + index * apr * elapsed // (BPS * YEAR)
-
-
 def _ceil_div(a: int, b: int) -> int:
     return -(-a // b)
 
@@ -323,7 +319,7 @@ class Model:
     # ---- debt (DebtMath) ----
 
     def current_index(self, t: int) -> int:
-        return _grow(self.index, self.apr, t - self.last_accrual)
+        return grow_debt_index(self.index, self.apr, t - self.last_accrual)
 
     def debt(self, account: Account, t: int) -> int:
         return _ceil_div(account.shares * self.current_index(t), WAD) if account.shares else 0
@@ -335,7 +331,7 @@ class Model:
         self.last_accrual = t
         if self.total_shares == 0 or self.apr == 0:
             return
-        self.index = _grow(self.index, self.apr, elapsed)
+        self.index = grow_debt_index(self.index, self.apr, elapsed)
 
     def credit_cash(self, account: Account, amount: int, t: int, counterparty: str) -> None:
         """Cash in: the debt first (to the counterparty's credit), the rest to the account's cash."""
