@@ -46,6 +46,7 @@ from dualtrack.deployment.config import (
     whole_to_raw,
 )
 from dualtrack.deployment.config import FeedConfig as FeedSettings
+from dualtrack.deployment.custody import CustodianHolder, custodian_holder_steps
 from dualtrack.deployment.steps import Context, Deployed, Step, call_step, deploy_step, existing_step, method_step
 from dualtrack.dividends import deploy_dividend_distributor
 from dualtrack.governance import FUNCTION_ROLES, MANAGER_CONTRACT, NAMED_ROLES, Role, wire_call
@@ -639,85 +640,12 @@ def dividend_custody_steps() -> list[Step]:
 def vault_holder_steps(config: DeploymentConfig, margin: MarginConfig, deployer: str) -> list[Step]:
     """The vault as a verified holder of every stock it lists: an identity the deployer sets up (the KYC
     claim of the configured signer, one registration per stock), then hands to its manager."""
-    stocks = vault_stocks(config)
-    if not stocks:
-        return []
-
-    def identity(ctx: Context) -> Contract:
-        return ctx.contract(VAULT_IDENTITY)
-
-    def add_claim(ctx: Context) -> ContractFunction:
-        signer = ctx.signing_key(_claim_signer(ctx))
-        vault = ctx.address(VAULT)
-        claim = signed_claim(identity(ctx), ctx.address("kyc.issuer"), signer.key, int(ClaimTopic.KYC), vault.encode())
-        return identity(ctx).functions.addClaim(*claim.as_args())
-
-    steps = [
-        deploy_step(
-            VAULT_IDENTITY,
-            "Identity",
-            "margin vault: identity (managed by the deployer until handed over)",
-            create=lambda ctx: deploy_identity(ctx.evm, ctx.deployer),
-            gas_budget=2_600_000,
-        ),
-        call_step(f"{VAULT_IDENTITY}.kyc_claim", "margin vault: signed KYC claim", add_claim, gas_budget=400_000),
-    ]
-    for stock in stocks:
-        steps += stock_custody_steps(stock, margin.country)
-    manager = vault_identity_manager(config, deployer)
-    if manager != deployer:
-        steps += _identity_handover_steps(VAULT_IDENTITY, "margin vault", manager)
-    return steps
-
-
-def stock_custody_steps(stock: StockConfig, country: int) -> list[Step]:
-    """What makes the vault a holder of ``stock`` for its depositors: its identity registered in the stock's
-    identity registry, and marked custodian in the stock's max-balance module (which then counts what the
-    vault holds as its depositors', not as one investor's; `ICustodianModule`), by the stock's owner."""
-
-    def register(ctx: Context) -> ContractFunction:
-        registry = ctx.contract(f"{stock.symbol.lower()}.identity_registry")
-        return registry.functions.registerIdentity(ctx.address(VAULT), ctx.address(VAULT_IDENTITY), country)
-
-    def exempt(ctx: Context) -> ContractFunction:
-        compliance = ctx.contract(f"{stock.symbol.lower()}.compliance")
-        module = ctx.contract("modules.MaxBalanceModule")
-        data = module.encode_abi("setCustodian", args=[ctx.address(VAULT_IDENTITY), True])
-        return compliance.functions.callModuleFunction(data, module.address)
-
-    return [
-        call_step(
-            f"{VAULT_IDENTITY}.register.{stock.symbol}",
-            f"margin vault: a verified holder of {stock.symbol} (country {country})",
-            register,
-            gas_budget=250_000,
-        ),
-        call_step(
-            f"{VAULT_IDENTITY}.custodian.{stock.symbol}",
-            f"margin vault: a custodian in {stock.symbol}'s max-balance module",
-            exempt,
-            gas_budget=120_000,
-        ),
-    ]
-
-
-def _identity_handover_steps(key: str, holder: str, manager: str) -> list[Step]:
-    return [
-        call_step(
-            f"{key}.manager_key",
-            f"{holder}: {manager} manages the identity",
-            lambda ctx: ctx.contract(key).functions.addKey(
-                key_hash(manager), int(KeyPurpose.MANAGEMENT), ECDSA_KEY_TYPE
-            ),
-            gas_budget=160_000,
-        ),
-        call_step(
-            f"{key}.release",
-            f"{holder}: the deployer's key removed from the identity",
-            lambda ctx: ctx.contract(key).functions.removeKey(key_hash(ctx.deployer), int(KeyPurpose.MANAGEMENT)),
-            gas_budget=120_000,
-        ),
-    ]
+    return custodian_holder_steps(
+        CustodianHolder(holder_key=VAULT, identity_key=VAULT_IDENTITY, label="margin vault", country=margin.country),
+        vault_stocks(config),
+        vault_identity_manager(config, deployer),
+        deployer,
+    )
 
 
 def vault_stocks(config: DeploymentConfig) -> list[StockConfig]:
