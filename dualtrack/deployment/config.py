@@ -325,6 +325,40 @@ class MarginConfig(_Section):
         return self
 
 
+class PoolRiskSettings(_Section):
+    """ILiquidityPool.RiskConfig: the main pool's epochs, caps, receivables haircut and ADL trigger."""
+
+    epoch_duration: int = Field(default=86_400, gt=0, le=30 * 86_400, description="seconds per epoch")
+    max_utilisation_bps: int = Field(default=8_000, gt=0, le=BPS, description="share of NAV backing open interest")
+    receivables_haircut_bps: Bps = Field(default=5_000, description="haircut of the vault's account debts in NAV")
+    adl_pnl_factor_bps: int = Field(default=8_500, gt=0, le=BPS, description="traders' profit / pool that flags ADL")
+    growth_cap_bps: int = Field(default=30_000, gt=0, description="deposits accepted per day, of NAV (Ostium 300%)")
+    growth_floor: Decimal = Field(default=Decimal(1_000_000), ge=0, description="whole stablecoins a day regardless")
+
+
+class InsuranceSettings(_Section):
+    """The InsurancePool: first-loss stablecoin capital, the vault's insurance and loss absorber."""
+
+    name: str = Field(default="dualtrack insurance share", min_length=1)
+    symbol: str = Field(default="dtINS", min_length=1)
+    unstake_delay: int = Field(default=13 * 86_400, ge=86_400, le=60 * 86_400, description="seconds (Drift: 13 days)")
+    max_draw_bps: int = Field(default=2_500, gt=0, le=BPS, description="share of its assets one event may draw")
+    max_draw: Decimal | None = Field(default=None, gt=0, description="whole stablecoins one event may draw (none)")
+
+
+class PoolConfig(_Section):
+    """The main liquidity pool (the vault's counterparty) and the insurance pool, both behind ProtocolProxies.
+
+    With a ``[pool]`` section the vault's counterparty is the pool and its insurance and loss absorber the
+    insurance pool: ``margin.counterparty`` and ``margin.insurance`` must then be unset.
+    """
+
+    name: str = Field(default="dualtrack LP USD", min_length=1)
+    symbol: str = Field(default="dtLP", min_length=1)
+    risk: PoolRiskSettings = PoolRiskSettings()
+    insurance: InsuranceSettings = InsuranceSettings()
+
+
 class InvestorConfig(_Section):
     """A verified investor onboarded at deployment (an identity, a signed KYC claim, holdings)."""
 
@@ -344,6 +378,7 @@ class DeploymentConfig(_Section):
     oracle: OracleConfig
     stocks: list[StockConfig] = Field(default_factory=list)
     margin: MarginConfig | None = None
+    pool: PoolConfig | None = None
     investors: list[InvestorConfig] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -377,11 +412,17 @@ class DeploymentConfig(_Section):
     def _margin_references(self) -> DeploymentConfig:
         margin = self.margin
         if margin is None:
+            if self.pool is not None:
+                raise ValueError("[pool] needs a [margin] section (the pool is the margin vault's counterparty)")
             return self
-        if not self.network.local:
-            for field in ("counterparty", "insurance"):
-                if getattr(margin, field) is None:
-                    raise ValueError(f"margin.{field} is required off a local node (the deployer stands in locally)")
+        for field in ("counterparty", "insurance"):
+            given = getattr(margin, field) is not None
+            if self.pool is not None and given:
+                raise ValueError(f"margin.{field} must be unset with a [pool] section (the pool contracts are)")
+            if self.pool is None and not given and not self.network.local:
+                raise ValueError(
+                    f"margin.{field} is required off a local node without a [pool] (the deployer stands in locally)"
+                )
         for asset in margin.assets:
             self._check_collateral(asset)
         return self

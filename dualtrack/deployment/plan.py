@@ -15,12 +15,15 @@ Sections, each a function returning its steps (a later issue's contracts add a s
    ProtocolProxy (initialised in the same transaction), its settings, its collateral assets (mock tokens
    on a local node), the vault as the DividendDistributor's custodian, the vault as a verified holder of
    each stock it lists (its own identity and KYC claim), and the MarginLens;
-9. ``investors``: verified investors (identity, signed KYC claim, registration, minted holdings);
-10. ``roles``: every restricted function of every protocol contract mapped to its role
+9. ``pool`` (with a ``[pool]`` section, :mod:`dualtrack.deployment.pool_plan`): the LiquidityPool and
+   the InsurancePool behind ProtocolProxies, wired into the vault as its counterparty, insurance and
+   loss absorber;
+10. ``investors``: verified investors (identity, signed KYC claim, registration, minted holdings);
+11. ``roles``: every restricted function of every protocol contract mapped to its role
    (:data:`dualtrack.governance.FUNCTION_ROLES`), then the ``[roles]`` holders granted with their delays.
    Until then every restricted function needs ADMIN, which only the deployer holds: it configures the
    protocol without holding any other role;
-11. ``handover``: the suites' agents and ownership to the configured admin, then ADMIN (with
+12. ``handover``: the suites' agents and ownership to the configured admin, then ADMIN (with
    ``roles.admin_delay``) to it and the deployer's ADMIN renounced, last.
 """
 
@@ -47,6 +50,7 @@ from dualtrack.deployment.config import (
 )
 from dualtrack.deployment.config import FeedConfig as FeedSettings
 from dualtrack.deployment.custody import CustodianHolder, custodian_holder_steps
+from dualtrack.deployment.pool_plan import INSURANCE, POOL, pool_steps
 from dualtrack.deployment.steps import Context, Deployed, Step, call_step, deploy_step, existing_step, method_step
 from dualtrack.dividends import deploy_dividend_distributor
 from dualtrack.governance import FUNCTION_ROLES, MANAGER_CONTRACT, NAMED_ROLES, Role, wire_call
@@ -141,6 +145,7 @@ def plan(config: DeploymentConfig, deployer: str) -> list[Step]:
         *feed_steps(config),
         *periphery_steps(),
         *margin_steps(config, deployer),
+        *pool_steps(config),
         *investor_steps(config),
         *role_steps(config, deployer),
         *handover_steps(config, deployer),
@@ -484,7 +489,7 @@ def margin_steps(config: DeploymentConfig, deployer: str) -> list[Step]:
         return []
     return [
         *vault_deployment_steps(margin),
-        *vault_setting_steps(margin),
+        *vault_setting_steps(margin, pooled=config.pool is not None),
         *(step for asset in margin.assets for step in collateral_steps(config, asset)),
         *dividend_custody_steps(),
         *vault_holder_steps(config, margin, deployer),
@@ -540,9 +545,10 @@ def vault_deployment_steps(margin: MarginConfig) -> list[Step]:
     return steps
 
 
-def vault_setting_steps(margin: MarginConfig) -> list[Step]:
-    """The vault-wide settings: counted profit, debt interest, the counterparty and the insurance fund."""
-    return [
+def vault_setting_steps(margin: MarginConfig, *, pooled: bool = False) -> list[Step]:
+    """The vault-wide settings: counted profit, debt interest, the counterparty and the insurance fund (the
+    ``pool`` section sets those two when ``pooled``)."""
+    steps = [
         method_step(
             "margin.profit_share",
             f"vault: {margin.profit_share_bps} bps of unrealised profit counts as margin",
@@ -559,6 +565,11 @@ def vault_setting_steps(margin: MarginConfig) -> list[Step]:
             lambda ctx: (margin.debt_apr_bps,),
             gas_budget=65_000,
         ),
+    ]
+    if pooled:
+        return steps
+    return [
+        *steps,
         method_step(
             "margin.counterparty",
             "vault: the counterparty (liquidity pool)",
@@ -872,6 +883,9 @@ def governed_contracts(config: DeploymentConfig | None) -> dict[str, str]:
         contracts["oracle.sentinel"] = "SequencerSentinel"
     if config.margin is not None:
         contracts[VAULT] = "MarginVault"
+    if config.pool is not None:
+        contracts[POOL] = "LiquidityPool"
+        contracts[INSURANCE] = "InsurancePool"
     return contracts
 
 
