@@ -46,6 +46,24 @@ contract MarginLiquidationModule is MarginVaultModule {
 
     /// @notice See IMarginVault.writeOffBadDebt.
     function writeOffBadDebt(uint256 accountId) external onlyDelegated returns (uint256 amount) {
+        address absorber;
+        (amount, absorber) = _writeOff(accountId);
+        bool absorbed;
+        if (absorber != address(0)) {
+            // After the lock is released (the books are final): the absorber may call back, e.g. the insurance
+            // pool funding the counterparty's credit at once. A low-level call with its own gas: an absorber
+            // that reverts, runs out of gas or answers anything but its selector (even nothing at all) is
+            // recorded as not having absorbed; it never blocks the write-off.
+            bytes memory data =
+                abi.encodeCall(ILossAbsorber.onBadDebt, (accountId, _getMarginVaultStorage().settlement, amount));
+            (bool ok, bytes memory answer) = absorber.call{gas: ABSORBER_GAS}(data);
+            absorbed = ok && answer.length >= 32 && bytes4(answer) == ILossAbsorber.onBadDebt.selector;
+        }
+        emit BadDebtWrittenOff(accountId, amount, absorber, absorbed);
+    }
+
+    /// @dev The write-off itself, under the vault's lock: the debt leaves the books.
+    function _writeOff(uint256 accountId) private nonReentrant returns (uint256 amount, address absorber) {
         MarginVaultStorage storage $ = _getMarginVaultStorage();
         if ($.accountAssets[accountId].length != 0 || $.accountMarkets[accountId].length != 0) {
             revert MarginVaultNotBadDebt(accountId);
@@ -56,16 +74,7 @@ contract MarginLiquidationModule is MarginVaultModule {
         amount = DebtMath.debtOf(shares, $.debtIndex);
         $.debtShares[accountId] = 0;
         $.totalDebtShares -= uint128(shares);
-        address absorber = $.lossAbsorber;
-        bool absorbed;
-        if (absorber != address(0)) {
-            // A low-level call: an absorber that reverts, runs out of its gas or answers anything but its
-            // selector (even nothing at all) is recorded as not having absorbed; it never blocks this.
-            bytes memory data = abi.encodeCall(ILossAbsorber.onBadDebt, (accountId, $.settlement, amount));
-            (bool ok, bytes memory answer) = absorber.call{gas: ABSORBER_GAS}(data);
-            absorbed = ok && answer.length >= 32 && bytes4(answer) == ILossAbsorber.onBadDebt.selector;
-        }
-        emit BadDebtWrittenOff(accountId, amount, absorber, absorbed);
+        absorber = $.lossAbsorber;
     }
 
     // ---- Internal ----

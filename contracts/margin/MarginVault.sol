@@ -234,7 +234,8 @@ contract MarginVault is IMarginVault, MarginVaultBase, UUPSUpgradeable {
     }
 
     /// @inheritdoc IMarginVault
-    function writeOffBadDebt(uint256) external nonReentrant returns (uint256) {
+    /// @dev The module takes the lock for the write-off and releases it before telling the loss absorber.
+    function writeOffBadDebt(uint256) external returns (uint256) {
         Delegation.delegateAndReturn(LIQUIDATION_MODULE);
     }
 

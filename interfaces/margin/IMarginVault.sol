@@ -126,7 +126,8 @@ interface IMarginVault is IMarginVaultTypes {
         returns (uint256 repaid, uint256 seized);
 
     /// @notice Write off the debt of an account that has no collateral and no position left, reporting it
-    ///         to the loss absorber. Anyone may call it.
+    ///         to the loss absorber. Anyone may call it. The absorber is called once the books are final and
+    ///         the vault's lock released, so it may pay the counterparty's credit (`fundCredit`) at once.
     function writeOffBadDebt(uint256 accountId) external returns (uint256 amount);
 
     // ---- Issuer powers (the token's agents) ----
