@@ -19,8 +19,8 @@ import {InsuranceMath} from "../libraries/InsuranceMath.sol";
 /// @title InsurancePool - the trading track's first-loss capital, in the settlement stablecoin
 /// @notice Stakers' stablecoin absorbs the margin vault's bad debt before the liquidity pool's LPs, capped per
 ///         event; fees, liquidation penalties and gifts feed it; stakers leave through a long unstaking delay
-///         (Drift's 13 days) during which their shares still bear losses. Rules: IInsurancePool; the money
-///         flows: docs of issue 14 (`pool-design.md`).
+///         (Drift's 13 days) during which their shares still bear losses. Rules and money flows:
+///         IInsurancePool.
 /// @dev A UUPS proxy (`ProtocolProxy`; upgrades: UPGRADER, under its delay), `AccessManaged` by the protocol's
 ///      manager. Its own state lives in one ERC-7201 namespace (`InsurancePoolStorage`); the shares' balances
 ///      in ERC20Upgradeable's. Escrowed shares sit at the pool's own address, which no one else may send to.
@@ -58,7 +58,6 @@ contract InsurancePool is
         uint128 maxDrawAmount;
         uint128 held;
         uint128 owed;
-        uint256 escrowed;
         mapping(address staker => UnstakeRequest) requests;
         mapping(address claimant => bool) claimants;
     }
@@ -81,8 +80,10 @@ contract InsurancePool is
     /// @notice Set up the pool behind its proxy.
     /// @param authority The protocol's AccessManager.
     /// @param vault_ The margin vault it insures; its settlement asset becomes the pool's asset.
-    /// @param name_ The shares' name. @param symbol_ The shares' symbol.
-    /// @param maxDrawBps_ The per-event cap in bps of assets. @param maxDrawAmount_ The absolute per-event cap.
+    /// @param name_ The shares' name.
+    /// @param symbol_ The shares' symbol.
+    /// @param maxDrawBps_ The per-event cap in bps of assets (at most 10,000).
+    /// @param maxDrawAmount_ The absolute per-event cap, stablecoin raw units.
     function initialize(
         address authority,
         IMarginVault vault_,
@@ -131,9 +132,9 @@ contract InsurancePool is
         if (available < shares) revert InsurancePoolInsufficientShares(msg.sender, available, shares);
         uint256 assetsAtRequest = InsuranceMath.toAssets(shares, _totalAssets($), totalSupply());
         claimableAt = uint64(block.timestamp) + $.unstakeDelay;
-        $.requests[msg.sender] =
-            UnstakeRequest(SafeCast.toUint128(shares), SafeCast.toUint128(assetsAtRequest), claimableAt);
-        $.escrowed += shares;
+        $.requests[msg.sender] = UnstakeRequest(
+            SafeCast.toUint128(shares), SafeCast.toUint96(assetsAtRequest), SafeCast.toUint32(claimableAt)
+        );
         super._update(msg.sender, address(this), shares); // the escrow: the only way shares reach the pool
         emit UnstakeRequested(msg.sender, shares, assetsAtRequest, claimableAt);
     }
@@ -146,7 +147,6 @@ contract InsurancePool is
         returned = InsuranceMath.sharesKept(request.shares, request.assetsAtRequest, _totalAssets($), totalSupply());
         uint256 forfeited = request.shares - returned; // sharesKept <= shares
         delete $.requests[msg.sender];
-        $.escrowed -= request.shares;
         super._update(address(this), msg.sender, returned);
         if (forfeited != 0) _burn(address(this), forfeited);
         emit UnstakeCancelled(msg.sender, returned, forfeited);
@@ -163,7 +163,6 @@ contract InsurancePool is
         }
         assets = InsuranceMath.claimValue(request.shares, request.assetsAtRequest, _totalAssets($), totalSupply());
         delete $.requests[msg.sender];
-        $.escrowed -= request.shares;
         _burn(address(this), request.shares);
         if (assets != 0) {
             _makeFree($, assets);
@@ -275,7 +274,7 @@ contract InsurancePool is
 
     /// @inheritdoc IInsurancePool
     function escrowedShares() external view returns (uint256) {
-        return _getInsurancePoolStorage().escrowed;
+        return balanceOf(address(this)); // requests are the only way shares reach the pool
     }
 
     /// @inheritdoc IInsurancePool

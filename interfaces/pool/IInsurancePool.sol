@@ -30,21 +30,23 @@ import {ILossAbsorber} from "../margin/ILossAbsorber.sol";
 ///         the cap is min(`maxDrawBps` of `totalAssets`, `maxDrawAmount`). A draw reported by the vault
 ///         arrives inside the vault's reentrancy lock, where the vault refuses `fundCredit`: the amount is
 ///         then booked as owed to the counterparty at once (out of the stakers' assets) and paid by anyone's
-///         `payOwed` right after (a keeper's job).
+///         `payOwed` right after (a keeper's job). Free stablecoin is what the pool holds less what it owes:
+///         its vault credit counts in `totalAssets` (and so in the cap) but a draw does not reach it, so
+///         keepers `collect` fees regularly.
 ///
 ///         Roles (the protocol's AccessManager): RISK_ADMIN sets the unstaking delay, the draw cap and the
 ///         claimants (under its delay); TREASURY releases penalty collateral for sale; UPGRADER upgrades.
 interface IInsurancePool is IERC20Metadata, ILossAbsorber {
     // ---- Types ----
 
-    /// @notice A staker's pending unstake.
+    /// @notice A staker's pending unstake (one storage slot).
     /// @param shares Shares escrowed in the pool, still bearing losses.
     /// @param assetsAtRequest Their value when requested (the most the claim can pay), stablecoin raw units.
-    /// @param claimableAt When the claim opens (unix seconds).
+    /// @param claimableAt When the claim opens (unix seconds; 32 bits last until 2106).
     struct UnstakeRequest {
         uint128 shares;
-        uint128 assetsAtRequest;
-        uint64 claimableAt;
+        uint96 assetsAtRequest;
+        uint32 claimableAt;
     }
 
     // ---- Errors ----
@@ -54,7 +56,7 @@ interface IInsurancePool is IERC20Metadata, ILossAbsorber {
     error InsurancePoolZeroShares(uint256 assets);
     error InsurancePoolNotVault(address caller);
     error InsurancePoolNotClaimant(address caller);
-    error InsurancePoolSettlementMismatch(address vaultSettlement, address asset);
+    error InsurancePoolSettlementMismatch(address reported, address expected);
     error InsurancePoolRequestPending(address staker, uint256 shares, uint64 claimableAt);
     error InsurancePoolNoRequest(address staker);
     error InsurancePoolClaimTooEarly(address staker, uint64 claimableAt, uint256 now_);
@@ -100,8 +102,11 @@ interface IInsurancePool is IERC20Metadata, ILossAbsorber {
     event OwedPaid(address indexed counterparty, uint256 amount);
     /// @notice TREASURY moved `amount` of penalty collateral `asset` out of the pool's vault account to `to`.
     event CollateralReleased(address indexed asset, address indexed to, uint256 amount);
+    /// @notice New requests wait `delay` seconds.
     event UnstakeDelaySet(uint64 delay);
+    /// @notice One event may now draw at most `maxDrawBps` of the assets and at most `maxDrawAmount`.
     event DrawCapSet(uint16 maxDrawBps, uint128 maxDrawAmount);
+    /// @notice `claimant` may (or may no longer) call `cover`.
     event ClaimantSet(address indexed claimant, bool allowed);
 
     // ---- Staking ----
