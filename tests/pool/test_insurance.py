@@ -525,3 +525,28 @@ def test_release_collateral__stock_penalty_pool_not_verified__refused_and_it_sta
 
     assert desk.balance(insurance_account, desk.tsla) == penalty
     assert desk.tsla.functions.balanceOf(pool.address).call() == 0
+
+
+# ---- Proxy ----
+
+
+def test_upgrade__upgrader_to_a_new_implementation__books_and_shares_kept_initialize_refused(
+    insured: Insured,
+) -> None:
+    evm, pool, staker = insured.evm, insured.pool, insured.stakers[0]
+    shares = insured.stake(staker, 1_000 * USDC_UNIT)
+    args = (insured.admin, insured.desk.vault.address, "x", "X", 1, 1)
+    with evm.reverts("InvalidInitialization"):
+        evm.send(pool.functions.initialize(*args), insured.admin)
+    successor = evm.deploy("InsurancePool", sender=insured.admin)
+    with evm.reverts("InvalidInitialization"):  # an implementation is never initialised itself
+        evm.send(successor.functions.initialize(*args), insured.admin)
+    with evm.reverts("AccessManagedUnauthorized", staker):
+        evm.send(pool.functions.upgradeToAndCall(successor.address, b""), staker)
+
+    receipt = evm.send(pool.functions.upgradeToAndCall(successor.address, b""), insured.admin)
+
+    assert evm.events(receipt, pool, "Upgraded") == [{"implementation": successor.address}]
+    assert pool.functions.balanceOf(staker).call() == shares
+    assert insured.total_assets() == 1_000 * USDC_UNIT and insured.books() == (1_000 * USDC_UNIT, 0)
+    assert pool.functions.vault().call() == insured.desk.vault.address
