@@ -114,6 +114,13 @@ FUNCTION_ROLES: Mapping[str, Mapping[str, Role]] = {
         "setVaultPaused": Role.GUARDIAN,
         "upgradeToAndCall": Role.UPGRADER,
     },
+    "InsurancePool": {
+        # Risk parameters: the unstaking delay, the per-event draw cap, who may report a loss (`cover`).
+        **{name: Role.RISK_ADMIN for name in ("setUnstakeDelay", "setDrawCap", "setClaimant")},
+        # Moves penalty collateral (never the stablecoin) out to be sold for stablecoin, under its delay.
+        "releaseCollateral": Role.TREASURY,
+        "upgradeToAndCall": Role.UPGRADER,
+    },
 }
 
 
