@@ -49,6 +49,12 @@ library EpochMath {
         return result > 0 ? int256(magnitude) : -int256(magnitude);
     }
 
+    /// @notice `part / whole` in bps, rounded down; the maximum when `whole` is zero and `part` is not.
+    function ratioBps(uint256 part, uint256 whole) internal pure returns (uint256) {
+        if (whole == 0) return part == 0 ? 0 : type(uint256).max;
+        return Math.mulDiv(part, Constants.BPS, whole);
+    }
+
     /// @notice `value x bps / 10,000` rounded down (a haircut's remaining part, an allowance).
     function bpsOf(uint256 value, uint256 bps) internal pure returns (uint256) {
         return Math.mulDiv(value, bps, Constants.BPS);

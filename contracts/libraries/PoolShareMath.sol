@@ -36,6 +36,18 @@ library PoolShareMath {
         return Math.mulDiv(amount, part, total);
     }
 
+    /// @notice One request's claim on its settled epoch: of a request of `amount` out of `requested`, of which
+    ///         `filled` went through for `proceeds` (shares minted for a deposit, assets paid for a redemption),
+    ///         its part of the proceeds and of the unfilled rest (refunded assets, returned shares), both rounded
+    ///         down so the parts of all requests never exceed the totals.
+    function claimOf(uint256 amount, uint256 requested, uint256 filled, uint256 proceeds)
+        internal
+        pure
+        returns (uint256 got, uint256 back)
+    {
+        return (proRata(amount, proceeds, requested), proRata(amount, requested - filled, requested));
+    }
+
     /// @notice A USD value (18 decimals, signed) in raw settlement units, rounded against the pool: a liability
     ///         (positive) up, an asset (negative) toward zero.
     function liabilityToRaw(int256 usd, uint256 scale) internal pure returns (int256) {

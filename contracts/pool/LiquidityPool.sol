@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {AccessManagedUpgradeable} from "@openzeppelin/contracts-upgradeable/access/manager/AccessManagedUpgradeable.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {ERC20Upgradeable} from "@openzeppelin/contracts-upgradeable/token/ERC20/ERC20Upgradeable.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
@@ -11,12 +10,11 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IMarginVault} from "../interfaces/margin/IMarginVault.sol";
-import {ILiquidityPool, IStockCapitalHooks} from "../interfaces/pool/ILiquidityPool.sol";
-import {IPoolMarket} from "../interfaces/pool/IPoolMarket.sol";
+import {ILiquidityPool} from "../interfaces/pool/ILiquidityPool.sol";
 import {UsdValue} from "../interfaces/types/Units.sol";
-import {Constants} from "../interfaces/types/Constants.sol";
 import {EpochMath} from "../libraries/EpochMath.sol";
 import {PoolShareMath} from "../libraries/PoolShareMath.sol";
+import {LiquidityPoolBase} from "./LiquidityPoolBase.sol";
 
 /// @title LiquidityPool - the main pool: stablecoin LPs are the counterparty of every registered market
 /// @notice ERC-20 shares over the pool's stablecoin capital, which lives as the pool's credit in the margin
@@ -25,77 +23,12 @@ import {PoolShareMath} from "../libraries/PoolShareMath.sol";
 ///         NAV of the settlement, under a utilisation cap and a daily growth cap. Rules: ILiquidityPool;
 ///         design: issue 14 (`issues show 14`).
 /// @dev A UUPS proxy (`ProtocolProxy`; upgrades: UPGRADER, under its delay). One ERC-7201 namespace besides
-///      OpenZeppelin's own (ERC20, AccessManaged). Settlement is O(markets) (at most `MAX_MARKETS`); a claim is
+///      OpenZeppelin's own (ERC20, AccessManaged), in LiquidityPoolBase with the valuation, the risk views and the
+///      settings. Settlement is O(markets) (at most `MAX_MARKETS`); a claim is
 ///      O(1): per-epoch totals, each request's part pro rata, rounded down.
-contract LiquidityPool is
-    ILiquidityPool,
-    ERC20Upgradeable,
-    AccessManagedUpgradeable,
-    ReentrancyGuardTransient,
-    UUPSUpgradeable
-{
+contract LiquidityPool is LiquidityPoolBase, ERC20Upgradeable, ReentrancyGuardTransient, UUPSUpgradeable {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
-
-    // ---- Constants ----
-
-    /// @notice Markets that may be registered at once (settlement reads each one).
-    uint256 public constant MAX_MARKETS = 8;
-    /// @notice The shortest epoch.
-    uint32 public constant MIN_EPOCH_DURATION = 60;
-    /// @notice The longest epoch.
-    uint32 public constant MAX_EPOCH_DURATION = 7 days;
-    /// @notice The smallest virtual-share offset (decimals the shares have beyond the asset's).
-    uint8 public constant MIN_DECIMALS_OFFSET = 6;
-
-    // ---- Storage ----
-
-    /// @dev One request of one controller: its epoch and amount (assets for a deposit, shares for a redemption).
-    struct Request {
-        uint64 epoch;
-        uint192 amount;
-    }
-
-    /// @custom:storage-location erc7201:dualtrack.storage.LiquidityPool
-    struct LiquidityPoolStorage {
-        IMarginVault vault;
-        uint8 shareDecimals;
-        bool depositsPaused;
-        bool adlActive;
-        IERC20 asset;
-        uint64 epoch;
-        IStockCapitalHooks stockCapital;
-        uint40 epochEndsAt;
-        RiskConfig config;
-        uint128 reserved;
-        uint40 growthStart;
-        uint128 growthBase;
-        uint128 growthUsed;
-        uint256 virtualShares;
-        uint256 scale;
-        int256 lastEquity;
-        int256 stockBalance;
-        address[] markets;
-        mapping(uint256 epoch => EpochTotals) epochs;
-        mapping(address controller => Request) deposits;
-        mapping(address controller => Request) redeems;
-    }
-
-    // keccak256(abi.encode(uint256(keccak256("dualtrack.storage.LiquidityPool")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant LIQUIDITY_POOL_STORAGE = 0x1e555b9780f103d0bd7f311972af9a5995d6efbb93deb1280765b297e0b58300;
-
-    function _getLiquidityPoolStorage() private pure returns (LiquidityPoolStorage storage $) {
-        assembly {
-            $.slot := LIQUIDITY_POOL_STORAGE
-        }
-    }
-
-    modifier onlyStockCapital() {
-        if (msg.sender != address(_getLiquidityPoolStorage().stockCapital) || msg.sender == address(0)) {
-            revert LiquidityPoolNotStockCapital(msg.sender);
-        }
-        _;
-    }
 
     // ---- Construction ----
 
@@ -291,7 +224,7 @@ contract LiquidityPool is
         private
         returns (uint256 shares, uint256 refund)
     {
-        (shares, refund) = _depositClaim($.epochs[request.epoch], request.amount);
+        (shares, refund) = _depositClaimOf($, request);
         delete $.deposits[controller];
         if (shares != 0) _transfer(address(this), controller, shares);
         if (refund != 0) {
@@ -305,7 +238,7 @@ contract LiquidityPool is
         private
         returns (uint256 assets, uint256 sharesReturned)
     {
-        (assets, sharesReturned) = _redeemClaim($.epochs[request.epoch], request.amount);
+        (assets, sharesReturned) = _redeemClaimOf($, request);
         delete $.redeems[controller];
         if (sharesReturned != 0) _transfer(address(this), controller, sharesReturned);
         if (assets != 0) {
@@ -315,24 +248,24 @@ contract LiquidityPool is
         emit RedeemClaimed(controller, request.epoch, assets, sharesReturned);
     }
 
-    function _depositClaim(EpochTotals storage totals, uint256 amount)
+    /// @dev A settled deposit request's shares and refund (its pro-rata parts of its epoch's totals).
+    function _depositClaimOf(LiquidityPoolStorage storage $, Request memory request)
         private
         view
         returns (uint256 shares, uint256 refund)
     {
-        uint256 requested = totals.depositAssets;
-        shares = PoolShareMath.proRata(amount, totals.mintedShares, requested);
-        refund = PoolShareMath.proRata(amount, requested - totals.acceptedAssets, requested);
+        EpochTotals storage t = $.epochs[request.epoch];
+        return PoolShareMath.claimOf(request.amount, t.depositAssets, t.acceptedAssets, t.mintedShares);
     }
 
-    function _redeemClaim(EpochTotals storage totals, uint256 amount)
+    /// @dev A settled redemption request's assets and unfilled shares.
+    function _redeemClaimOf(LiquidityPoolStorage storage $, Request memory request)
         private
         view
         returns (uint256 assets, uint256 sharesReturned)
     {
-        uint256 requested = totals.redeemShares;
-        assets = PoolShareMath.proRata(amount, totals.paidAssets, requested);
-        sharesReturned = PoolShareMath.proRata(amount, requested - totals.filledShares, requested);
+        EpochTotals storage t = $.epochs[request.epoch];
+        return PoolShareMath.claimOf(request.amount, t.redeemShares, t.filledShares, t.paidAssets);
     }
 
     // ---- Stock capital ----
@@ -392,16 +325,6 @@ contract LiquidityPool is
     }
 
     /// @inheritdoc ILiquidityPool
-    function valuation() external view returns (Valuation memory) {
-        return _valuation(_getLiquidityPoolStorage());
-    }
-
-    /// @inheritdoc ILiquidityPool
-    function netAssetValue() external view returns (int256) {
-        return _valuation(_getLiquidityPoolStorage()).nav;
-    }
-
-    /// @inheritdoc ILiquidityPool
     function convertToAssets(uint256 shares) external view returns (uint256) {
         LiquidityPoolStorage storage $ = _getLiquidityPoolStorage();
         int256 nav = _valuation($).nav;
@@ -446,209 +369,20 @@ contract LiquidityPool is
     function previewClaimDeposit(address controller) external view returns (uint256 shares, uint256 refund) {
         LiquidityPoolStorage storage $ = _getLiquidityPoolStorage();
         Request memory request = $.deposits[controller];
-        if (request.epoch >= $.epoch) return (0, 0);
-        return _depositClaim($.epochs[request.epoch], request.amount);
+        if (request.epoch < $.epoch) (shares, refund) = _depositClaimOf($, request);
     }
 
     /// @inheritdoc ILiquidityPool
     function previewClaimRedeem(address controller) external view returns (uint256 assets, uint256 sharesReturned) {
         LiquidityPoolStorage storage $ = _getLiquidityPoolStorage();
         Request memory request = $.redeems[controller];
-        if (request.epoch >= $.epoch) return (0, 0);
-        return _redeemClaim($.epochs[request.epoch], request.amount);
-    }
-
-    /// @inheritdoc ILiquidityPool
-    function utilisation()
-        public
-        view
-        returns (UsdValue openInterest, UsdValue backing, UsdValue maxOpenInterest, uint256 utilisationBps)
-    {
-        LiquidityPoolStorage storage $ = _getLiquidityPoolStorage();
-        Valuation memory v = _valuation($);
-        openInterest = v.openInterest;
-        uint256 stable = v.nav > 0 ? uint256(v.nav) * $.scale : 0;
-        backing = UsdValue.wrap(stable + UsdValue.unwrap(v.stockRisk));
-        maxOpenInterest = UsdValue.wrap(EpochMath.bpsOf(UsdValue.unwrap(backing), $.config.maxUtilisationBps));
-        utilisationBps = _ratioBps(UsdValue.unwrap(openInterest), UsdValue.unwrap(backing));
-    }
-
-    /// @inheritdoc ILiquidityPool
-    function requireOpenInterest(UsdValue additional) external view {
-        (UsdValue openInterest,, UsdValue maxOpenInterest,) = utilisation();
-        UsdValue after_ = openInterest + additional;
-        if (after_ > maxOpenInterest) revert LiquidityPoolUtilisationExceeded(after_, maxOpenInterest);
-    }
-
-    /// @inheritdoc ILiquidityPool
-    function adlState()
-        public
-        view
-        returns (bool triggered, UsdValue traderProfit, UsdValue poolValue, uint256 pnlToPoolBps)
-    {
-        LiquidityPoolStorage storage $ = _getLiquidityPoolStorage();
-        Valuation memory v = _valuation($);
-        int256 capital = int256(v.credit) + int256(v.receivables) - v.stockBalance; // before traders' PnL
-        uint256 value = (capital > 0 ? uint256(capital) * $.scale : 0) + UsdValue.unwrap(v.stockRisk);
-        traderProfit = v.traderProfit;
-        poolValue = UsdValue.wrap(value);
-        uint256 profit = UsdValue.unwrap(traderProfit);
-        pnlToPoolBps = _ratioBps(profit, value);
-        triggered = profit != 0 && profit * Constants.BPS > value * $.config.adlPnlFactorBps;
-    }
-
-    /// @inheritdoc ILiquidityPool
-    function checkAdl() external returns (bool triggered) {
-        UsdValue traderProfit;
-        UsdValue poolValue;
-        (triggered, traderProfit, poolValue,) = adlState();
-        LiquidityPoolStorage storage $ = _getLiquidityPoolStorage();
-        if (triggered != $.adlActive) {
-            $.adlActive = triggered;
-            emit AdlStateChanged(triggered, traderProfit, poolValue);
-        }
+        if (request.epoch < $.epoch) (assets, sharesReturned) = _redeemClaimOf($, request);
     }
 
     /// @inheritdoc ILiquidityPool
     function bankruptcy() external view returns (bool bankrupt, int256 nav) {
         nav = _valuation(_getLiquidityPoolStorage()).nav;
         bankrupt = nav < 0 || (nav == 0 && totalSupply() != 0);
-    }
-
-    /// @inheritdoc ILiquidityPool
-    function markets() external view returns (address[] memory) {
-        return _getLiquidityPoolStorage().markets;
-    }
-
-    /// @inheritdoc ILiquidityPool
-    function settings()
-        external
-        view
-        returns (RiskConfig memory config, address stockCapital, bool depositsPaused, bool adlActive)
-    {
-        LiquidityPoolStorage storage $ = _getLiquidityPoolStorage();
-        return ($.config, address($.stockCapital), $.depositsPaused, $.adlActive);
-    }
-
-    /// @inheritdoc ILiquidityPool
-    function growthWindow() external view returns (uint256 startedAt, uint256 baseNav, uint256 accepted) {
-        LiquidityPoolStorage storage $ = _getLiquidityPoolStorage();
-        return ($.growthStart, $.growthBase, $.growthUsed);
-    }
-
-    /// @inheritdoc ILiquidityPool
-    function reservedAssets() external view returns (uint256) {
-        return _getLiquidityPoolStorage().reserved;
-    }
-
-    // ---- Settings (restricted) ----
-
-    /// @inheritdoc ILiquidityPool
-    function setRiskConfig(RiskConfig calldata config) external restricted {
-        _setRiskConfig(_getLiquidityPoolStorage(), config);
-    }
-
-    /// @inheritdoc ILiquidityPool
-    function addMarket(address market) external restricted {
-        if (market.code.length == 0) revert LiquidityPoolZeroAddress();
-        address[] storage list = _getLiquidityPoolStorage().markets;
-        uint256 count = list.length;
-        for (uint256 i; i < count; ++i) {
-            if (list[i] == market) revert LiquidityPoolMarketKnown(market);
-        }
-        if (count == MAX_MARKETS) revert LiquidityPoolTooManyMarkets(MAX_MARKETS);
-        list.push(market);
-        emit MarketAdded(market);
-    }
-
-    /// @inheritdoc ILiquidityPool
-    function removeMarket(address market) external restricted {
-        address[] storage list = _getLiquidityPoolStorage().markets;
-        uint256 count = list.length;
-        for (uint256 i; i < count; ++i) {
-            if (list[i] != market) continue;
-            (,, UsdValue openInterest) = IPoolMarket(market).traderPnl();
-            if (UsdValue.unwrap(openInterest) != 0) revert LiquidityPoolMarketOpen(market, openInterest);
-            list[i] = list[count - 1];
-            list.pop();
-            emit MarketRemoved(market);
-            return;
-        }
-        revert LiquidityPoolMarketUnknown(market);
-    }
-
-    /// @inheritdoc ILiquidityPool
-    function setStockCapital(address stockCapital) external restricted {
-        if (stockCapital != address(0) && stockCapital.code.length == 0) revert LiquidityPoolZeroAddress();
-        _getLiquidityPoolStorage().stockCapital = IStockCapitalHooks(stockCapital);
-        emit StockCapitalSet(stockCapital);
-    }
-
-    /// @inheritdoc ILiquidityPool
-    function setDepositsPaused(bool paused) external restricted {
-        _getLiquidityPoolStorage().depositsPaused = paused;
-        emit DepositsPausedSet(paused);
-    }
-
-    // ---- Internal ----
-
-    /// @dev The pool's value now (see ILiquidityPool.Valuation). O(markets) external reads.
-    function _valuation(LiquidityPoolStorage storage $) private view returns (Valuation memory v) {
-        IMarginVault vault_ = $.vault;
-        uint256 scale = $.scale;
-        v.credit = vault_.creditOf(address(this));
-        v.receivables = EpochMath.bpsOf(vault_.totalDebt(), Constants.BPS - $.config.receivablesHaircutBps);
-        int256 netUsd;
-        uint256 profit;
-        uint256 openInterest;
-        address[] storage list = $.markets;
-        uint256 count = list.length;
-        for (uint256 i; i < count; ++i) {
-            (int256 net, UsdValue marketProfit, UsdValue marketInterest) = IPoolMarket(list[i]).traderPnl();
-            netUsd += net;
-            profit += UsdValue.unwrap(marketProfit);
-            openInterest += UsdValue.unwrap(marketInterest);
-        }
-        v.traderPnl = PoolShareMath.liabilityToRaw(netUsd, scale);
-        v.traderProfit = UsdValue.wrap(profit);
-        v.openInterest = UsdValue.wrap(openInterest);
-        int256 equity = _equity(v);
-        int256 booked = $.stockBalance;
-        IStockCapitalHooks stockCapital = $.stockCapital;
-        if (address(stockCapital) != address(0)) {
-            (, UsdValue risk) = stockCapital.capitalValue();
-            v.stockRisk = risk;
-            int256 stableBase = $.lastEquity - booked;
-            v.stockShare = EpochMath.stockShare(
-                equity - $.lastEquity,
-                stableBase > 0 ? uint256(stableBase) : 0,
-                PoolShareMath.usdToRaw(UsdValue.unwrap(risk), scale)
-            );
-        }
-        v.stockBalance = booked + v.stockShare;
-        v.nav = equity - v.stockBalance;
-    }
-
-    /// @dev Credit + receivables - traders' PnL (raw settlement units): everything the pool is worth.
-    function _equity(Valuation memory v) private pure returns (int256) {
-        return int256(v.credit) + int256(v.receivables) - v.traderPnl;
-    }
-
-    /// @dev `part / whole` in bps, rounded down; max when `whole` is zero and `part` is not.
-    function _ratioBps(uint256 part, uint256 whole) private pure returns (uint256) {
-        if (whole == 0) return part == 0 ? 0 : type(uint256).max;
-        return Math.mulDiv(part, Constants.BPS, whole);
-    }
-
-    function _setRiskConfig(LiquidityPoolStorage storage $, RiskConfig calldata config) private {
-        if (
-            config.epochDuration < MIN_EPOCH_DURATION || config.epochDuration > MAX_EPOCH_DURATION
-                || config.maxUtilisationBps == 0 || config.maxUtilisationBps > Constants.BPS
-                || config.receivablesHaircutBps > Constants.BPS || config.adlPnlFactorBps == 0
-                || config.adlPnlFactorBps > Constants.BPS || config.growthCapBps == 0
-        ) revert LiquidityPoolRiskConfigInvalid(config);
-        $.config = config;
-        emit RiskConfigSet(config);
     }
 
     /// @dev Upgrades are restricted to UPGRADER (wired at deployment).

@@ -465,3 +465,22 @@ def test_stock_capital__result_split_at_settlement_pro_rata_to_risk_and_paid_out
     assert d.pool.functions.valuation().call()[3] == 80 * USDC
     assert d.settle()["nav"] == 1_100 * USDC
     assert stock.functions.bookings().call() == 1  # no result since: nothing booked
+
+
+# ---- The mock market's aggregates (IPoolMarket) ----
+
+
+def test_mock_market_trader_pnl__positions_set_closed_and_left__aggregates_follow_in_o1(pool_desk: PoolDesk) -> None:
+    d = pool_desk
+    d.seed(d.lps["alice"], 10_000 * USDC)
+    d.move(0, 300 * USD, notional_usd=1_000 * USD)
+    d.move(1, -120 * USD, notional_usd=2_000 * USD)
+    d.move(2, 50 * USD)
+    assert d.market.functions.traderPnl().call() == [230 * USD, 350 * USD, 3_000 * USD]
+    d.move(0, 100 * USD)  # replaced, not added
+    assert d.market.functions.traderPnl().call() == [30 * USD, 150 * USD, 3_000 * USD]
+    d.close(1)  # realised: out of the aggregates, notional too
+    assert d.market.functions.traderPnl().call() == [150 * USD, 150 * USD, 1_000 * USD]
+    d.evm.send(d.market.functions.leave(d.traders[0]), d.admin)
+    assert d.market.functions.traderPnl().call() == [50 * USD, 50 * USD, 0]
+    assert d.nav() == 10_000 * USDC + 120 * USDC - 50 * USDC

@@ -1,5 +1,8 @@
 """LiquidityPool stateful suite (hypothesis): three LPs request, claim and redeem while a MockMarket's traders
-win and lose at random, open interest comes and goes, and epochs settle.
+win and lose at random, open interest comes and goes (refused beyond the utilisation cap), and epochs settle
+(sometimes a day later, opening a new growth window). Each example starts with 2,000 USDC of seed shares per LP
+and a tight growth cap (50% a day, floor 6,500 USDC), so capped deposits and capped redemptions both occur in the
+default profile (the test prints how often each path ran).
 
 A small Python model keeps the pool's books from the outside: the credit the pool should have in the vault
 (every net deposit and redemption of a settlement, every trader loss booked and profit paid through it) and
@@ -18,6 +21,7 @@ rounding (in the pool's favour); a bankrupt pool prices nothing.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any, ClassVar
 
 from eth_abi.abi import decode as abi_decode
@@ -26,11 +30,22 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from tests.pool.conftest import USD, USDC, VIRTUAL_SHARES, PoolDesk
+from tests.pool.conftest import TOTALS_FIELDS, USD, USDC, VIRTUAL_SHARES, PoolDesk
 
 SCALE = 10**12  # USD (18 decimals) per raw stablecoin unit
 LPS = ("alice", "bob", "carol")
 TRADERS = (0, 1, 2)
+GAS = 3_000_000
+GROWTH_CAP_BPS = 5_000
+GROWTH_FLOOR = 6_500 * USDC
+SEED = 2_000 * USDC
+# Sizes spread over every magnitude (hypothesis' integers favour small ones), each with some dust.
+AMOUNTS = st.builds(
+    lambda size, dust: size + dust, st.sampled_from((0, 250 * USDC, 1_000 * USDC, 3_000 * USDC)), st.integers(1, USDC)
+)
+NOTIONALS = st.builds(
+    lambda size, dust: size + dust, st.sampled_from((0, 1_000 * USD, 2_500 * USD, 4_000 * USD)), st.integers(0, USD)
+)
 
 
 def _liability_raw(usd: int) -> int:
@@ -40,6 +55,7 @@ def _liability_raw(usd: int) -> int:
 
 class PoolMachine(RuleBasedStateMachine):
     desk: ClassVar[PoolDesk]
+    seen: ClassVar[Counter[str]] = Counter()
 
     def __init__(self) -> None:
         super().__init__()
@@ -49,27 +65,69 @@ class PoolMachine(RuleBasedStateMachine):
         self.pnl: dict[int, int] = {t: 0 for t in TRADERS}  # unrealised PnL (USD) per trader
         self.settlements = 0
         self.pool = d.pool
+        self.seen["examples"] += 1
+        # A tight growth cap (50% a day, floor 6,500), so that it binds within a few steps.
+        config = list(self.pool.functions.settings().call()[0])
+        config[4], config[5] = GROWTH_CAP_BPS, GROWTH_FLOOR
+        self.tx(self.pool.functions.setRiskConfig(tuple(config)), d.admin)
+        # Every LP starts with shares: one epoch of seed deposits, settled and claimed.
+        for wallet in d.lps.values():
+            self.tx(self.pool.functions.requestDeposit(SEED, wallet), wallet)
+        self.settle()
+        for wallet in d.lps.values():
+            self.tx(self.pool.functions.claimDeposit(wallet), wallet)
 
     def teardown(self) -> None:
         self.d.evm.revert_to(self.snapshot)
 
+    def tx(self, call: Any, sender: str) -> Any:
+        """Send a transaction expected to succeed, with a fixed gas limit (no estimate: the suite stays fast)."""
+        return self.d.evm.send(call, sender, gas=GAS)
+
     # ---- LPs ----
 
     @rule(
-        lp=st.sampled_from(LPS), amount=st.one_of(st.integers(1, 1_000), st.integers(1, 5_000).map(lambda x: x * USDC))
+        lp=st.sampled_from(LPS),
+        action=st.sampled_from(("deposit", "redeem", "claim")),
+        amount=AMOUNTS,
+        fraction=st.integers(1, 100),
     )
-    def request_deposit(self, lp: str, amount: int) -> None:
-        self.d.deposit(self.d.lps[lp], amount)
+    def lp_acts(self, lp: str, action: str, amount: int, fraction: int) -> None:
+        """An LP requests a deposit, a redemption of part of its shares, or claims what it may."""
+        if action == "deposit":
+            self.request_deposit(lp, amount)
+        elif action == "redeem":
+            self.request_redeem(lp, fraction)
+        else:
+            self.claim(lp)
 
-    @rule(lp=st.sampled_from(LPS), fraction=st.integers(1, 100))
+    @rule(
+        trader=st.sampled_from(TRADERS),
+        action=st.sampled_from(("move", "close", "open_interest")),
+        pnl=st.integers(-1_000 * USD, 1_000 * USD),
+        notional=NOTIONALS,
+    )
+    def trader_acts(self, trader: int, action: str, pnl: int, notional: int) -> None:
+        """A trader's unrealised PnL moves, or it closes (realised through the pool's credit), or its open
+        interest changes (refused beyond the utilisation cap)."""
+        if action == "move":
+            self.move(trader, pnl)
+        elif action == "close":
+            self.close(trader)
+        else:
+            self.open_interest(trader, notional)
+
+    def request_deposit(self, lp: str, amount: int) -> None:
+        wallet = self.d.lps[lp]
+        self.tx(self.pool.functions.requestDeposit(amount, wallet), wallet)
+
     def request_redeem(self, lp: str, fraction: int) -> None:
         wallet = self.d.lps[lp]
         shares = self.d.shares(wallet) * fraction // 100
         if shares == 0:
             return
-        self.d.redeem(wallet, shares)
+        self.tx(self.pool.functions.requestRedeem(shares, wallet, wallet), wallet)
 
-    @rule(lp=st.sampled_from(LPS))
     def claim(self, lp: str) -> None:
         wallet = self.d.lps[lp]
         for kind in ("Deposit", "Redeem"):
@@ -80,31 +138,32 @@ class PoolMachine(RuleBasedStateMachine):
                     self.d.evm.send(self.pool.functions[f"claim{kind}"](wallet), wallet)
                 continue
             held_before = self.d.held()
-            claimed = self.d.claim_deposit(wallet) if kind == "Deposit" else self.d.claim_redeem(wallet)
+            receipt = self.tx(self.pool.functions[f"claim{kind}"](wallet), wallet)
+            (event,) = self.d.evm.events(receipt, self.pool, f"{kind}Claimed")
+            claimed = tuple(int(v) for k, v in event.items() if k not in ("controller", "epoch"))
             assert claimed == preview
             paid = claimed[1] if kind == "Deposit" else claimed[0]
             assert held_before - self.d.held() == paid
 
     # ---- Traders ----
 
-    @rule(trader=st.sampled_from(TRADERS), pnl=st.integers(-1_000 * USD, 1_000 * USD))
     def move(self, trader: int, pnl: int) -> None:
-        self.d.move(trader, pnl)
+        profit, loss = (pnl, 0) if pnl >= 0 else (0, -pnl)
+        self.tx(self.d.market.functions.setPosition(self.d.traders[trader], profit, loss, 0, 0), self.d.admin)
         self.pnl[trader] = pnl
 
-    @rule(trader=st.sampled_from(TRADERS))
     def close(self, trader: int) -> None:
         pnl = self.pnl[trader]
         realised = pnl // SCALE if pnl >= 0 else -_liability_raw(-pnl)  # profit down, loss up
         if realised > self.credit:
             with self.d.evm.reverts("MarginVaultCreditInsufficient"):
                 self.d.close(trader)
+            self.seen["profit beyond credit"] += 1
             return
-        self.d.close(trader)
+        self.tx(self.d.market.functions.closePosition(self.d.traders[trader]), self.d.admin)
         self.credit -= realised
         self.pnl[trader] = 0
 
-    @rule(trader=st.sampled_from(TRADERS), notional=st.integers(0, 4_000 * USD))
     def open_interest(self, trader: int, notional: int) -> None:
         account = self.d.traders[trader]
         previous = int(self.d.market.functions.notionalOf(account).call())
@@ -113,20 +172,31 @@ class PoolMachine(RuleBasedStateMachine):
         if notional > previous and open_interest + notional - previous > max_open_interest:
             with self.d.evm.reverts("LiquidityPoolUtilisationExceeded"):
                 self.d.evm.send(call, self.d.admin)
+            self.seen["open interest refused"] += 1
             return
-        self.d.evm.send(call, self.d.admin)
+        self.tx(call, self.d.admin)
 
     # ---- Settlement ----
 
-    @rule()
-    def settle(self) -> None:
-        event = self.d.settle()
+    @rule(days=st.integers(0, 1))
+    def settle(self, days: int = 0) -> None:
+        """Settle at the epoch's end, or a day later (a new growth window)."""
+        _, ends_at, _ = self.pool.functions.currentEpoch().call()
+        self.d.evm.mine(max(int(ends_at), self.d.evm.timestamp() + 1) + days * 86_400)
+        receipt = self.tx(self.pool.functions.settleEpoch(), self.d.keeper)
+        (event,) = self.d.evm.events(receipt, self.pool, "EpochSettled")
         self.settlements += 1
         nav_before, supply_before = int(event["nav"]), int(event["supply"])
-        _, _, accepted, minted, filled, paid = event["totals"]
+        _, _, accepted, minted, filled, paid = (int(event["totals"][name]) for name in TOTALS_FIELDS)
         self.credit += accepted - paid
         nav_after, supply_after = self.d.nav(), self.d.supply()
+        requested_assets, requested_shares = (int(event["totals"][name]) for name in TOTALS_FIELDS[:2])
+        self.seen["settled"] += 1
+        self.seen["deposits capped"] += accepted < requested_assets
+        self.seen["redemptions capped"] += filled < requested_shares
+        self.seen["redemptions filled"] += filled > 0
         if nav_before < 0 or (nav_before == 0 and supply_before != 0):
+            self.seen["bankrupt"] += 1
             assert (accepted, minted, filled, paid) == (0, 0, 0, 0)
             assert (nav_after, supply_after) == (nav_before, supply_before)
             return
@@ -203,4 +273,6 @@ def _settings() -> Any:
 
 def test_pool_state_machine__lps_and_random_traders__books_and_share_price_hold(pool_desk: PoolDesk) -> None:
     PoolMachine.desk = pool_desk
+    PoolMachine.seen = Counter()
     run_state_machine_as_test(PoolMachine, settings=_settings())
+    print(dict(PoolMachine.seen))
