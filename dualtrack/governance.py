@@ -121,6 +121,13 @@ FUNCTION_ROLES: Mapping[str, Mapping[str, Role]] = {
         "releaseCollateral": Role.TREASURY,
         "upgradeToAndCall": Role.UPGRADER,
     },
+    "LiquidityPool": {
+        # Risk parameters (epochs, caps, haircut, ADL factor), markets and the stock capital: the timelock.
+        **{name: Role.RISK_ADMIN for name in ("setRiskConfig", "addMarket", "removeMarket", "setStockCapital")},
+        # At once, never adding risk: redemptions cannot be paused.
+        "setDepositsPaused": Role.GUARDIAN,
+        "upgradeToAndCall": Role.UPGRADER,
+    },
 }
 
 

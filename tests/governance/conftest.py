@@ -1,10 +1,10 @@
 """Fixtures for the role tests: one protocol's contracts under one ProtocolAccessManager, a holder per role.
 
 ``council`` deploys every protocol contract the AccessManager governs (SuiteAuthority, SuiteFactory,
-EquityPriceOracle, SequencerSentinel, CorporateActions, DividendDistributor, MarginVault, InsurancePool)
-with the same manager, maps their functions to roles exactly as a deployment does
-(:data:`dualtrack.governance.FUNCTION_ROLES`)
-and gives each role its own holder, without delay (tests grant delays where they need them):
+EquityPriceOracle, SequencerSentinel, CorporateActions, DividendDistributor, MarginVault, LiquidityPool,
+InsurancePool) with the same manager, maps their functions to roles exactly as a deployment does
+(:data:`dualtrack.governance.FUNCTION_ROLES`) and gives each role its own holder, without delay (tests grant
+delays where they need them):
 ``issuer`` is ADMIN, ``agent`` GUARDIAN, ``alice`` RISK_ADMIN, ``bob`` ORACLE_ADMIN, ``keeper`` KEEPER,
 and two fresh accounts hold TREASURY and UPGRADER. ``lp`` holds nothing.
 """
@@ -24,6 +24,7 @@ from dualtrack.corporate import deploy_corporate_actions
 from dualtrack.dividends import deploy_dividend_distributor
 from dualtrack.governance import FUNCTION_ROLES, Role, calldata, deploy_access_manager, grant_role, wire_target
 from dualtrack.insurance import deploy_insurance_pool
+from dualtrack.liquidity_pool import deploy_liquidity_pool
 from dualtrack.margin import deploy_margin_vault
 from dualtrack.oracle import deploy_oracle, reporter_accounts
 from dualtrack.proxy import deploy_authority
@@ -78,6 +79,7 @@ def council(evm: Chain, issuer: str, agent: str, alice: str, bob: str, keeper: s
     }
     vault = contracts["MarginVault"].address
     contracts["InsurancePool"] = deploy_insurance_pool(evm, issuer, vault, authority=authority)
+    contracts["LiquidityPool"] = deploy_liquidity_pool(evm, issuer, contracts["MarginVault"], authority=authority)
     assert set(contracts) == set(FUNCTION_ROLES)
     for name, contract in contracts.items():
         wire_target(evm, manager, contract, name, issuer)

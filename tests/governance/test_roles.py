@@ -99,7 +99,7 @@ def test_margin_vault__initialised_with_a_manager_without_code__proxy_deployment
         init = implementation.encode_abi("initialize", args=[manager, oracle, settlement, liquidation])
         with council.evm.reverts("MarginVaultZeroAddress"):
             council.evm.deploy("ProtocolProxy", implementation.address, init, sender=issuer)
-    assert {*CONSTRUCTOR_ARGS, "MarginVault", "InsurancePool"} == set(FUNCTION_ROLES)  # every contract is covered
+    assert {*CONSTRUCTOR_ARGS, "MarginVault", "InsurancePool", "LiquidityPool"} == set(FUNCTION_ROLES)  # all covered
 
 
 def _implementation_of(evm: Chain, proxy: str) -> str:
