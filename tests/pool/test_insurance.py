@@ -367,16 +367,10 @@ def test_write_off_bad_debt__pool_is_the_absorber__counterparty_credit_restored_
         desk.usdc.address,
     )
     assert (covered["requested"], covered["paid"], covered["counterparty"]) == (debt, debt, lp)
-    # Inside the vault's lock the payment is refused: owed at once (out of the stakers' value), paid next.
-    assert evm.events(receipt, pool, "CoverDeferred") == [{"counterparty": lp, "amount": debt, "owed": debt}]
-    assert insured.books() == (10_000 * USDC_UNIT, debt)
-    assert insured.total_assets() == 10_000 * USDC_UNIT - debt
-    assert desk.vault.functions.totalDebt().call() == receivable_before - debt
-
-    paid = evm.send(pool.functions.payOwed(), insured.claimant)
-
-    assert evm.events(paid, pool, "OwedPaid") == [{"counterparty": lp, "amount": debt}]
+    # The vault tells the absorber once its lock is released: the cover is paid in the same transaction.
+    assert evm.events(receipt, pool, "CoverDeferred") == []
     assert insured.credit_of(lp) == credit_before + debt  # the receivable lost, restored in full
+    assert desk.vault.functions.totalDebt().call() == receivable_before - debt
     assert insured.books() == (10_000 * USDC_UNIT - debt, 0)
     assert insured.usdc_of(pool.address) == 10_000 * USDC_UNIT - debt
     assert pool.functions.convertToAssets(shares).call() == assets_for(shares, 10_000 * USDC_UNIT - debt, shares)
