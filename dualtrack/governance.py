@@ -128,6 +128,23 @@ FUNCTION_ROLES: Mapping[str, Mapping[str, Role]] = {
         "setDepositsPaused": Role.GUARDIAN,
         "upgradeToAndCall": Role.UPGRADER,
     },
+    "StockCapital": {
+        # Stocks, weights, caps, the auction, the lock and the wiring: under RISK_ADMIN's delay.
+        **{
+            name: Role.RISK_ADMIN
+            for name in (
+                "listStock",
+                "configureStock",
+                "setAuctionConfig",
+                "setLockPeriod",
+                "setPool",
+                "setDistributor",
+            )
+        },
+        # At once, never adding risk (withdrawals cannot be paused).
+        "setDepositsPaused": Role.GUARDIAN,
+        "upgradeToAndCall": Role.UPGRADER,
+    },
 }
 
 

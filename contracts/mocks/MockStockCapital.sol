@@ -2,7 +2,8 @@
 pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {ILiquidityPool, IStockCapitalHooks} from "../interfaces/pool/ILiquidityPool.sol";
+import {ILiquidityPool} from "../interfaces/pool/ILiquidityPool.sol";
+import {IStockCapitalHooks} from "../interfaces/pool/IStockCapital.sol";
 import {UsdValue} from "../interfaces/types/Units.sol";
 
 /// @title MockStockCapital - stock capital whose values tests set by hand, to drive the liquidity pool's split

@@ -11,6 +11,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IMarginVault} from "../interfaces/margin/IMarginVault.sol";
 import {ILiquidityPool} from "../interfaces/pool/ILiquidityPool.sol";
+import {IStockCapitalPool} from "../interfaces/pool/IStockCapital.sol";
 import {UsdValue} from "../interfaces/types/Units.sol";
 import {EpochMath} from "../libraries/EpochMath.sol";
 import {PoolShareMath} from "../libraries/PoolShareMath.sol";
@@ -270,7 +271,7 @@ contract LiquidityPool is LiquidityPoolBase, ERC20Upgradeable, ReentrancyGuardTr
 
     // ---- Stock capital ----
 
-    /// @inheritdoc ILiquidityPool
+    /// @inheritdoc IStockCapitalPool
     function payStockCapital(address to, uint256 amount) external nonReentrant onlyStockCapital {
         if (amount == 0) revert LiquidityPoolZeroAmount();
         if (to == address(0)) revert LiquidityPoolZeroAddress();
@@ -284,7 +285,7 @@ contract LiquidityPool is LiquidityPoolBase, ERC20Upgradeable, ReentrancyGuardTr
         emit StockCapitalPaid(to, amount, balance);
     }
 
-    /// @inheritdoc ILiquidityPool
+    /// @inheritdoc IStockCapitalPool
     function receiveStockProceeds(uint256 amount) external nonReentrant onlyStockCapital {
         if (amount == 0) revert LiquidityPoolZeroAmount();
         LiquidityPoolStorage storage $ = _getLiquidityPoolStorage();

@@ -3,17 +3,7 @@ pragma solidity ^0.8.24;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {UsdValue} from "../types/Units.sol";
-
-/// @title IStockCapitalHooks - the part of IStockCapital (the stock tranches' contract) the pool calls
-/// @notice Same selectors as `IStockCapital.capitalValue` and `IStockCapital.bookResult`; declared here so the
-///         pool compiles without the stock-capital contract.
-interface IStockCapitalHooks {
-    /// @notice All stock tranches at fair value and at their haircut (what they may back).
-    function capitalValue() external view returns (UsdValue fair, UsdValue risk);
-
-    /// @notice Book the stock tranches' share of the pool's trading result since the last settlement.
-    function bookResult(int256 resultUsd) external;
-}
+import {IStockCapitalPool} from "./IStockCapital.sol";
 
 /// @title ILiquidityPool - the main pool: stablecoin capital, the counterparty of every registered market
 /// @notice LPs deposit the settlement stablecoin for ERC-20 shares. Deposits and redemptions are requests
@@ -41,7 +31,7 @@ interface IStockCapitalHooks {
 ///         returned claimable; the growth cap (`growthCapBps` of the stable NAV at the start of a day window,
 ///         at least `growthFloor`) accepts deposits only partly, pro rata, the rest refunded claimable (never
 ///         carried to the next epoch: a refunded depositor may request again).
-interface ILiquidityPool {
+interface ILiquidityPool is IStockCapitalPool {
     // ---- Types ----
 
     /// @notice The pool's risk settings (RISK_ADMIN).
@@ -180,12 +170,7 @@ interface ILiquidityPool {
 
     // ---- Stock capital ----
 
-    /// @notice Pay `amount` of the stock capital's positive balance to `to` in the stablecoin (only StockCapital).
-    function payStockCapital(address to, uint256 amount) external;
-
-    /// @notice Take `amount` of stablecoin from the stock capital (auction proceeds) into the pool's credit,
-    ///         raising its balance with the pool (only StockCapital).
-    function receiveStockProceeds(uint256 amount) external;
+    // `payStockCapital` and `receiveStockProceeds`: IStockCapitalPool.
 
     /// @notice Move the stablecoin the pool holds beyond its books (a token donation) into its credit. Anyone.
     function sweepSurplus() external returns (uint256 amount);

@@ -2,7 +2,7 @@
 
 ``council`` deploys every protocol contract the AccessManager governs (SuiteAuthority, SuiteFactory,
 EquityPriceOracle, SequencerSentinel, CorporateActions, DividendDistributor, MarginVault, LiquidityPool,
-InsurancePool) with the same manager, maps their functions to roles exactly as a deployment does
+InsurancePool, StockCapital) with the same manager, maps their functions to roles exactly as a deployment does
 (:data:`dualtrack.governance.FUNCTION_ROLES`) and gives each role its own holder, without delay (tests grant
 delays where they need them):
 ``issuer`` is ADMIN, ``agent`` GUARDIAN, ``alice`` RISK_ADMIN, ``bob`` ORACLE_ADMIN, ``keeper`` KEEPER,
@@ -29,6 +29,7 @@ from dualtrack.margin import deploy_margin_vault
 from dualtrack.oracle import deploy_oracle, reporter_accounts
 from dualtrack.proxy import deploy_authority
 from dualtrack.sequencer import deploy_sentinel, deploy_uptime_feed
+from dualtrack.stock_capital import deploy_stock_capital
 from tests.support import ZERO
 
 GRACE = 3_600
@@ -76,6 +77,9 @@ def council(evm: Chain, issuer: str, agent: str, alice: str, bob: str, keeper: s
         "CorporateActions": deploy_corporate_actions(evm, issuer, oracle.address, authority=authority),
         "DividendDistributor": deploy_dividend_distributor(evm, issuer, lp, authority=authority),
         "MarginVault": deploy_margin_vault(evm, issuer, oracle.address, _settlement(evm, issuer), authority=authority),
+        "StockCapital": deploy_stock_capital(
+            evm, issuer, oracle.address, _settlement(evm, issuer), authority=authority
+        ),
     }
     vault = contracts["MarginVault"].address
     contracts["InsurancePool"] = deploy_insurance_pool(evm, issuer, vault, authority=authority)

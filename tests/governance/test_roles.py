@@ -99,7 +99,24 @@ def test_margin_vault__initialised_with_a_manager_without_code__proxy_deployment
         init = implementation.encode_abi("initialize", args=[manager, oracle, settlement, liquidation])
         with council.evm.reverts("MarginVaultZeroAddress"):
             council.evm.deploy("ProtocolProxy", implementation.address, init, sender=issuer)
-    assert {*CONSTRUCTOR_ARGS, "MarginVault", "InsurancePool", "LiquidityPool"} == set(FUNCTION_ROLES)  # all covered
+    assert {*CONSTRUCTOR_ARGS, "MarginVault", "InsurancePool", "LiquidityPool", "StockCapital"} == set(
+        FUNCTION_ROLES
+    )  # every contract is covered
+
+
+def test_stock_capital__initialised_with_a_manager_without_code__proxy_deployment_reverts(
+    council: Council, issuer: str
+) -> None:
+    """StockCapital is set up by its proxy's `initialize` (UUPS, run by its admin module): a manager without
+    code is refused there."""
+    capital = council.contracts["StockCapital"]
+    implementation = council.evm.at("StockCapital", _implementation_of(council.evm, capital.address))
+    oracle, settlement, pool = capital.functions.wiring().call()
+    auction, lock_period = capital.functions.settings().call()
+    for manager in (ZERO, issuer):
+        init = implementation.encode_abi("initialize", args=[manager, oracle, settlement, pool, auction, lock_period])
+        with council.evm.reverts("StockCapitalZeroAddress"):
+            council.evm.deploy("ProtocolProxy", implementation.address, init, sender=issuer)
 
 
 def _implementation_of(evm: Chain, proxy: str) -> str:

@@ -35,6 +35,7 @@ from dualtrack.margin import deploy_margin_vault, open_account
 from dualtrack.margin import deposit as vault_deposit
 from dualtrack.oracle import deploy_oracle, reporter_accounts
 from tests.margin.conftest import USDC_UNIT, Desk, desk, usd  # noqa: F401 - `desk` is a fixture used here
+from tests.pool.stock_capital_fixtures import nvda, stock_desk  # noqa: F401 - fixtures (stock capital section)
 from tests.suite_fixtures import Actors
 
 # =========================================================================== insurance
