@@ -6,7 +6,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IEquityPriceOracle} from "../interfaces/oracle/IEquityPriceOracle.sol";
-import {IStockCapital, IStockCapitalPool} from "../interfaces/pool/IStockCapital.sol";
+import {IStockCapital, IStockCapitalHooks, IStockCapitalPool} from "../interfaces/pool/IStockCapital.sol";
 import {IERC3643} from "../interfaces/token/IERC3643.sol";
 import {Bps, UsdPerToken, UsdValue} from "../interfaces/types/Units.sol";
 import {CollateralMath} from "../libraries/CollateralMath.sol";
@@ -113,7 +113,7 @@ contract StockCapital is IStockCapital, StockCapitalBase, UUPSUpgradeable {
 
     // ---- The pool ----
 
-    /// @inheritdoc IStockCapital
+    /// @inheritdoc IStockCapitalHooks
     function bookResult(int256 resultUsd) external nonReentrant {
         StockCapitalStorage storage $ = _getStockCapitalStorage();
         if (msg.sender != $.pool) revert StockCapitalNotPool(msg.sender);
@@ -143,7 +143,7 @@ contract StockCapital is IStockCapital, StockCapitalBase, UUPSUpgradeable {
         emit ResultBooked(resultUsd, totalRisk);
     }
 
-    /// @inheritdoc IStockCapital
+    /// @inheritdoc IStockCapitalHooks
     function capitalValue() external view returns (UsdValue fair, UsdValue risk) {
         StockCapitalStorage storage $ = _getStockCapitalStorage();
         uint256 count = $.stockList.length;
@@ -200,13 +200,19 @@ contract StockCapital is IStockCapital, StockCapitalBase, UUPSUpgradeable {
         stock.tokens = uint128(tokens - bought);
         if (after_ >= 0) stock.auctionStart = 0; // the deficit is settled
         $.totalBalance += paid;
-        // The proceeds go to the pool through its books (they settle the tranche's deficit with the pool).
-        IERC20 settlement = IERC20($.settlement);
-        settlement.safeTransferFrom(msg.sender, address(this), cost);
-        settlement.forceApprove($.pool, cost);
-        IStockCapitalPool($.pool).receiveStockProceeds(cost);
+        _payProceeds($, cost);
         _pushOut(token, msg.sender, bought);
         emit AuctionBid(token, msg.sender, bought, price, cost, after_);
+    }
+
+    /// @dev An auction's proceeds go from the bidder to the pool through its books (they settle the tranche's
+    ///      deficit with the pool, whose own record of the stock balance rises by the same amount).
+    function _payProceeds(StockCapitalStorage storage $, uint256 cost) private {
+        IERC20 settlement = IERC20($.settlement);
+        address pool = $.pool;
+        settlement.safeTransferFrom(msg.sender, address(this), cost);
+        settlement.forceApprove(pool, cost);
+        IStockCapitalPool(pool).receiveStockProceeds(cost);
     }
 
     /// @inheritdoc IStockCapital
