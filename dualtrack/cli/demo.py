@@ -3,7 +3,9 @@
 Deploys ``deploy/local.toml`` with the node's first account through the one deployment path, shows the
 verified investors and their TSLA, replays a generated TSLA week (a Friday session, a weekend, a Monday
 open 15% lower) into the oracle with the deterministic demo reporter keys, then has the first investor
-pledge some of its TSLA in its main margin account and shows that account's health (the MarginLens).
+pledge some of its TSLA in its main margin account and shows that account's health (the MarginLens);
+then the first investor holding a stock the pool's stock capital lists (bob's NVDA) supplies some to the
+main pool as seller capital, and the pool's tables show it (an NVDA price is posted first).
 """
 
 from __future__ import annotations
@@ -19,13 +21,16 @@ from dualtrack.chain import Chain
 from dualtrack.cli.common import choose_sender, connect, rpc_option
 from dualtrack.cli.deploy import _load, console, run_deployment
 from dualtrack.cli.margin import account_table, vault_desk
+from dualtrack.cli.pool import pool_desk, print_status
 from dualtrack.deployment import Outcome
 from dualtrack.deployment.config import InvestorConfig, StockConfig, whole_to_raw
 from dualtrack.deployment.manifest import Manifest
 from dualtrack.deployment.plan import vault_stocks
+from dualtrack.deployment.pool_plan import pool_stocks
 from dualtrack.keepers.reporter import Reporter, replay
 from dualtrack.margin import deposit, main_account, read_account
-from dualtrack.oracle import feed_id, latest_price, reporter_accounts
+from dualtrack.market import MarketStatus
+from dualtrack.oracle import feed_id, latest_price, reporter_accounts, submit_at
 from dualtrack.paths import DEPLOYMENTS_DIR, PROJECT_ROOT
 from dualtrack.pricepaths import summarize, weekend_gap_path
 
@@ -33,6 +38,8 @@ LOCAL_CONFIG = PROJECT_ROOT / "deploy" / "local.toml"
 COUNTRY_NAMES = {840: "United States", 276: "Germany", 392: "Japan", 826: "United Kingdom"}
 UNIT = 10**18
 PLEDGED_SHARES = Decimal(40)  # what the first investor deposits into its margin account
+SUPPLIED_SHARES = Decimal(100)  # what the first holder of a pool stock supplies to the pool
+POOL_STOCK_PRICE = 140 * UNIT  # the USD price posted for it before (a demo figure)
 
 
 @click.command("demo")
@@ -65,6 +72,7 @@ def demo_command(rpc_url: str, config_path: Path) -> None:
     out.print(investor_table(evm, outcome))
     replay_demo_week(evm, outcome.manifest, deployer, out)
     pledge_demo_margin(evm, outcome, out)
+    supply_demo_pool(evm, outcome, deployer, out)
 
 
 def investor_table(evm: Chain, outcome: Outcome) -> Table:
@@ -155,3 +163,42 @@ def _first_pledge(
             if stock.symbol in investor.holdings:
                 return investor, stock
     return None
+
+
+def supply_demo_pool(evm: Chain, outcome: Outcome, sender: str, out: Console) -> None:
+    """The first investor holding a stock the pool's stock capital lists supplies some of it as seller
+    capital (from its own wallet, a dev node account), after a price for that stock is posted; the pool's
+    tables (``dualtrack pool status``) with the investor's position."""
+    config = outcome.context.config
+    assert config is not None
+    if config.pool is None:
+        return
+    # The pool's first stock (NVDA in the demo) and its first holder: not the TSLA just pledged.
+    supply = next(
+        (
+            (investor, stock)
+            for stock in pool_stocks(config)
+            for investor in config.investors
+            if stock.symbol in investor.holdings
+        ),
+        None,
+    )
+    if supply is None:
+        return
+    investor, stock = supply
+    oracle = evm.at("EquityPriceOracle", outcome.manifest.address("oracle.price_oracle"))
+    feed = feed_id(stock.symbol)
+    reporter = Reporter(reporter_accounts(5)[:3], int(evm.w3.eth.chain_id), str(oracle.address), feed)
+    at = evm.timestamp() + 5
+    submit_at(evm, oracle, reporter.sign(reporter.report(at, MarketStatus.OPEN, POOL_STOCK_PRICE)), sender, at + 1)
+    desk = pool_desk(evm, outcome.manifest)
+    token = outcome.context.contract(f"{stock.symbol.lower()}.token")
+    shares = min(SUPPLIED_SHARES, investor.holdings[stock.symbol])
+    raw = whole_to_raw(shares, stock.decimals)
+    evm.send(token.functions.approve(desk.stock_capital.address, raw), investor.wallet)
+    evm.send(desk.stock_capital.functions.deposit(token.address, raw), investor.wallet)
+    out.print(
+        f"{investor.label} supplied {shares} {stock.symbol} to the main pool's {stock.symbol} tranche "
+        f"(priced {POOL_STOCK_PRICE / UNIT:,.2f} USD; dualtrack pool status):"
+    )
+    print_status(desk, investor.wallet, out)

@@ -31,6 +31,7 @@ from dualtrack.deployment.plan import (
     protocol_steps,
     wiring_steps,
 )
+from dualtrack.deployment.pool_plan import pool_record
 from dualtrack.deployment.preflight import preflight
 from dualtrack.deployment.runner import DeploymentError, RunReport, StepListener, run_steps
 from dualtrack.deployment.steps import Context
@@ -159,6 +160,8 @@ def deploy(
     manifest.set("oracle.address", manifest.address("oracle.price_oracle"))
     if config.margin is not None:
         manifest.set("margin", margin_record(ctx))
+    if config.pool is not None:
+        manifest.set("pool", pool_record(ctx))
     checks = run_checks(ctx)
     manifest.complete = all(check.ok for check in checks)
     manifest.save()

@@ -346,6 +346,34 @@ class InsuranceSettings(_Section):
     max_draw: Decimal | None = Field(default=None, gt=0, description="whole stablecoins one event may draw (none)")
 
 
+class StockTrancheConfig(_Section):
+    """One stock's tranche of the pool's stock capital (IStockCapital.StockConfig)."""
+
+    symbol: Symbol = Field(description="a listed stock (its feed is the one bound to its token)")
+    open_weight_bps: int = Field(gt=0, le=BPS, description="share of fair value that backs risk while open")
+    closed_weight_bps: Bps = Field(description="the same while closed, halted or in maintenance (<= open)")
+    cap: Decimal = Field(gt=0, description="whole tokens the tranche takes")
+
+    @model_validator(mode="after")
+    def _weights(self) -> StockTrancheConfig:
+        if self.closed_weight_bps > self.open_weight_bps:
+            raise ValueError(
+                f"closed_weight_bps ({self.closed_weight_bps}) is above open_weight_bps ({self.open_weight_bps})"
+            )
+        return self
+
+
+class StockCapitalSettings(_Section):
+    """StockCapital: stock-token seller capital, withdrawn in kind, and its Dutch auction of a deficit."""
+
+    country: int = Field(default=840, ge=1, le=999, description="its country in each stock's identity registry")
+    lock_period: int = Field(default=7 * 86_400, ge=0, le=30 * 86_400, description="seconds a deposit is locked")
+    auction_premium_bps: Bps = Field(default=200, description="the auction starts this far above the oracle")
+    auction_max_discount_bps: int = Field(default=1_000, ge=0, lt=BPS, description="and ends this far below it")
+    auction_duration: int = Field(default=3_600, gt=0, description="seconds from the start price to the end price")
+    stocks: list[StockTrancheConfig] = Field(default_factory=list)
+
+
 class PoolConfig(_Section):
     """The main liquidity pool (the vault's counterparty) and the insurance pool, both behind ProtocolProxies.
 
@@ -357,6 +385,7 @@ class PoolConfig(_Section):
     symbol: str = Field(default="dtLP", min_length=1)
     risk: PoolRiskSettings = PoolRiskSettings()
     insurance: InsuranceSettings = InsuranceSettings()
+    stock_capital: StockCapitalSettings = StockCapitalSettings()
 
 
 class InvestorConfig(_Section):
@@ -425,6 +454,18 @@ class DeploymentConfig(_Section):
                 )
         for asset in margin.assets:
             self._check_collateral(asset)
+        if self.pool is not None:
+            symbols = [tranche.symbol for tranche in self.pool.stock_capital.stocks]
+            if len(set(symbols)) != len(symbols):
+                raise ValueError(f"pool.stock_capital.stocks must be distinct, got {symbols}")
+            for tranche in self.pool.stock_capital.stocks:
+                stock = self.listed_stock(tranche.symbol)
+                if stock is None:
+                    raise ValueError(f"pool stock {tranche.symbol} is not a listed stock")
+                if self.stock_feed(tranche.symbol) is None:
+                    raise ValueError(f"pool stock {tranche.symbol} has no oracle feed bound to its token")
+                if self.pool.stock_capital.country in stock.blocked_countries:
+                    raise ValueError(f"pool.stock_capital.country is blocked for {tranche.symbol}")
         return self
 
     def _check_collateral(self, asset: CollateralConfig) -> None:
@@ -468,6 +509,10 @@ class DeploymentConfig(_Section):
     def listed_stock(self, symbol: str) -> StockConfig | None:
         """The listed stock called ``symbol``, if there is one."""
         return next((stock for stock in self.stocks if stock.symbol == symbol), None)
+
+    def stock_feed(self, symbol: str) -> FeedConfig | None:
+        """The oracle feed bound to the listed stock ``symbol``'s token, if there is one."""
+        return next((feed for feed in self.oracle.feeds if feed.stock == symbol), None)
 
     def canonical(self) -> dict[str, Any]:
         """The configuration as plain JSON data (what the manifest records)."""

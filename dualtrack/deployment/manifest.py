@@ -12,6 +12,8 @@ Layout (``schema`` ``dualtrack.deployment/1``)::
       "oracle": {"address": "0x...", "feeds": {"TSLA": "0x000a..."}},
       "margin": {"address": "0x...", "lens": "0x...",                  # with a [margin] section
                  "assets": {"USDC": "0x...", "TSLA": "0x...", "WBTC": "0x..."}},  # the vault's, by symbol
+      "pool": {"address": "0x...", "insurance": "0x...", "stock_capital": "0x...",  # with a [pool] section
+               "stocks": {"NVDA": "0x..."}},                                  # the stock capital's tranches
       "steps": {"deploy.protocol.authority": {"status": "mined", "txHash": "0x...", "nonce": 3,
                                               "block": 9, "gasUsed": 912345}, ...},
       "complete": true

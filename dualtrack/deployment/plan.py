@@ -17,7 +17,7 @@ Sections, each a function returning its steps (a later issue's contracts add a s
    each stock it lists (its own identity and KYC claim), and the MarginLens;
 9. ``pool`` (with a ``[pool]`` section, :mod:`dualtrack.deployment.pool_plan`): the LiquidityPool and
    the InsurancePool behind ProtocolProxies, wired into the vault as its counterparty, insurance and
-   loss absorber;
+   loss absorber, and the StockCapital (stock-token seller capital, a verified custodian of each stock);
 10. ``investors``: verified investors (identity, signed KYC claim, registration, minted holdings);
 11. ``roles``: every restricted function of every protocol contract mapped to its role
    (:data:`dualtrack.governance.FUNCTION_ROLES`), then the ``[roles]`` holders granted with their delays.
@@ -50,7 +50,7 @@ from dualtrack.deployment.config import (
 )
 from dualtrack.deployment.config import FeedConfig as FeedSettings
 from dualtrack.deployment.custody import CustodianHolder, custodian_holder_steps
-from dualtrack.deployment.pool_plan import INSURANCE, POOL, pool_steps
+from dualtrack.deployment.pool_plan import INSURANCE, POOL, STOCK_CAPITAL, pool_steps
 from dualtrack.deployment.steps import Context, Deployed, Step, call_step, deploy_step, existing_step, method_step
 from dualtrack.dividends import deploy_dividend_distributor
 from dualtrack.governance import FUNCTION_ROLES, MANAGER_CONTRACT, NAMED_ROLES, Role, wire_call
@@ -91,6 +91,10 @@ DEPLOYED_CONTRACTS = (
     "ProtocolProxy",
     "MockCollateralToken",
     "MarginLens",
+    "LiquidityPool",
+    "InsurancePool",
+    "StockCapitalAdminModule",
+    "StockCapital",
 )
 ZERO_ADDRESS = "0x" + "00" * 20
 # Gas budgets of the larger deployments (about 1.3 x what they use; the pre-flight adds them up and
@@ -145,7 +149,7 @@ def plan(config: DeploymentConfig, deployer: str) -> list[Step]:
         *feed_steps(config),
         *periphery_steps(),
         *margin_steps(config, deployer),
-        *pool_steps(config),
+        *pool_steps(config, deployer),
         *investor_steps(config),
         *role_steps(config, deployer),
         *handover_steps(config, deployer),
@@ -886,6 +890,7 @@ def governed_contracts(config: DeploymentConfig | None) -> dict[str, str]:
     if config.pool is not None:
         contracts[POOL] = "LiquidityPool"
         contracts[INSURANCE] = "InsurancePool"
+        contracts[STOCK_CAPITAL] = "StockCapital"
     return contracts
 
 
