@@ -23,6 +23,14 @@ from dualtrack.deployment.plan import (
     vault_identity_manager,
     vault_stocks,
 )
+from dualtrack.deployment.pool_plan import (
+    INSURANCE,
+    POOL,
+    STOCK_CAPITAL,
+    STOCK_CAPITAL_IDENTITY,
+    pool_stocks,
+    risk_config,
+)
 from dualtrack.deployment.steps import Context
 from dualtrack.governance import GUARDED_ROLES, NAMED_ROLES, Role, has_role, restricted_functions
 from dualtrack.proxy import SUITE_CONTRACTS, role_id
@@ -140,6 +148,7 @@ def _checks(ctx: Context) -> Iterator[Check]:
         yield Check(f"{stock.symbol}: token owner", admin, token.functions.owner().call())
 
     yield from _margin_checks(ctx)
+    yield from pool_checks(ctx)
 
     for investor in config.investors:
         identity = ctx.contract(f"investors.{investor.label}.identity")
@@ -189,8 +198,9 @@ def _vault_setting_checks(ctx: Context) -> Iterator[Check]:
     oracle, settlement, counterparty, insurance, _account, _absorber = vault.functions.wiring().call()
     yield Check("margin: oracle", ctx.address("oracle.price_oracle"), oracle)
     yield Check("margin: settlement stablecoin", ctx.address("stablecoin"), settlement)
-    yield Check("margin: counterparty", margin.counterparty or ctx.deployer, counterparty)
-    yield Check("margin: insurance", margin.insurance or ctx.deployer, insurance)
+    if config.pool is None:  # with a pool, the pool checks name the pool contracts
+        yield Check("margin: counterparty", margin.counterparty or ctx.deployer, counterparty)
+        yield Check("margin: insurance", margin.insurance or ctx.deployer, insurance)
     liquidation, profit_share, debt_apr, _index = vault.functions.riskSettings().call()
     yield Check("margin: liquidation settings", liquidation_config(margin.liquidation).as_tuple(), tuple(liquidation))
     yield Check("margin: profit share (bps)", margin.profit_share_bps, profit_share)
@@ -274,3 +284,49 @@ def _role_checks(ctx: Context) -> Iterator[Check]:
 
 def _manages(identity: Any, wallet: str) -> bool:
     return bool(identity.functions.keyHasPurpose(key_hash(wallet), int(KeyPurpose.MANAGEMENT)).call())
+
+
+def pool_checks(ctx: Context) -> Iterator[Check]:
+    """The pools (with a ``[pool]`` section): the vault's wiring to them, their settings, the stock capital's
+    stocks, its dividend custody and its standing as a verified custodian holder of each stock."""
+    config = ctx.config
+    if config is None or config.pool is None:
+        return
+    pool_config = config.pool
+    vault = ctx.contract(VAULT)
+    pool, insurance, capital = ctx.contract(POOL), ctx.contract(INSURANCE), ctx.contract(STOCK_CAPITAL)
+    _oracle, _settlement, counterparty, vault_insurance, _account, absorber = vault.functions.wiring().call()
+    yield Check("pool: the vault's counterparty", pool.address, counterparty)
+    yield Check("pool: the vault's insurance", insurance.address, vault_insurance)
+    yield Check("pool: the vault's loss absorber", insurance.address, absorber)
+    decimals = int(ctx.contract("stablecoin").functions.decimals().call())
+    risk, stock_capital, _paused, _adl = pool.functions.settings().call()
+    yield Check("pool: risk settings", risk_config(pool_config, decimals).as_tuple(), tuple(risk))
+    yield Check("pool: stock capital", capital.address, stock_capital)
+    delay, max_draw_bps, _max_draw = insurance.functions.settings().call()
+    yield Check("pool: insurance unstaking delay (s)", pool_config.insurance.unstake_delay, delay)
+    yield Check("pool: insurance draw cap (bps)", pool_config.insurance.max_draw_bps, max_draw_bps)
+    listed = {address.lower() for address in capital.functions.stocks().call()}
+    for tranche in pool_config.stock_capital.stocks:
+        token = ctx.address(f"{tranche.symbol.lower()}.token")
+        yield Check(f"pool: {tranche.symbol} tranche listed", True, token.lower() in listed)
+    dividends = ctx.contract("corporate.dividends")
+    yield Check(
+        "pool: stock capital is a dividend custodian", True, dividends.functions.isCustodian(capital.address).call()
+    )
+    holder = capital.address
+    identity = ctx.address(STOCK_CAPITAL_IDENTITY) if pool_stocks(config) else None
+    for stock in pool_stocks(config):
+        registry = ctx.contract(f"{stock.symbol.lower()}.identity_registry")
+        yield Check(
+            f"pool: the stock capital is verified for {stock.symbol}",
+            True,
+            registry.functions.isVerified(holder).call(),
+        )
+        cap = ctx.evm.at("ICustodianModule", ctx.address("modules.MaxBalanceModule"))
+        compliance = ctx.address(f"{stock.symbol.lower()}.compliance")
+        yield Check(
+            f"pool: the stock capital is a custodian in {stock.symbol}'s max-balance module",
+            True,
+            cap.functions.isCustodian(compliance, identity).call(),
+        )

@@ -49,10 +49,10 @@ def test_parse_config__base_sepolia_template_filled_in__margin_lists_tsla_and_th
 
 def test_parse_config__no_margin_section__valid_and_plans_no_vault() -> None:
     data = local_data()
-    del data["margin"]
+    del data["margin"], data["pool"]  # the pool needs the vault
     config = parse_config(data)
     keys = [step.key for step in plan(config, DEV_ACCOUNT_1)]
-    assert config.margin is None and not [key for key in keys if "margin" in key]
+    assert config.margin is None and not [key for key in keys if "margin" in key or "pool" in key]
     assert "margin.vault" not in governed_contracts(config)
 
 
@@ -73,7 +73,8 @@ DEV_ACCOUNT_2 = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"
 
 
 def _off_local(data: dict[str, Any], **margin: Any) -> None:
-    """A live network's configuration: a stablecoin address, and ``margin`` settings."""
+    """A live network's configuration without pools: a stablecoin address, and ``margin`` settings."""
+    data.pop("pool", None)
     data["network"].update(local=False)
     data["stablecoin"] = {"address": DEV_ACCOUNT_2}
     del data["oracle"]["sequencer"]  # its mock uptime feed is for local nodes too
@@ -315,3 +316,48 @@ def test_digest__any_change__different(make_config: Callable[..., DeploymentConf
     base = make_config()
     assert base.digest() == make_config().digest()
     assert base.digest() != make_config(lambda d: d["oracle"].update(threshold=2)).digest()
+
+
+def test_parse_config__pool_without_margin__one_line_naming_it() -> None:
+    data = local_data()
+    del data["margin"]
+    with pytest.raises(ConfigError, match=r"\[pool\] needs a \[margin\] section"):
+        parse_config(data)
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda d: d["margin"].update(counterparty=DEV_ACCOUNT_1), "margin.counterparty must be unset with a [pool]"),
+        (lambda d: d["pool"]["stock_capital"]["stocks"][0].update(symbol="AAPL"), "pool stock AAPL is not a listed"),
+        (
+            lambda d: d["pool"]["stock_capital"]["stocks"][0].update(closed_weight_bps=9_000),
+            "closed_weight_bps (9000) is above open_weight_bps (6000)",
+        ),
+        (lambda d: d["pool"]["insurance"].update(unstake_delay=60), "unstake_delay"),
+    ],
+)
+def test_parse_config__pool_mistake__refused_naming_it(edit: Callable[[dict[str, Any]], None], message: str) -> None:
+    data = local_data()
+    edit(data)
+    with pytest.raises(ConfigError) as excinfo:
+        parse_config(data)
+    assert message in str(excinfo.value)
+
+
+def test_plan__local_pool_section__pools_deployed_then_wired_before_the_roles() -> None:
+    config = load_config(LOCAL_TOML)
+    keys = [step.key for step in plan(config, DEV_ACCOUNT_1)]
+    order = [
+        "deploy.pool.liquidity_pool",
+        "deploy.pool.insurance",
+        "wire.margin.counterparty",
+        "wire.margin.loss_absorber",
+        "deploy.pool.stock_capital",
+        "wire.pool.stock_capital.stocks.NVDA",
+        "wire.pool.stock_capital.identity.register.NVDA",
+        "wire.governance.functions.pool.stock_capital",
+    ]
+    assert [keys.index(key) for key in order] == sorted(keys.index(key) for key in order)
+    assert keys.count("wire.margin.counterparty") == 1  # set once, to the pool
+    assert {"pool.liquidity_pool", "pool.insurance", "pool.stock_capital"} <= set(governed_contracts(config))
