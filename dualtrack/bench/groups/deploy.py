@@ -41,6 +41,7 @@ PARTS = (
     ),
     ("stock", ("deploy.tsla.", "wire.tsla.", "wire.oracle.feeds.TSLA")),
     ("periphery", ("deploy.periphery.",)),
+    ("pool", ("deploy.pool.", "wire.pool.")),
     ("margin", ("deploy.margin.", "wire.margin.")),
     ("investor", ("deploy.investors.alice.", "wire.investors.alice.")),
 )
