@@ -117,6 +117,30 @@ VIRTUAL_SHARES = virtual_shares(6)
 TOTALS_FIELDS = ("depositAssets", "redeemShares", "acceptedAssets", "mintedShares", "filledShares", "paidAssets")
 
 
+def check_settlement_price(event: dict[str, Any], nav_after: int, supply_after: int) -> str:
+    """Check one ``EpochSettled`` against the pool read right after it; return which path it took.
+
+    A priced settlement moves NAV by exactly accepted - paid and the supply by minted - filled, and the share
+    price (nav + 1) / (supply + virtual shares) after it is never below the price it settled at, and above it
+    by at most two raw units' worth of rounding (in the pool's favour). A bankrupt pool prices nothing.
+    """
+    nav_before, supply_before = int(event["nav"]), int(event["supply"])
+    totals = event["totals"]
+    _, _, accepted, minted, filled, paid = (int(totals[name]) for name in TOTALS_FIELDS)
+    if nav_before < 0 or (nav_before == 0 and supply_before != 0):
+        assert (accepted, minted, filled, paid) == (0, 0, 0, 0), f"a bankrupt pool priced a settlement: {totals}"
+        assert (nav_after, supply_after) == (nav_before, supply_before), "a bankrupt settlement moved the pool"
+        return "bankrupt"
+    assert nav_after == nav_before + accepted - paid, f"NAV {nav_before} -> {nav_after} on +{accepted} -{paid}"
+    assert supply_after == supply_before + minted - filled, f"supply {supply_before} -> {supply_after}"
+    gain = (nav_after + 1) * (supply_before + VIRTUAL_SHARES) - (nav_before + 1) * (supply_after + VIRTUAL_SHARES)
+    assert 0 <= gain <= 2 * (supply_before + VIRTUAL_SHARES), (
+        f"share price jumped on settlement: {nav_before + 1}/{supply_before + VIRTUAL_SHARES} -> "
+        f"{nav_after + 1}/{supply_after + VIRTUAL_SHARES} (accepted {accepted}, paid {paid})"
+    )
+    return "priced"
+
+
 @dataclass
 class PoolDesk:
     """The vault, the pool, the market, their tokens and the accounts that drive them."""
