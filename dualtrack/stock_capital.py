@@ -3,8 +3,10 @@
 - :func:`deploy_stock_capital` deploys the StockCapital admin module, its implementation and its
   ``ProtocolProxy`` (initialised in the same transaction) and returns the contract at the proxy's address.
 - :func:`list_stock` (RISK_ADMIN), :func:`deposit` (approve + deposit), :func:`withdraw`.
-- The model (:func:`shares_for_deposit`, :func:`redeem`, :func:`auction_price`) is the contract's
-  ``TrancheMath`` with the same rounding, so tests and tools can predict what the contract will do.
+- The model (:func:`shares_for_deposit`, :func:`redeem`, :func:`auction_price`, :func:`spread`,
+  :func:`tranche_values`, :func:`split_redemption`, :func:`auction_cost`) is the contract's ``TrancheMath``
+  and the arithmetic StockCapital builds on it, with the same rounding, so tests and tools can predict what
+  the contract will do.
 
 StockCapital must also be a verified holder and custodian of every listed token (the issuer's step:
 :func:`dualtrack.suite.register_custodian`) and a registered custodian of the DividendDistributor.
@@ -153,3 +155,47 @@ def auction_price(oracle_price: int, config: AuctionConfig, elapsed: int) -> int
     start = BPS + config.premium_bps
     drop = _mul_div(config.premium_bps + config.max_discount_bps, elapsed, config.duration)
     return _mul_div(oracle_price, start - drop, BPS, up=True)
+
+
+def value_of(price: int, raw: int, decimals: int) -> int:
+    """USD value (18 decimals) of ``raw`` units at ``price`` per whole token, rounded down (``UsdPerToken.valueOf``)."""
+    return price * raw // 10**decimals
+
+
+def tranche_values(tokens: int, balance: int, price: int, decimals: int, weight_bps: int) -> tuple[int, int]:
+    """(fair, risk) value of a tranche: its tokens at ``price`` (x ``weight_bps`` for risk, rounded down) plus
+    its signed balance, each floored at zero."""
+
+    def plus(value: int) -> int:
+        return max(0, value + balance)
+
+    token_value = value_of(price, tokens, decimals)
+    return plus(token_value), plus(token_value * weight_bps // BPS)
+
+
+def spread(result: int, part: int, total: int) -> int:
+    """A tranche's part of ``result`` pro rata to its risk ``part`` of ``total`` (> 0): a gain rounded down, a
+    loss rounded up (the stock LPs never book less than their part of a loss)."""
+    if result >= 0:
+        return result * part // total
+    return -_mul_div(-result, part, total, up=True)
+
+
+def split_redemption(
+    token_share: int, balance_share: int, price: int, decimals: int, settlement_decimals: int
+) -> tuple[int, int, int]:
+    """(tokens out, stablecoin paid by the pool, tokens kept) of a redemption of ``token_share`` raw units and a
+    signed ``balance_share``: a gain paid in raw stablecoin units (rounded down); a deficit kept in tokens at
+    ``price`` (rounded up, at most ``token_share``). ``price`` is used only for a deficit."""
+    stable_paid = tokens_kept = 0
+    if balance_share > 0:
+        stable_paid = balance_share // 10 ** (18 - settlement_decimals)
+    elif balance_share < 0:
+        tokens_kept = min(tokens_for_deficit(-balance_share, price, decimals), token_share)
+    return token_share - tokens_kept, stable_paid, tokens_kept
+
+
+def auction_cost(price: int, bought: int, decimals: int, settlement_decimals: int) -> int:
+    """What ``bought`` raw units cost at the auction ``price``, in raw stablecoin units (both roundings up)."""
+    usd = _mul_div(price, bought, 10**decimals, up=True)
+    return -(-usd // 10 ** (18 - settlement_decimals))
