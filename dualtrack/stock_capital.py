@@ -22,6 +22,7 @@ from web3.types import TxReceipt
 
 from dualtrack.chain import Chain
 from dualtrack.governance import deploy_governed
+from dualtrack.units import value_of, value_of_up
 
 BPS = 10_000
 VIRTUAL_SHARES = 10**3
@@ -157,11 +158,6 @@ def auction_price(oracle_price: int, config: AuctionConfig, elapsed: int) -> int
     return _mul_div(oracle_price, start - drop, BPS, up=True)
 
 
-def value_of(price: int, raw: int, decimals: int) -> int:
-    """USD value (18 decimals) of ``raw`` units at ``price`` per whole token, rounded down (``UsdPerToken.valueOf``)."""
-    return price * raw // 10**decimals
-
-
 def tranche_values(tokens: int, balance: int, price: int, decimals: int, weight_bps: int) -> tuple[int, int]:
     """(fair, risk) value of a tranche: its tokens at ``price`` (x ``weight_bps`` for risk, rounded down) plus
     its signed balance, each floored at zero."""
@@ -197,5 +193,4 @@ def split_redemption(
 
 def auction_cost(price: int, bought: int, decimals: int, settlement_decimals: int) -> int:
     """What ``bought`` raw units cost at the auction ``price``, in raw stablecoin units (both roundings up)."""
-    usd = _mul_div(price, bought, 10**decimals, up=True)
-    return -(-usd // 10 ** (18 - settlement_decimals))
+    return -(-value_of_up(price, bought, decimals) // 10 ** (18 - settlement_decimals))
