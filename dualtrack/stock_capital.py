@@ -112,6 +112,16 @@ def withdraw(evm: Chain, capital: Contract, token: Contract, shares: int, lp: st
     return evm.send(capital.functions.withdraw(token.address, shares), lp)
 
 
+def collect(evm: Chain, capital: Contract, token: Contract, lp: str) -> TxReceipt:
+    """Pay ``lp`` its income from ``token``'s tranche (whole stablecoin units), through the pool."""
+    return evm.send(capital.functions.collect(token.address), lp)
+
+
+def pending_income(capital: Contract, token: str, lp: str) -> int:
+    """The income (USD, 18 decimals) ``lp`` may collect from ``token``'s tranche."""
+    return int(capital.functions.pendingIncome(token, lp).call())
+
+
 def shares_of(capital: Contract, token: str, lp: str) -> int:
     """``lp``'s shares of ``token``'s tranche."""
     return int(capital.functions.positionOf(token, lp).call()[0])
@@ -144,6 +154,35 @@ def redeem(shares: int, tokens: int, total_shares: int, balance: int) -> tuple[i
     if balance >= 0:
         return token_share, _mul_div(balance, shares, denominator)
     return token_share, -_mul_div(-balance, shares, denominator, up=True)
+
+
+INCOME_PRECISION = 10**18
+
+
+def book_part(part: int, balance: int, index: int, total_shares: int) -> tuple[int, int]:
+    """A tranche's (balance, income index) after ``part`` is booked to it (IncomeMath / StockCapital._book):
+    a loss to the balance; a gain first to a deficit, then to the index of the shares (to the balance when
+    there are none or the index would pass 184 bits)."""
+    rest = part
+    if part > 0 and balance < 0:
+        cover = min(part, -balance)
+        balance += cover
+        rest -= cover
+    if part > 0 and rest > 0 and total_shares > 0:
+        after = index + rest * INCOME_PRECISION // (total_shares + VIRTUAL_SHARES)
+        if after < 2**184:
+            return balance, after
+    return balance + rest, index
+
+
+def income_accrued(shares: int, index: int, *, up: bool = False) -> int:
+    """``shares``' part of the income ``index`` (USD, 18 decimals)."""
+    return _mul_div(shares, index, INCOME_PRECISION, up=up)
+
+
+def pending_income_of(shares: int, index: int, debt: int) -> int:
+    """What a position of ``shares`` with income ``debt`` may collect at ``index`` (never negative)."""
+    return max(0, income_accrued(shares, index) - debt)
 
 
 def tokens_for_deficit(deficit_usd: int, price: int, decimals: int) -> int:

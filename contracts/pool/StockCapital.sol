@@ -11,6 +11,7 @@ import {IERC3643} from "../interfaces/token/IERC3643.sol";
 import {Bps, UsdPerToken, UsdValue} from "../interfaces/types/Units.sol";
 import {CollateralMath} from "../libraries/CollateralMath.sol";
 import {Delegation} from "../libraries/Delegation.sol";
+import {IncomeMath} from "../libraries/IncomeMath.sol";
 import {PriceCache} from "../libraries/PriceCache.sol";
 import {TrancheMath} from "../libraries/TrancheMath.sol";
 import {StockCapitalBase} from "./StockCapitalBase.sol";
@@ -68,36 +69,49 @@ contract StockCapital is IStockCapital, StockCapitalBase, UUPSUpgradeable {
         if (!stock.listed) revert StockCapitalStockNotListed(token);
         if (stock.depositsPaused) revert StockCapitalDepositsPaused(token);
         _requireVerified(token, msg.sender);
-        if (IERC3643(token).isFrozen(msg.sender)) revert StockCapitalWalletFrozen(token, msg.sender);
 
         uint256 booked = stock.tokens;
         uint256 total = stock.totalShares;
+        // An EquityToken moves exactly `amount` or reverts (no fee): only its refusal needs its rules read, to
+        // name the reason. The books check after it catches an agent's burn or forced transfer of our tokens;
+        // a donation is never credited (the credit is `amount`, not the balance).
+        if (!IERC20(token).trySafeTransferFrom(msg.sender, address(this), amount)) _refuseDeposit(token, amount);
         uint256 held = IERC20(token).balanceOf(address(this));
-        IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
-        uint256 heldAfter = IERC20(token).balanceOf(address(this));
-        uint256 credited = heldAfter - held;
-        if (credited == 0) revert StockCapitalZeroAmount();
-        if (heldAfter < booked + credited) revert StockCapitalBooksExceedHoldings(token, booked + credited, heldAfter);
-        if (booked + credited > stock.cap) revert StockCapitalCapExceeded(token, booked + credited, stock.cap);
+        if (held < booked + amount) revert StockCapitalBooksExceedHoldings(token, booked + amount, held);
+        if (booked + amount > stock.cap) revert StockCapitalCapExceeded(token, booked + amount, stock.cap);
 
         int256 balance = stock.balance;
-        // A tranche without a USD balance prices its shares in tokens alone: no oracle read.
+        // Gains are income of the shares that held them (the index), so the balance is only a deficit or a gain
+        // booked while the tranche had no shares: without one, shares are priced in tokens alone, no oracle read.
         UsdPerToken price = balance == 0 ? UsdPerToken.wrap(0) : _usablePrice($, stock, token);
-        shares = TrancheMath.sharesForDeposit(credited, booked, total, balance, price, stock.decimals);
+        shares = TrancheMath.sharesForDeposit(amount, booked, total, balance, price, stock.decimals);
         if (shares == 0) {
             if (balance < 0) revert StockCapitalTrancheInsolvent(token, balance);
             revert StockCapitalZeroAmount(); // too little to buy one share
         }
 
-        Holding storage holding = $.positions[token][msg.sender];
+        Holding memory holding = $.positions[token][msg.sender];
         uint256 before = holding.shares;
-        holding.shares = SafeCast.toUint112(before + shares);
-        holding.unlockAt = SafeCast.toUint32(block.timestamp + $.lockPeriod);
-        stock.tokens = uint128(booked + credited); // <= cap < 2^96
+        $.positions[token][msg.sender] = Holding(
+            SafeCast.toUint112(before + shares),
+            IncomeMath.debtAfterDeposit(holding.incomeDebt, shares, stock.incomePerShare),
+            SafeCast.toUint32(block.timestamp + $.lockPeriod)
+        );
+        stock.tokens = uint128(booked + amount); // <= cap < 2^96
         stock.totalShares = SafeCast.toUint112(total + shares); // the checkpoints keep 112 bits
         // After the transfer: the token is warm and has synced its snapshots; the values are from before.
         _afterSharesChange(token, msg.sender, before, total);
-        emit Deposited(token, msg.sender, credited, shares);
+        emit Deposited(token, msg.sender, amount, shares);
+    }
+
+    /// @dev Revert with the reason the token refused `amount` from the caller: paused, frozen wallet, or the
+    ///      token's own error (insufficient balance or allowance, frozen tokens), raised by trying again.
+    function _refuseDeposit(address token, uint256 amount) private {
+        IERC3643 stock = IERC3643(token);
+        if (stock.paused()) revert StockCapitalTokenPaused(token);
+        if (stock.isFrozen(msg.sender)) revert StockCapitalWalletFrozen(token, msg.sender);
+        IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
+        revert StockCapitalTransferNotCompliant(token, msg.sender, address(this), amount);
     }
 
     /// @inheritdoc IStockCapital
@@ -109,6 +123,23 @@ contract StockCapital is IStockCapital, StockCapitalBase, UUPSUpgradeable {
         uint256 unlockAt = _getStockCapitalStorage().positions[token][msg.sender].unlockAt;
         if (block.timestamp < unlockAt) revert StockCapitalLocked(token, msg.sender, unlockAt);
         (tokensOut, stablePaid) = _redeem(token, msg.sender, shares, msg.sender, true);
+    }
+
+    /// @inheritdoc IStockCapital
+    function collect(address token) external nonReentrant returns (uint256 paid) {
+        StockCapitalStorage storage $ = _getStockCapitalStorage();
+        Stock storage stock = _listed($, token);
+        Holding memory holding = $.positions[token][msg.sender];
+        uint256 owed = IncomeMath.pending(holding.shares, stock.incomePerShare, holding.incomeDebt);
+        uint8 settlementDecimals = $.settlementDecimals;
+        paid = CollateralMath.toRawDown(UsdValue.wrap(owed), settlementDecimals);
+        if (paid == 0) revert StockCapitalNothingToCollect(token, msg.sender);
+        int256 usd = SafeCast.toInt256(UsdValue.unwrap(CollateralMath.atPar(paid, settlementDecimals)));
+        // What is left below one stablecoin unit stays owed (usd <= owed).
+        $.positions[token][msg.sender].incomeDebt = SafeCast.toInt112(holding.incomeDebt + usd);
+        $.totalBalance -= usd;
+        IStockCapitalPool($.pool).payStockCapital(msg.sender, paid);
+        emit IncomeCollected(token, msg.sender, paid);
     }
 
     // ---- The pool ----
@@ -132,15 +163,38 @@ contract StockCapital is IStockCapital, StockCapitalBase, UUPSUpgradeable {
         for (uint256 i; i < count; ++i) {
             if (UsdValue.unwrap(risks[i]) == 0) continue;
             address token = $.stockList[i];
-            Stock storage stock = $.stocks[token];
             int256 part = TrancheMath.spread(resultUsd, risks[i], totalRisk);
-            int256 balance = stock.balance + part;
-            stock.balance = SafeCast.toInt128(balance);
+            (int256 balance, uint256 index) = _book($.stocks[token], part);
             booked += part;
-            emit TrancheResultBooked(token, part, balance);
+            emit TrancheResultBooked(token, part, balance, index);
         }
         $.totalBalance += booked;
         emit ResultBooked(resultUsd, totalRisk);
+    }
+
+    /// @dev Book `part` to a tranche: a loss to its balance (a deficit, which the shares bear in kind); a gain
+    ///      first to a deficit, then to the income index of the shares that hold it (to the balance when there
+    ///      are none, or when the index would overflow).
+    function _book(Stock storage stock, int256 part) private returns (int256 balance, uint256 index) {
+        balance = stock.balance;
+        index = stock.incomePerShare;
+        int256 rest = part;
+        if (part > 0 && balance < 0) {
+            int256 cover = part < -balance ? part : -balance;
+            balance += cover;
+            rest -= cover;
+        }
+        if (part > 0 && rest > 0) {
+            uint256 total = stock.totalShares;
+            uint256 next = total == 0 ? type(uint256).max : index + IncomeMath.perShare(uint256(rest), total);
+            if (next <= type(uint184).max) {
+                index = next;
+                stock.incomePerShare = uint184(next);
+                rest = 0;
+            }
+        }
+        balance += rest;
+        stock.balance = SafeCast.toInt128(balance);
     }
 
     /// @inheritdoc IStockCapitalHooks
@@ -284,13 +338,24 @@ contract StockCapital is IStockCapital, StockCapitalBase, UUPSUpgradeable {
     function tranche(address token) external view returns (TrancheView memory) {
         Stock storage s = _getStockCapitalStorage().stocks[token];
         StockConfig memory config = StockConfig(s.feedId, s.openWeightBps, s.closedWeightBps, s.cap);
-        return TrancheView(token, s.decimals, s.depositsPaused, config, s.tokens, s.totalShares, s.balance, s.auctionStart);
+        return TrancheView(
+            token, s.decimals, s.depositsPaused, config, s.tokens, s.totalShares, s.balance, s.auctionStart, s.incomePerShare
+        );
     }
 
     /// @inheritdoc IStockCapital
     function positionOf(address token, address lp) external view returns (Position memory) {
-        Holding memory h = _getStockCapitalStorage().positions[token][lp];
-        return Position(h.shares, h.frozen, h.unlockAt);
+        StockCapitalStorage storage $ = _getStockCapitalStorage();
+        Holding memory h = $.positions[token][lp];
+        uint256 income = IncomeMath.pending(h.shares, $.stocks[token].incomePerShare, h.incomeDebt);
+        return Position(h.shares, $.frozenShares[token][lp], h.unlockAt, income);
+    }
+
+    /// @inheritdoc IStockCapital
+    function pendingIncome(address token, address lp) external view returns (UsdValue) {
+        StockCapitalStorage storage $ = _getStockCapitalStorage();
+        Holding memory h = $.positions[token][lp];
+        return UsdValue.wrap(IncomeMath.pending(h.shares, $.stocks[token].incomePerShare, h.incomeDebt));
     }
 
     /// @inheritdoc IStockCapital
@@ -319,11 +384,12 @@ contract StockCapital is IStockCapital, StockCapitalBase, UUPSUpgradeable {
     function positionValue(address token, address lp) external view returns (UsdValue) {
         StockCapitalStorage storage $ = _getStockCapitalStorage();
         Stock storage stock = $.stocks[token];
+        Holding memory h = $.positions[token][lp];
         (uint256 tokenShare, int256 balanceShare) =
-            TrancheMath.redeem($.positions[token][lp].shares, stock.tokens, stock.totalShares, stock.balance);
+            TrancheMath.redeem(h.shares, stock.tokens, stock.totalShares, stock.balance);
         UsdPerToken price = PriceCache.peek($.oracle, stock.feedId).pricePerToken;
         (UsdValue fair,) = TrancheMath.values(tokenShare, balanceShare, price, stock.decimals, Bps.wrap(0));
-        return fair;
+        return fair + UsdValue.wrap(IncomeMath.pending(h.shares, stock.incomePerShare, h.incomeDebt));
     }
 
     /// @inheritdoc IStockCapital
@@ -365,16 +431,21 @@ contract StockCapital is IStockCapital, StockCapitalBase, UUPSUpgradeable {
         emit Withdrawn(token, lp, to, shares, tokensOut, stablePaid, tokensKept);
     }
 
-    /// @dev Take `shares` from `lp`'s position; returns its shares before.
+    /// @dev Take `shares` from `lp`'s position (their income stays owed to it); returns its shares before.
     function _debit(StockCapitalStorage storage $, address token, address lp, uint256 shares, bool respectFrozen)
         private
         returns (uint256)
     {
         Holding memory holding = $.positions[token][lp];
-        uint256 available = respectFrozen ? holding.shares - holding.frozen : holding.shares;
+        uint256 frozen = $.frozenShares[token][lp];
+        uint256 available = respectFrozen ? holding.shares - frozen : holding.shares;
         if (available < shares) revert StockCapitalInsufficientShares(token, lp, available, shares);
-        uint256 frozen = respectFrozen ? holding.frozen : (holding.frozen > shares ? holding.frozen - shares : 0);
-        $.positions[token][lp] = Holding(uint112(holding.shares - shares), uint112(frozen), holding.unlockAt);
+        if (!respectFrozen && frozen != 0) $.frozenShares[token][lp] = frozen > shares ? frozen - shares : 0;
+        $.positions[token][lp] = Holding(
+            uint112(holding.shares - shares),
+            IncomeMath.debtAfterWithdrawal(holding.incomeDebt, shares, $.stocks[token].incomePerShare),
+            holding.unlockAt
+        );
         return holding.shares;
     }
 

@@ -55,9 +55,10 @@ contract StockCapitalAdminModule is StockCapitalBase {
 
     /// @notice See IStockCapital.setFrozen.
     function setFrozen(address token, address lp, uint256 shares) external onlyDelegated onlyAgentOf(token) {
-        Holding storage holding = _getStockCapitalStorage().positions[token][lp];
-        if (shares > holding.shares) revert StockCapitalInsufficientShares(token, lp, holding.shares, shares);
-        holding.frozen = uint112(shares); // <= shares < 2^112
+        StockCapitalStorage storage $ = _getStockCapitalStorage();
+        uint256 held = $.positions[token][lp].shares;
+        if (shares > held) revert StockCapitalInsufficientShares(token, lp, held, shares);
+        $.frozenShares[token][lp] = shares;
         emit PositionFrozen(token, lp, msg.sender, shares);
     }
 

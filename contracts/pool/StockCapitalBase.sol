@@ -29,8 +29,10 @@ abstract contract StockCapitalBase is StockCapitalDividends {
 
     // ---- Storage ----
 
-    /// @dev One tranche. Slots 0 and 1 are what a deposit or a withdrawal reads; the feed and weights are
-    ///      read only by valuations and auctions.
+    /// @dev One tranche. Slots 0 and 1 are what a deposit or a withdrawal reads, slot 3 (`incomePerShare`,
+    ///      with the weights and the auction start) what a change of shares reads too; the feed is read only by
+    ///      valuations and auctions. `incomePerShare` is the USD income (18 decimals) booked per share, scaled
+    ///      by IncomeMath.PRECISION, since the tranche was listed.
     struct Stock {
         uint128 tokens;
         uint128 totalShares;
@@ -43,12 +45,16 @@ abstract contract StockCapitalBase is StockCapitalDividends {
         uint16 openWeightBps;
         uint16 closedWeightBps;
         uint40 auctionStart;
+        uint184 incomePerShare;
     }
 
-    /// @dev One LP's position in one tranche (shares below 2**112, as the checkpoints keep them).
+    /// @dev One LP's position in one tranche, one slot (shares below 2**112, as the checkpoints keep them).
+    ///      `incomeDebt`: the USD income (18 decimals) of the tranche's index the position is not owed (its
+    ///      pending income is shares x index - incomeDebt); it falls below zero when shares leave with income
+    ///      still uncollected.
     struct Holding {
         uint112 shares;
-        uint112 frozen;
+        int112 incomeDebt;
         uint32 unlockAt;
     }
 
@@ -64,6 +70,7 @@ abstract contract StockCapitalBase is StockCapitalDividends {
         address[] stockList;
         mapping(address token => Stock) stocks;
         mapping(address token => mapping(address lp => Holding)) positions;
+        mapping(address token => mapping(address lp => uint256)) frozenShares; // <= the position's shares
     }
 
     // keccak256(abi.encode(uint256(keccak256("dualtrack.storage.StockCapital")) - 1)) & ~bytes32(uint256(0xff))

@@ -224,11 +224,20 @@ def claim_command(
     rpc_url: str, manifest_path: Path, key_file: Path | None, ape_alias: str | None, node_account: str | None
 ) -> None:
     """Claim what the sender's settled requests give: shares (and a refund) for a deposit, the stablecoin
-    (and unfilled shares) for a redemption."""
+    (and unfilled shares) for a redemption; and collect its stock tranches' income (the pool's gains booked
+    while it held shares, in whole stablecoin units)."""
     evm = connect(rpc_url)
     desk = open_pool(evm, manifest_path)
     sender = _sender(evm, key_file, ape_alias, node_account)
     claimed = False
+    unit = 10 ** (18 - int(desk.stablecoin.functions.decimals().call()))
+    for symbol, token in desk.stocks.items():
+        if int(desk.stock_capital.functions.pendingIncome(token, sender).call()) >= unit:
+            try:
+                evm.send(desk.stock_capital.functions.collect(token), sender)
+            except Reverted as error:
+                raise refused(f"pay the {symbol} tranche's income", error) from None
+            claimed = True
     for kind, request, claim in (
         ("deposit", desk.pool.functions.depositRequest, desk.pool.functions.claimDeposit),
         ("redemption", desk.pool.functions.redeemRequest, desk.pool.functions.claimRedeem),
@@ -241,7 +250,9 @@ def claim_command(
                 raise refused(f"pay the {kind} claim", error) from None
             claimed = True
     if not claimed:
-        raise click.ClickException(f"{sender} has no settled request to claim (settle the epoch once it has ended)")
+        raise click.ClickException(
+            f"{sender} has no settled request to claim (settle the epoch once it has ended) and no income to collect"
+        )
     print_status(desk, sender, console())
 
 
@@ -301,13 +312,14 @@ def pool_table(desk: PoolDesk) -> Table:
 
 def tranche_table(desk: PoolDesk, owner: str | None) -> Table:
     """Each stock tranche: tokens, shares, USD balance, values at fair price and at the haircut, and
-    ``owner``'s shares and when they unlock."""
+    ``owner``'s shares, when they unlock and the income it may collect."""
     table = Table(title="stock capital: one tranche per stock (withdrawn in kind)")
     for column in ("stock", "tokens", "shares", "USD balance", "fair value (USD)", "backs risk (USD)"):
         table.add_column(column, justify="right")
     if owner is not None:
         table.add_column(f"{owner[:10]}… shares", justify="right")
         table.add_column("unlocks at", justify="right")
+        table.add_column("income (USD)", justify="right")
     for symbol, token in desk.stocks.items():
         tranche = desk.stock_capital.functions.tranche(token).call()
         decimals = int(tranche[1])
@@ -315,7 +327,7 @@ def tranche_table(desk: PoolDesk, owner: str | None) -> Table:
         row = [symbol, shown(int(tranche[4]), decimals), shown(int(tranche[5]), decimals), usd(int(tranche[6]))]
         row += [usd(int(fair)), usd(int(risk))]
         if owner is not None:
-            shares, _, unlock_at = desk.stock_capital.functions.positionOf(token, owner).call()
-            row += [shown(int(shares), decimals), when(int(unlock_at)) if unlock_at else "-"]
+            shares, _, unlock_at, income = desk.stock_capital.functions.positionOf(token, owner).call()
+            row += [shown(int(shares), decimals), when(int(unlock_at)) if unlock_at else "-", usd(int(income))]
         table.add_row(*row)
     return table

@@ -68,14 +68,16 @@ interface IStockCapitalTypes {
         uint256 totalShares;
         int256 usdBalance;
         uint256 auctionStart;
+        uint256 incomePerShare;
     }
 
-    /// @notice One LP's position in one tranche: its shares, the part its issuer froze, and when its last
-    ///         deposit unlocks.
+    /// @notice One LP's position in one tranche: its shares, the part its issuer froze, when its last deposit
+    ///         unlocks, and the income (USD, 18 decimals) it may collect.
     struct Position {
         uint256 shares;
         uint256 frozen;
         uint256 unlockAt;
+        uint256 pendingIncome;
     }
 
     /// @notice One dividend distribution StockCapital received.
@@ -128,6 +130,8 @@ interface IStockCapitalTypes {
     error StockCapitalUnknownDistribution(uint256 capitalDistributionId);
     error StockCapitalAlreadyClaimed(uint256 capitalDistributionId, address lp);
     error StockCapitalNothingToClaim(uint256 capitalDistributionId, address lp);
+    /// @notice `lp` has less than one stablecoin unit of `token`'s tranche income to collect.
+    error StockCapitalNothingToCollect(address token, address lp);
     error StockCapitalExceedsGross(uint256 capitalDistributionId, uint256 requested, uint256 available);
 
     // ---- Events ----
@@ -153,7 +157,11 @@ interface IStockCapitalTypes {
         uint256 tokensKept
     );
     event ResultBooked(int256 resultUsd, UsdValue totalRisk);
-    event TrancheResultBooked(address indexed token, int256 resultUsd, int256 usdBalance);
+    /// @param usdBalance The tranche's balance after it (a deficit, or a gain booked while it had no shares).
+    /// @param incomePerShare The tranche's income index after it (IncomeMath.PRECISION scale).
+    event TrancheResultBooked(address indexed token, int256 resultUsd, int256 usdBalance, uint256 incomePerShare);
+    /// @param paid Raw stablecoin units the pool paid to `lp`.
+    event IncomeCollected(address indexed token, address indexed lp, uint256 paid);
     event AuctionStarted(address indexed token, int256 usdBalance, uint256 endsAt);
     event AuctionBid(
         address indexed token, address indexed bidder, uint256 amount, UsdPerToken price, uint256 cost, int256 usdBalance
@@ -214,12 +222,16 @@ interface IStockCapitalDividends is IStockCapitalTypes, IDividendCustodian {
 ///         agents move a position (`seize`).
 ///
 ///         Books: each tranche keeps `tokens` (raw units credited by balance deltas; a donation is never
-///         credited), `totalShares`, and a signed `usdBalance` (18 decimals): the tranche's share of the
-///         pool's trading results (`bookResult`), positive when the pool owes it (the pool holds that
-///         stablecoin and subtracts the sum, `usdBalance()`, from its own NAV), negative when it owes the
-///         pool. A share is worth (tokens + 1) / (totalShares + 1e3) raw tokens plus usdBalance /
+///         credited), `totalShares`, a signed `usdBalance` (18 decimals) and an income index. The tranche's
+///         share of the pool's trading results (`bookResult`): a gain is income of the shares that hold it
+///         (it first settles a deficit), added to the index, which each position collects in the stablecoin
+///         when it likes (`collect`, paid by the pool); a loss is a deficit in `usdBalance`, borne in kind
+///         by the shares. The pool holds the stablecoin of every gain until it is collected and subtracts
+///         what StockCapital is owed, `usdBalance()` (balances plus income not yet collected), from its
+///         own NAV. A share is worth (tokens + 1) / (totalShares + 1e3) raw tokens plus usdBalance /
 ///         (totalShares + 1e3) dollars (a virtual offset, as OpenZeppelin 5's ERC4626: an inflation
-///         attack costs the attacker a thousand times what it could take).
+///         attack costs the attacker a thousand times what it could take); income booked before a deposit
+///         is never the depositor's, so a deposit prices without the oracle unless the tranche has a balance.
 ///
 ///         Valuation: shares price at FAIR value (the oracle's price per token, which follows the token's
 ///         multiplier, so a split changes no share's value); haircuts only limit `risk`, the part of the
@@ -231,7 +243,8 @@ interface IStockCapitalDividends is IStockCapitalTypes, IDividendCustodian {
 ///
 ///         Withdrawal in kind: the position's share of the tranche's tokens, to the LP's own wallet (which
 ///         the token's rules must allow to receive them), plus its share of a positive USD balance paid in
-///         the stablecoin by the pool (`IStockCapitalPool.payStockCapital`); with a negative balance its
+///         the stablecoin by the pool (`IStockCapitalPool.payStockCapital`; a balance is positive only when
+///         a gain was booked while the tranche had no shares); its income stays collectable; with a negative balance its
 ///         tokens are reduced by its share of the deficit at the oracle price, and those tokens stay in the
 ///         tranche for the Dutch auction that settles the deficit.
 ///
@@ -261,9 +274,15 @@ interface IStockCapital is IStockCapitalDividends, IStockCapitalHooks {
 
     /// @notice Redeem `shares` of the caller's unlocked, unfrozen position in kind to the caller (see the
     ///         contract NatSpec: tokens, plus the pool's stablecoin for a positive balance, less a deficit).
+    ///         The shares' income stays the caller's to `collect`.
     /// @return tokensOut Raw units of `token` sent to the caller.
     /// @return stablePaid Raw stablecoin units the pool paid to the caller.
     function withdraw(address token, uint256 shares) external returns (uint256 tokensOut, uint256 stablePaid);
+
+    /// @notice Pay the caller its income from `token`'s tranche (the gains booked while it held shares, in
+    ///         whole stablecoin units, rounded down; the rest stays owed), through the pool.
+    /// @return paid Raw stablecoin units paid to the caller.
+    function collect(address token) external returns (uint256 paid);
 
     // ---- The pool ----
 
@@ -331,6 +350,9 @@ interface IStockCapital is IStockCapitalDividends, IStockCapitalHooks {
     /// @notice `lp`'s position in `token`'s tranche.
     function positionOf(address token, address lp) external view returns (Position memory);
 
+    /// @notice The income (USD, 18 decimals) `lp` may collect from `token`'s tranche.
+    function pendingIncome(address token, address lp) external view returns (UsdValue);
+
     /// @notice What redeeming `shares` of `token`'s tranche would give now: raw tokens out, raw stablecoin
     ///         paid by the pool, raw tokens kept against a deficit. Reverts on an unusable price only with a
     ///         deficit.
@@ -343,7 +365,7 @@ interface IStockCapital is IStockCapitalDividends, IStockCapitalHooks {
     function previewDeposit(address token, uint256 amount) external view returns (uint256 shares);
 
     /// @notice `lp`'s position in `token`'s tranche at fair value (its share of the tokens at the last
-    ///         accepted price plus its share of the USD balance, floored at zero).
+    ///         accepted price plus its share of the USD balance, floored at zero, plus its pending income).
     function positionValue(address token, address lp) external view returns (UsdValue);
 
     /// @notice `token`'s tranche at fair value and at risk value (as `capitalValue`, for one tranche).
