@@ -74,7 +74,17 @@ function main() {
     process.exitCode = 1;
     return;
   }
-  const input = opts.inputFile ? fs.readFileSync(opts.inputFile, "utf8") : fs.readFileSync(0, "utf8");
+  const text = opts.inputFile ? fs.readFileSync(opts.inputFile, "utf8") : fs.readFileSync(0, "utf8");
+  // Re-serialize compactly before compiling. soljson 0.8.28 corrupts its memory on some large inputs:
+  // the 1.31 MB standard JSON py-solc-x wrote for this project (indented, \u-escaped) crashed it with
+  // "memory access out of bounds" when run alone and spun forever under this shim, while the same
+  // input without the whitespace compiled in 44 s. A compact input is also the smallest one.
+  let input = text;
+  try {
+    input = JSON.stringify(JSON.parse(text));
+  } catch (_) {
+    // not JSON: let solc report the parse error in its own words
+  }
   const output = solc.compile(input, { import: importResolver(opts) });
   writeAllAndExit(output + "\n", 0);
 }
