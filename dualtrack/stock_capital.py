@@ -4,9 +4,10 @@
   ``ProtocolProxy`` (initialised in the same transaction) and returns the contract at the proxy's address.
 - :func:`list_stock` (RISK_ADMIN), :func:`deposit` (approve + deposit), :func:`withdraw`.
 - The model (:func:`shares_for_deposit`, :func:`redeem`, :func:`auction_price`, :func:`spread`,
-  :func:`tranche_values`, :func:`split_redemption`, :func:`auction_cost`) is the contract's ``TrancheMath``
-  and the arithmetic StockCapital builds on it, with the same rounding, so tests and tools can predict what
-  the contract will do.
+  :func:`tranche_values`, :func:`split_redemption`, :func:`auction_cost`; the income index:
+  :func:`book_part`, :func:`income_per_share`, :func:`pending_income`, :func:`debt_after_deposit`,
+  :func:`debt_after_withdrawal`) is the contract's ``TrancheMath`` and ``IncomeMath`` and the arithmetic
+  StockCapital builds on them, with the same rounding, so tests and tools can predict what the contract will do.
 
 StockCapital must also be a verified holder and custodian of every listed token (the issuer's step:
 :func:`dualtrack.suite.register_custodian`) and a registered custodian of the DividendDistributor.
@@ -199,3 +200,52 @@ def auction_cost(price: int, bought: int, decimals: int, settlement_decimals: in
     """What ``bought`` raw units cost at the auction ``price``, in raw stablecoin units (both roundings up)."""
     usd = _mul_div(price, bought, 10**decimals, up=True)
     return -(-usd // 10 ** (18 - settlement_decimals))
+
+
+# --------------------------------------------------------------------------- model (IncomeMath)
+
+INCOME_PRECISION = 10**18  # IncomeMath.PRECISION: the income index is USD (18 decimals) per share x 1e18
+
+
+def income_per_share(income: int, total_shares: int) -> int:
+    """What ``income`` (USD, 18 decimals) adds to a tranche's index over ``total_shares`` (and the virtual shares,
+    whose part is never paid), rounded down."""
+    return income * INCOME_PRECISION // (total_shares + VIRTUAL_SHARES)
+
+
+def accrued(shares: int, index: int, *, up: bool = False) -> int:
+    """``shares``' part of the income ``index`` (USD, 18 decimals), rounded down (or up)."""
+    return _mul_div(shares, index, INCOME_PRECISION, up=up)
+
+
+def debt_after_deposit(debt: int, shares: int, index: int) -> int:
+    """A position's income debt after ``shares`` join it at ``index`` (their part rounded up: owed no more)."""
+    return debt + accrued(shares, index, up=True)
+
+
+def debt_after_withdrawal(debt: int, shares: int, index: int) -> int:
+    """A position's income debt after ``shares`` leave it at ``index`` (their part rounded down: the income they
+    earned stays the position's)."""
+    return debt - accrued(shares, index)
+
+
+def pending_income(shares: int, index: int, debt: int) -> int:
+    """What a position of ``shares`` with income ``debt`` may collect at ``index`` (USD, 18 decimals; never
+    negative)."""
+    return max(0, accrued(shares, index) - debt)
+
+
+def book_part(balance: int, index: int, total_shares: int, part: int) -> tuple[int, int]:
+    """(balance, income index) of a tranche after its ``part`` of a booked result: a loss to the balance (a
+    deficit); a gain first covers a deficit, then goes to the index of the shares that hold it (to the balance
+    when there are none). The contract also sends it to the balance when the index would pass 2**184, far
+    beyond any amount here."""
+    rest = part
+    if part > 0 and balance < 0:
+        cover = min(part, -balance)
+        balance += cover
+        rest -= cover
+    if part > 0 and rest > 0 and total_shares > 0:
+        index += income_per_share(rest, total_shares)
+        rest = 0
+    return balance + rest, index
