@@ -17,8 +17,10 @@ a loss (``MockStockCapitalPool.bookResult``: spread over the tranches pro rata t
 reporters move prices (TSLA open, closed or halted; a feed left to age past the value age); time passes; an
 auction starts and verified, unverified and frozen wallets bid; the agent freezes part of a position, seizes to
 verified, unverified and frozen wallets (or a non-agent tries), freezes or unfreezes carol's wallet on the token;
-alice or bob donates TSLA straight to StockCapital. Every refusal must be the model's custom error and leave
-every balance and book unchanged (read before and after).
+alice or bob donates TSLA straight to StockCapital. While the TSLA tranche is in deficit, verified LPs also
+deposit and withdraw just after the prices are confirmed or with them stale, and a verified bidder runs the
+auction to settle the deficit. Every refusal must be the model's custom error (a raw revert, a panic or a string
+fails the test) and leave every balance and book unchanged (read before and after).
 
 Checked after every step (one batch of plain ``eth_call``s), with the model's values:
 
@@ -41,6 +43,11 @@ raw units (rounded down) and n x balance / S of a gain (rounded down), and keeps
 (rounded up twice), so X_after x S_before >= X_before x S_after - n x p: the only slack is the virtual unit's part,
 less than a thousandth of one raw unit's value per share. With the virtual unit counted in X (TrancheMath's own
 worth) the value per share never falls at all, which is checked too, exactly (fractions).
+
+Profiles: ``default`` (``make test``) runs 30 examples of up to 40 steps (about a minute); ``fuzz`` (``make
+fuzz``) a quarter of its examples at its own step count. The run prints how often each path ran and must reach the
+main ones (deposits priced with a balance, tokens kept against a deficit, seizures, settling bids, each refusal of
+a wallet that may not hold TSLA, the lock, a stale price, an insolvent tranche).
 """
 
 from __future__ import annotations
@@ -984,10 +991,12 @@ class CapitalMachine(RuleBasedStateMachine):
 
 
 def _settings() -> Any:
+    # `default` (make test): 30 examples of up to 40 steps; `fuzz` (make fuzz): a quarter of its examples at its
+    # own step count (every step is a few transactions and a batch of reads on the node).
     profile = settings.default
     if profile.max_examples <= 100:
         return settings(profile, max_examples=30, stateful_step_count=40)
-    return settings(profile)
+    return settings(profile, max_examples=profile.max_examples // 4)
 
 
 def test_stock_capital_state_machine__lps_pool_auction_agent__books_shares_and_value_hold(
