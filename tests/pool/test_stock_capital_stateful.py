@@ -17,10 +17,11 @@ a loss (``MockStockCapitalPool.bookResult``: spread over the tranches pro rata t
 reporters move prices (TSLA open, closed or halted; a feed left to age past the value age); time passes; an
 auction starts and verified, unverified and frozen wallets bid; the agent freezes part of a position, seizes to
 verified, unverified and frozen wallets (or a non-agent tries), freezes or unfreezes carol's wallet on the token;
-alice or bob donates TSLA straight to StockCapital. While the TSLA tranche is in deficit, verified LPs also
-deposit and withdraw just after the prices are confirmed or with them stale, and a verified bidder runs the
-auction to settle the deficit. Every refusal must be the model's custom error (a raw revert, a panic or a string
-fails the test) and leave every balance and book unchanged (read before and after).
+alice or bob donates TSLA straight to StockCapital; an LP (or bob, of NVDA) collects its income. While the
+TSLA tranche is in deficit, verified LPs also deposit and withdraw just after the prices are confirmed or with
+them stale, and a verified bidder runs the auction to settle the deficit. Every refusal must be the model's
+custom error (a raw revert, a panic or a string fails the test) and leave every balance and book unchanged
+(read before and after).
 
 Checked after every step (one batch of plain ``eth_call``s), with the model's values:
 
@@ -30,9 +31,19 @@ Checked after every step (one batch of plain ``eth_call``s), with the model's va
 3. no TSLA unit reaches an unverified or token-frozen wallet from StockCapital: dave's, erin's and the
    stranger's TSLA balances never change, and every ``Transfer`` the token emits from StockCapital (audited in
    each receipt) goes to a wallet verified and not frozen at that moment, for the model's tokens out;
-5. books: ``usdBalance()`` == the sum of the tranches' balances == the model's;
-6. the model: every tranche (tokens, shares, balance, auction start), every position (shares, frozen, lock),
-   every wallet's TSLA and USDC and the pool's USDC equal the model's.
+5. books (income index semantics): U = ``usdBalance()`` - the tranches' balances - every position's
+   ``pendingIncome`` satisfies 0 <= U <= bound. Derivation: ``usdBalance()`` takes every booked part; a part
+   that reaches a tranche's index (rest, over totalShares T) adds floor(rest x 1e18 / (T + 1000)) per share, so
+   the real shares earn less than rest by the virtual shares' part and the floor's remainder (< (T + 1000) / 1e18
+   USD-wei): the model keeps that exact amount (a fraction). A position's pending income is floor(shares x index
+   / 1e18) - debt, its debt rounded up on a deposit and down on a withdrawal or seizure and raised by exactly what
+   ``collect`` pays, so it is never above the exact income it earned less what it collected (hence U >= 0,
+   pending being floored at 0 only where rounding made it negative), and below it by less than one USD-wei per
+   change of its shares while the index was non-zero plus one for the final floor. So bound = the exact
+   unallocated income + the number of share changes + the number of positions;
+6. the model: every tranche (tokens, shares, balance, auction start, income index), every position (shares,
+   frozen, lock, pending income: ``positionOf`` and ``pendingIncome``), every wallet's TSLA and USDC and the
+   pool's USDC equal the model's.
 
 And around every deposit, withdrawal and seizure (4, share value): with p the oracle price per token, the in-kind
 value per share X / S = max(0, tokens x p + balance) / (totalShares + 1000 virtual shares) after the call is never
