@@ -5,7 +5,7 @@
 - :func:`list_stock` (RISK_ADMIN), :func:`deposit` (approve + deposit), :func:`withdraw`.
 - The model (:func:`shares_for_deposit`, :func:`redeem`, :func:`auction_price`, :func:`spread`,
   :func:`tranche_values`, :func:`split_redemption`, :func:`auction_cost`; the income index:
-  :func:`book_part`, :func:`income_per_share`, :func:`pending_income`, :func:`debt_after_deposit`,
+  :func:`book_part`, :func:`income_accrued`, :func:`pending_income_of`, :func:`debt_after_deposit`,
   :func:`debt_after_withdrawal`) is the contract's ``TrancheMath`` and ``IncomeMath`` and the arithmetic
   StockCapital builds on them, with the same rounding, so tests and tools can predict what the contract will do.
 
@@ -203,49 +203,46 @@ def auction_cost(price: int, bought: int, decimals: int, settlement_decimals: in
 
 
 # --------------------------------------------------------------------------- model (IncomeMath)
+# Named and ordered as in the lead's WIP commit 7887b3e on wip/income (book_part, income_accrued,
+# pending_income_of), so that merging the finished branch only drops the duplicates.
 
 INCOME_PRECISION = 10**18  # IncomeMath.PRECISION: the income index is USD (18 decimals) per share x 1e18
 
 
-def income_per_share(income: int, total_shares: int) -> int:
-    """What ``income`` (USD, 18 decimals) adds to a tranche's index over ``total_shares`` (and the virtual shares,
-    whose part is never paid), rounded down."""
-    return income * INCOME_PRECISION // (total_shares + VIRTUAL_SHARES)
-
-
-def accrued(shares: int, index: int, *, up: bool = False) -> int:
-    """``shares``' part of the income ``index`` (USD, 18 decimals), rounded down (or up)."""
-    return _mul_div(shares, index, INCOME_PRECISION, up=up)
-
-
-def debt_after_deposit(debt: int, shares: int, index: int) -> int:
-    """A position's income debt after ``shares`` join it at ``index`` (their part rounded up: owed no more)."""
-    return debt + accrued(shares, index, up=True)
-
-
-def debt_after_withdrawal(debt: int, shares: int, index: int) -> int:
-    """A position's income debt after ``shares`` leave it at ``index`` (their part rounded down: the income they
-    earned stays the position's)."""
-    return debt - accrued(shares, index)
-
-
-def pending_income(shares: int, index: int, debt: int) -> int:
-    """What a position of ``shares`` with income ``debt`` may collect at ``index`` (USD, 18 decimals; never
-    negative)."""
-    return max(0, accrued(shares, index) - debt)
-
-
-def book_part(balance: int, index: int, total_shares: int, part: int) -> tuple[int, int]:
-    """(balance, income index) of a tranche after its ``part`` of a booked result: a loss to the balance (a
-    deficit); a gain first covers a deficit, then goes to the index of the shares that hold it (to the balance
-    when there are none). The contract also sends it to the balance when the index would pass 2**184, far
-    beyond any amount here."""
+def book_part(part: int, balance: int, index: int, total_shares: int) -> tuple[int, int]:
+    """A tranche's (balance, income index) after ``part`` is booked to it (IncomeMath / StockCapital._book):
+    a loss to the balance; a gain first to a deficit, then to the index of the shares (rounded down over the
+    shares and the virtual shares, whose part is never paid); to the balance when there are no shares or the
+    index would pass 184 bits."""
     rest = part
     if part > 0 and balance < 0:
         cover = min(part, -balance)
         balance += cover
         rest -= cover
     if part > 0 and rest > 0 and total_shares > 0:
-        index += income_per_share(rest, total_shares)
-        rest = 0
+        after = index + rest * INCOME_PRECISION // (total_shares + VIRTUAL_SHARES)
+        if after < 2**184:
+            return balance, after
     return balance + rest, index
+
+
+def income_accrued(shares: int, index: int, *, up: bool = False) -> int:
+    """``shares``' part of the income ``index`` (USD, 18 decimals), rounded down (or up)."""
+    return _mul_div(shares, index, INCOME_PRECISION, up=up)
+
+
+def pending_income_of(shares: int, index: int, debt: int) -> int:
+    """What a position of ``shares`` with income ``debt`` may collect at ``index`` (USD, 18 decimals; never
+    negative)."""
+    return max(0, income_accrued(shares, index) - debt)
+
+
+def debt_after_deposit(debt: int, shares: int, index: int) -> int:
+    """A position's income debt after ``shares`` join it at ``index`` (their part rounded up: owed no more)."""
+    return debt + income_accrued(shares, index, up=True)
+
+
+def debt_after_withdrawal(debt: int, shares: int, index: int) -> int:
+    """A position's income debt after ``shares`` leave it at ``index`` (their part rounded down: the income they
+    earned stays the position's)."""
+    return debt - income_accrued(shares, index)

@@ -92,7 +92,7 @@ from dualtrack.stock_capital import (
     book_part,
     debt_after_deposit,
     debt_after_withdrawal,
-    pending_income,
+    pending_income_of,
     redeem,
     shares_for_deposit,
     split_redemption,
@@ -270,7 +270,7 @@ class Position:
     debt: int = 0  # the income debt (USD, 18 decimals, signed)
 
     def pending(self, index: int) -> int:
-        return pending_income(self.shares, index, self.debt)
+        return pending_income_of(self.shares, index, self.debt)
 
 
 @dataclass
@@ -697,7 +697,7 @@ class CapitalMachine(RuleBasedStateMachine):
                 if risk == 0:
                     continue
                 part = spread(result, risk, total)
-                balance, index = book_part(tranche.balance, tranche.index, tranche.total_shares, part)
+                balance, index = book_part(part, tranche.balance, tranche.index, tranche.total_shares)
                 if index != tranche.index:  # income: what the real shares' increments do not add up to
                     income = part - (balance - tranche.balance)
                     m.unallocated += income - Fraction((index - tranche.index) * tranche.total_shares, INCOME_PRECISION)
