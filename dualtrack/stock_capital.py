@@ -4,9 +4,10 @@
   ``ProtocolProxy`` (initialised in the same transaction) and returns the contract at the proxy's address.
 - :func:`list_stock` (RISK_ADMIN), :func:`deposit` (approve + deposit), :func:`withdraw`.
 - The model (:func:`shares_for_deposit`, :func:`redeem`, :func:`auction_price`, :func:`spread`,
-  :func:`tranche_values`, :func:`split_redemption`, :func:`auction_cost`) is the contract's ``TrancheMath``
-  and the arithmetic StockCapital builds on it, with the same rounding, so tests and tools can predict what
-  the contract will do.
+  :func:`tranche_values`, :func:`split_redemption`, :func:`auction_cost`; the income index:
+  :func:`book_part`, :func:`income_accrued`, :func:`pending_income_of`, :func:`debt_after_deposit`,
+  :func:`debt_after_withdrawal`) is the contract's ``TrancheMath`` and ``IncomeMath`` and the arithmetic
+  StockCapital builds on them, with the same rounding, so tests and tools can predict what the contract will do.
 
 StockCapital must also be a verified holder and custodian of every listed token (the issuer's step:
 :func:`dualtrack.suite.register_custodian`) and a registered custodian of the DividendDistributor.
@@ -183,6 +184,17 @@ def income_accrued(shares: int, index: int, *, up: bool = False) -> int:
 def pending_income_of(shares: int, index: int, debt: int) -> int:
     """What a position of ``shares`` with income ``debt`` may collect at ``index`` (never negative)."""
     return max(0, income_accrued(shares, index) - debt)
+
+
+def debt_after_deposit(debt: int, shares: int, index: int) -> int:
+    """A position's income debt after ``shares`` join it at ``index`` (their part rounded up: owed no more)."""
+    return debt + income_accrued(shares, index, up=True)
+
+
+def debt_after_withdrawal(debt: int, shares: int, index: int) -> int:
+    """A position's income debt after ``shares`` leave it at ``index`` (their part rounded down: the income they
+    earned stays the position's)."""
+    return debt - income_accrued(shares, index)
 
 
 def tokens_for_deficit(deficit_usd: int, price: int, decimals: int) -> int:

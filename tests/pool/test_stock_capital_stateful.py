@@ -17,10 +17,11 @@ a loss (``MockStockCapitalPool.bookResult``: spread over the tranches pro rata t
 reporters move prices (TSLA open, closed or halted; a feed left to age past the value age); time passes; an
 auction starts and verified, unverified and frozen wallets bid; the agent freezes part of a position, seizes to
 verified, unverified and frozen wallets (or a non-agent tries), freezes or unfreezes carol's wallet on the token;
-alice or bob donates TSLA straight to StockCapital. While the TSLA tranche is in deficit, verified LPs also
-deposit and withdraw just after the prices are confirmed or with them stale, and a verified bidder runs the
-auction to settle the deficit. Every refusal must be the model's custom error (a raw revert, a panic or a string
-fails the test) and leave every balance and book unchanged (read before and after).
+alice or bob donates TSLA straight to StockCapital; an LP (or bob, of NVDA) collects its income. While the
+TSLA tranche is in deficit, verified LPs also deposit and withdraw just after the prices are confirmed or with
+them stale, and a verified bidder runs the auction to settle the deficit. Every refusal must be the model's
+custom error (a raw revert, a panic or a string fails the test) and leave every balance and book unchanged
+(read before and after).
 
 Checked after every step (one batch of plain ``eth_call``s), with the model's values:
 
@@ -30,9 +31,19 @@ Checked after every step (one batch of plain ``eth_call``s), with the model's va
 3. no TSLA unit reaches an unverified or token-frozen wallet from StockCapital: dave's, erin's and the
    stranger's TSLA balances never change, and every ``Transfer`` the token emits from StockCapital (audited in
    each receipt) goes to a wallet verified and not frozen at that moment, for the model's tokens out;
-5. books: ``usdBalance()`` == the sum of the tranches' balances == the model's;
-6. the model: every tranche (tokens, shares, balance, auction start), every position (shares, frozen, lock),
-   every wallet's TSLA and USDC and the pool's USDC equal the model's.
+5. books (income index semantics): U = ``usdBalance()`` - the tranches' balances - every position's
+   ``pendingIncome`` satisfies 0 <= U <= bound. Derivation: ``usdBalance()`` takes every booked part; a part
+   that reaches a tranche's index (rest, over totalShares T) adds floor(rest x 1e18 / (T + 1000)) per share, so
+   the real shares earn less than rest by the virtual shares' part and the floor's remainder (< (T + 1000) / 1e18
+   USD-wei): the model keeps that exact amount (a fraction). A position's pending income is floor(shares x index
+   / 1e18) - debt, its debt rounded up on a deposit and down on a withdrawal or seizure and raised by exactly what
+   ``collect`` pays, so it is never above the exact income it earned less what it collected (hence U >= 0,
+   pending being floored at 0 only where rounding made it negative), and below it by less than one USD-wei per
+   change of its shares while the index was non-zero plus one for the final floor. So bound = the exact
+   unallocated income + the number of share changes + the number of positions;
+6. the model: every tranche (tokens, shares, balance, auction start, income index), every position (shares,
+   frozen, lock, pending income: ``positionOf`` and ``pendingIncome``), every wallet's TSLA and USDC and the
+   pool's USDC equal the model's.
 
 And around every deposit, withdrawal and seizure (4, share value): with p the oracle price per token, the in-kind
 value per share X / S = max(0, tokens x p + balance) / (totalShares + 1000 virtual shares) after the call is never
@@ -73,10 +84,15 @@ from dualtrack.market import MarketStatus
 from dualtrack.oracle import Outcome, outcome_of, submit_at
 from dualtrack.stock_capital import (
     DEFAULT_AUCTION,
+    INCOME_PRECISION,
     VIRTUAL_SHARES,
     VIRTUAL_TOKENS,
     auction_cost,
     auction_price,
+    book_part,
+    debt_after_deposit,
+    debt_after_withdrawal,
+    pending_income_of,
     redeem,
     shares_for_deposit,
     split_redemption,
@@ -211,6 +227,20 @@ def capital_env(
 # --------------------------------------------------------------------------- the model
 
 
+@dataclass(frozen=True)
+class OnChain:
+    """One batch of reads of everything the model predicts (views and positions as the ABI decodes them)."""
+
+    tsla: tuple[Any, ...]
+    nvda: tuple[Any, ...]
+    total_balance: int
+    positions: dict[str, tuple[int, ...]]  # LPS' TSLA positions and "bob nvda"
+    pending: dict[str, int]  # pendingIncome of the same positions
+    tokens: dict[str, int]
+    nvda_held: int
+    cash: dict[str, int]
+
+
 @dataclass
 class Feed:
     price: int  # per whole token, USD with 18 decimals
@@ -229,6 +259,7 @@ class Tranche:
     total_shares: int
     balance: int
     auction_start: int
+    index: int  # the income index (USD per share x INCOME_PRECISION)
 
 
 @dataclass
@@ -236,6 +267,10 @@ class Position:
     shares: int = 0
     frozen: int = 0
     unlock_at: int = 0
+    debt: int = 0  # the income debt (USD, 18 decimals, signed)
+
+    def pending(self, index: int) -> int:
+        return pending_income_of(self.shares, index, self.debt)
 
 
 @dataclass
@@ -250,6 +285,10 @@ class Model:
     cash: dict[str, int]  # USDC by wallet name, and "pool"
     donated: int = 0
     frozen: set[str] = field(default_factory=set)  # wallets frozen on the token
+    # Invariant 5's bound: the exact income booked to the indexes that no real share earns (the virtual shares'
+    # part and each increment's rounding), and the changes of shares made while an index was non-zero.
+    unallocated: Fraction = Fraction(0)
+    share_changes: int = 0
 
 
 def _usable(feed: Feed, t: int) -> bool:
@@ -307,16 +346,17 @@ class CapitalMachine(RuleBasedStateMachine):
     # ---- reads ----
 
     def _state_reads(self) -> list[Read]:
-        cap, token, usdc = self.capital, self.token, self.usdc
+        cap, token, usdc, nvda = self.capital, self.token, self.usdc, self.e.nvda
+        positions = [(token, self.w[n]) for n in LPS] + [(nvda, self.w["bob"])]
         return [
             Read(cap, "tranche", (token.address,)),
-            Read(cap, "tranche", (self.e.nvda.address,)),
+            Read(cap, "tranche", (nvda.address,)),
             Read(cap, "usdBalance"),
-            *(Read(cap, "positionOf", (token.address, self.w[n])) for n in LPS),
-            Read(cap, "positionOf", (self.e.nvda.address, self.w["bob"])),
+            *(Read(cap, "positionOf", (t.address, lp)) for t, lp in positions),
+            *(Read(cap, "pendingIncome", (t.address, lp)) for t, lp in positions),
             *(Read(token, "balanceOf", (self.w[n],)) for n in WALLETS),
             Read(token, "balanceOf", (cap.address,)),
-            Read(self.e.nvda, "balanceOf", (cap.address,)),
+            Read(nvda, "balanceOf", (cap.address,)),
             *(Read(usdc, "balanceOf", (self.w[n],)) for n in WALLETS),
             Read(usdc, "balanceOf", (self.pool.address,)),
         ]
@@ -324,43 +364,49 @@ class CapitalMachine(RuleBasedStateMachine):
     def _state(self) -> list[Any]:
         return self.reader.run(self._state_reads())
 
-    def _read_start(self) -> Model:
-        """The fixture's books, read once per example (the model then predicts every change)."""
-        state = self._state()
+    @staticmethod
+    def _decode(state: list[Any]) -> OnChain:
+        """The batch of ``_state_reads`` by meaning."""
         views, total_balance, rest = state[:2], state[2], state[3:]
-        positions, bob_nvda = rest[: len(LPS)], rest[len(LPS)]
-        rest = rest[len(LPS) + 1 :]
+        n = len(LPS) + 1
+        positions, pending, rest = rest[:n], rest[n : 2 * n], rest[2 * n :]
         tokens = dict(zip((*WALLETS, "capital"), rest[: len(WALLETS) + 1], strict=True))
         nvda_held = rest[len(WALLETS) + 1]
         cash = dict(zip((*WALLETS, "pool"), rest[len(WALLETS) + 2 :], strict=True))
+        return OnChain(
+            tsla=tuple(views[0]),
+            nvda=tuple(views[1]),
+            total_balance=int(total_balance),
+            positions={name: tuple(p) for name, p in zip((*LPS, "bob nvda"), positions, strict=True)},
+            pending=dict(zip((*LPS, "bob nvda"), (int(p) for p in pending), strict=True)),
+            tokens=tokens,
+            nvda_held=int(nvda_held),
+            cash=cash,
+        )
+
+    def _read_start(self) -> Model:
+        """The fixture's books, read once per example (the model then predicts every change)."""
+        c = self._decode(self._state())
         tranches = []
-        for view, feed, config in zip(views, (TSLA_FEED, NVDA_FEED), (TSLA_STOCK, NVDA_STOCK), strict=True):
-            _, decimals, _, _, booked, total, balance, auction_start = view
+        for view, feed, config in zip((c.tsla, c.nvda), (TSLA_FEED, NVDA_FEED), (TSLA_STOCK, NVDA_STOCK), strict=True):
+            _, decimals, _, _, booked, total, balance, auction_start, index = view
             address = self.token.address if feed == TSLA_FEED else self.e.nvda.address
+            open_bps, closed_bps = config.open_weight_bps, config.closed_weight_bps
             tranches.append(
-                Tranche(
-                    address,
-                    feed,
-                    decimals,
-                    config.open_weight_bps,
-                    config.closed_weight_bps,
-                    booked,
-                    total,
-                    balance,
-                    auction_start,
-                )
+                Tranche(address, feed, decimals, open_bps, closed_bps, booked, total, balance, auction_start, index)
             )
-        assert tokens["capital"] == tranches[0].tokens and nvda_held == tranches[1].tokens
-        assert total_balance == 0 and all(t.balance == 0 for t in tranches)
+        assert c.tokens["capital"] == tranches[0].tokens and c.nvda_held == tranches[1].tokens
+        assert c.total_balance == 0 and all(t.balance == 0 and t.index == 0 for t in tranches)
+        positions = {name: Position(*p[:3]) for name, p in c.positions.items()}  # no income yet: no debt
         return Model(
             tsla=tranches[0],
             nvda=tranches[1],
-            positions={n: Position(*p) for n, p in zip(LPS, positions, strict=True)},
-            bob_nvda=Position(*bob_nvda),
+            positions={name: positions[name] for name in LPS},
+            bob_nvda=positions["bob nvda"],
             feeds={},
-            total_balance=total_balance,
-            tokens=tokens,
-            cash=cash,
+            total_balance=c.total_balance,
+            tokens=c.tokens,
+            cash=c.cash,
             frozen=set(self.e.frozen),
         )
 
@@ -472,6 +518,8 @@ class CapitalMachine(RuleBasedStateMachine):
         if not respect_frozen:
             position.frozen = position.frozen - shares if position.frozen > shares else 0
         position.shares -= shares
+        position.debt = debt_after_withdrawal(position.debt, shares, tr.index)
+        m.share_changes += tr.index != 0
         tr.total_shares -= shares
         tr.tokens -= out
         m.tokens["capital"] -= out
@@ -582,6 +630,8 @@ class CapitalMachine(RuleBasedStateMachine):
                 raise ModelRevert("StockCapitalZeroAmount")
             position.shares += shares
             position.unlock_at = t + LOCK
+            position.debt = debt_after_deposit(position.debt, shares, tranche.index)
+            m.share_changes += tranche.index != 0
             tranche.tokens += amount
             tranche.total_shares += shares
             m.tokens[lp] -= amount
@@ -630,11 +680,12 @@ class CapitalMachine(RuleBasedStateMachine):
     def book(self, result: int, fresh: bool) -> None:
         """The pool books a gain or a loss (mostly just after the reporters confirm the prices, as at an epoch's
         settlement): spread over the tranches pro rata to their risk values (a gain rounded down, a loss up);
-        refused without risk capital."""
+        refused without risk capital. A tranche's loss deepens its balance; its gain first covers a deficit, then
+        raises the income index of its shares (the balance when it has none)."""
         if fresh:
             self._post({f: self.m.feeds[f].price for f in (TSLA_FEED, NVDA_FEED)}, self.m.feeds[TSLA_FEED].status)
 
-        def predict(m: Model, t: int) -> tuple[list[tuple[str, int, int]], int]:
+        def predict(m: Model, t: int) -> tuple[list[tuple[str, int, int, int]], int]:
             if result == 0:
                 return [], 0
             risks = [(tranche, _risk(m, tranche, t)) for tranche in (m.tsla, m.nvda)]
@@ -646,9 +697,14 @@ class CapitalMachine(RuleBasedStateMachine):
                 if risk == 0:
                     continue
                 part = spread(result, risk, total)
-                tranche.balance += part
+                balance, index = book_part(part, tranche.balance, tranche.index, tranche.total_shares)
+                if index != tranche.index:  # income: what the real shares' increments do not add up to
+                    income = part - (balance - tranche.balance)
+                    m.unallocated += income - Fraction((index - tranche.index) * tranche.total_shares, INCOME_PRECISION)
+                    self.seen["income booked"] += 1
+                tranche.balance, tranche.index = balance, index
                 m.total_balance += part
-                parts.append((tranche.address, part, tranche.balance))
+                parts.append((tranche.address, part, balance, index))
             return parts, total
 
         receipt, expected = self._transact(self.pool.functions.bookResult(result), self.sd.admin, predict)
@@ -656,14 +712,14 @@ class CapitalMachine(RuleBasedStateMachine):
             return
         parts, total = expected
         booked = [
-            (e["token"], e["resultUsd"], e["usdBalance"])
+            (e["token"], e["resultUsd"], e["usdBalance"], e["incomePerShare"])
             for e in self.evm.events(receipt, self.capital, "TrancheResultBooked")
         ]
         assert booked == parts, f"booked {booked}, model {parts}"
         results = self.evm.events(receipt, self.capital, "ResultBooked")
         assert [(e["resultUsd"], e["totalRisk"]) for e in results] == ([(result, total)] if result else [])
         if result < 0:
-            assert sum(p for _, p, _ in parts) <= result, "a loss was booked below its amount"
+            assert sum(p for _, p, _, _ in parts) <= result, "a loss was booked below its amount"
         self.seen["book gain" if result > 0 else "book loss" if result < 0 else "book zero"] += 1
         self.seen["tranche in deficit"] += self.m.tsla.balance < 0
 
@@ -689,6 +745,39 @@ class CapitalMachine(RuleBasedStateMachine):
         """Locks end (600 s), auctions run down (an hour) and prices age past the value age (an hour)."""
         self.now += seconds
         self.evm.mine(self.now)
+
+    # ---- income ----
+
+    @rule(i=st.integers(0, 63), nvda=st.sampled_from((False, False, False, True)))
+    def collect(self, i: int, nvda: bool) -> None:
+        """An LP (mostly one with a stablecoin unit of income or more; dave and erin too, whose income is not
+        TSLA) collects its pending income of the TSLA tranche, or bob of NVDA: paid by the pool in whole USDC
+        units, rounded down (the rest stays owed); refused with less than one unit."""
+        if nvda:
+            lp, token, tranche = "bob", self.e.nvda.address, "nvda"
+        else:
+            owed = [n for n in LPS if self.m.positions[n].pending(self.m.tsla.index) >= USD_PER_STABLE_UNIT]
+            lp, token, tranche = self._pick(i, owed), self.token.address, "tsla"
+
+        def predict(m: Model, t: int) -> int:
+            index = m.nvda.index if tranche == "nvda" else m.tsla.index
+            position = m.bob_nvda if tranche == "nvda" else m.positions[lp]
+            paid = position.pending(index) // USD_PER_STABLE_UNIT
+            if paid == 0:
+                raise ModelRevert("StockCapitalNothingToCollect", token, self.w[lp])
+            position.debt += paid * USD_PER_STABLE_UNIT
+            m.total_balance -= paid * USD_PER_STABLE_UNIT
+            m.cash["pool"] -= paid
+            m.cash[lp] += paid
+            return paid
+
+        receipt, paid = self._transact(self.capital.functions.collect(token), self.w[lp], predict)
+        if receipt is None:
+            return
+        (event,) = self.evm.events(receipt, self.capital, "IncomeCollected")
+        assert (event["token"], event["lp"], event["paid"]) == (token, self.w[lp], paid)
+        self.seen["income collected"] += 1
+        self.seen[f"income collected by {lp}"] += lp in ("dave", "erin")
 
     # ---- the auction ----
 
@@ -878,38 +967,38 @@ class CapitalMachine(RuleBasedStateMachine):
 
     @invariant()
     def books_balances_and_shares_hold(self) -> None:
-        m = self.m
-        state = self._state()
-        (tsla_view, nvda_view, total_balance), rest = state[:3], state[3:]
-        positions, bob_nvda = rest[: len(LPS)], rest[len(LPS)]
-        rest = rest[len(LPS) + 1 :]
-        tokens = dict(zip((*WALLETS, "capital"), rest[: len(WALLETS) + 1], strict=True))
-        nvda_held = rest[len(WALLETS) + 1]
-        cash = dict(zip((*WALLETS, "pool"), rest[len(WALLETS) + 2 :], strict=True))
-        views = {"tsla": tsla_view, "nvda": nvda_view}
-        # 6. the model: tranches, positions, wallets
-        for name, tranche in (("tsla", m.tsla), ("nvda", m.nvda)):
-            got = tuple(views[name][4:8])
-            want = (tranche.tokens, tranche.total_shares, tranche.balance, tranche.auction_start)
-            assert got == want, f"{name} tranche (tokens, shares, balance, auction) {got}, model {want}"
-        for name, position in zip(LPS, positions, strict=True):
-            want_position = (m.positions[name].shares, m.positions[name].frozen, m.positions[name].unlock_at)
-            assert tuple(position) == want_position, f"{name}'s position {position}, model {m.positions[name]}"
-        assert tuple(bob_nvda) == (m.bob_nvda.shares, m.bob_nvda.frozen, m.bob_nvda.unlock_at)
-        assert tokens == m.tokens, f"TSLA balances {tokens}, model {m.tokens}"
-        assert cash == m.cash, f"USDC balances {cash}, model {m.cash}"
+        m, c = self.m, self._decode(self._state())
+        # 6. the model: tranches, positions (with their pending income), wallets
+        for name, tranche, view in (("tsla", m.tsla, c.tsla), ("nvda", m.nvda, c.nvda)):
+            got = view[4:9]
+            want = (tranche.tokens, tranche.total_shares, tranche.balance, tranche.auction_start, tranche.index)
+            assert got == want, f"{name} tranche (tokens, shares, balance, auction, index) {got}, model {want}"
+        model_positions = {**m.positions, "bob nvda": m.bob_nvda}
+        for name, position in model_positions.items():
+            index = m.nvda.index if name == "bob nvda" else m.tsla.index
+            pending = position.pending(index)
+            want_position = (position.shares, position.frozen, position.unlock_at, pending)
+            assert c.positions[name] == want_position, f"{name}'s position {c.positions[name]}, model {position}"
+            assert c.pending[name] == pending, f"{name}'s pending income {c.pending[name]}, model {pending}"
+        assert c.tokens == m.tokens, f"TSLA balances {c.tokens}, model {m.tokens}"
+        assert c.cash == m.cash, f"USDC balances {c.cash}, model {m.cash}"
         # 1. StockCapital holds its books, and the donations besides (never credited)
-        assert tokens["capital"] == tsla_view[4] + m.donated >= tsla_view[4]
-        assert nvda_held == nvda_view[4]
+        assert c.tokens["capital"] == c.tsla[4] + m.donated >= c.tsla[4]
+        assert c.nvda_held == c.nvda[4]
         # 2. shares add up; frozen within shares
-        assert sum(int(p[0]) for p in positions) == tsla_view[5]
-        assert bob_nvda[0] == nvda_view[5]
-        assert all(p[1] <= p[0] for p in (*positions, bob_nvda))
+        assert sum(c.positions[name][0] for name in LPS) == c.tsla[5]
+        assert c.positions["bob nvda"][0] == c.nvda[5]
+        assert all(p[1] <= p[0] for p in c.positions.values())
         # 3. the wallets that may not hold TSLA hold what they held at the start
         for name in ("dave", "erin", "stranger"):
-            assert tokens[name] == self.start_tokens[name], f"{name}'s TSLA moved: {tokens[name]}"
-        # 5. books
-        assert total_balance == tsla_view[6] + nvda_view[6] == m.total_balance
+            assert c.tokens[name] == self.start_tokens[name], f"{name}'s TSLA moved: {c.tokens[name]}"
+        # 5. books: what the pool owes StockCapital covers the balances and every LP's income, and exceeds them
+        # by at most the income no real share earns (exact) plus one USD-wei per change of shares and per position
+        assert c.total_balance == m.total_balance
+        unallocated = c.total_balance - c.tsla[6] - c.nvda[6] - sum(c.pending.values())
+        bound = m.unallocated + m.share_changes + len(c.pending)
+        assert 0 <= unallocated <= bound, f"books: {unallocated} USD-wei unallocated, bound {float(bound)}"
+        self.seen["max unallocated"] = max(self.seen["max unallocated"], unallocated)
 
 
 def _settings() -> Any:
