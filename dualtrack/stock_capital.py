@@ -123,6 +123,13 @@ def pending_income(capital: Contract, token: str, lp: str) -> int:
     return int(capital.functions.pendingIncome(token, lp).call())
 
 
+def collectable_tranches(capital: Contract, tokens: dict[str, str], lp: str, settlement_decimals: int) -> list[str]:
+    """The names in ``tokens`` ({name: token address}) whose tranche owes ``lp`` at least one stablecoin unit
+    of income (what ``collect`` pays; less reverts with ``StockCapitalNothingToCollect``)."""
+    unit = 10 ** (18 - settlement_decimals)
+    return [name for name, token in tokens.items() if pending_income(capital, token, lp) >= unit]
+
+
 def shares_of(capital: Contract, token: str, lp: str) -> int:
     """``lp``'s shares of ``token``'s tranche."""
     return int(capital.functions.positionOf(token, lp).call()[0])

@@ -33,6 +33,7 @@ from dualtrack.cli.margin import amount_in_raw_units, refused, shown, usd
 from dualtrack.deployment import Manifest, ManifestError
 from dualtrack.insurance import status as insurance_status
 from dualtrack.liquidity_pool import pool_status
+from dualtrack.stock_capital import collectable_tranches
 from dualtrack.units import BPS, raw_units
 
 SHARE_DECIMALS = 18  # the liquidity pool's shares (6-decimal stablecoin + the 12-decimal virtual offset)
@@ -230,14 +231,13 @@ def claim_command(
     desk = open_pool(evm, manifest_path)
     sender = _sender(evm, key_file, ape_alias, node_account)
     claimed = False
-    unit = 10 ** (18 - int(desk.stablecoin.functions.decimals().call()))
-    for symbol, token in desk.stocks.items():
-        if int(desk.stock_capital.functions.pendingIncome(token, sender).call()) >= unit:
-            try:
-                evm.send(desk.stock_capital.functions.collect(token), sender)
-            except Reverted as error:
-                raise refused(f"pay the {symbol} tranche's income", error) from None
-            claimed = True
+    decimals = int(desk.stablecoin.functions.decimals().call())
+    for symbol in collectable_tranches(desk.stock_capital, desk.stocks, sender, decimals):
+        try:
+            evm.send(desk.stock_capital.functions.collect(desk.stocks[symbol]), sender)
+        except Reverted as error:
+            raise refused(f"pay the {symbol} tranche's income", error) from None
+        claimed = True
     for kind, request, claim in (
         ("deposit", desk.pool.functions.depositRequest, desk.pool.functions.claimDeposit),
         ("redemption", desk.pool.functions.redeemRequest, desk.pool.functions.claimRedeem),

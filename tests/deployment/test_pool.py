@@ -81,8 +81,8 @@ def test_cli_deposit_stock__verified_holder__position_in_the_tranche_shown(
     assert f"{bob} supplied 25 NVDA." in result.output
     nvda = outcome.context.contract("nvda.token")
     capital = outcome.context.contract(STOCK_CAPITAL)
-    shares, frozen, unlock_at = capital.functions.positionOf(nvda.address, bob).call()
-    assert shares > 0 and frozen == 0 and unlock_at > evm.timestamp()
+    shares, frozen, unlock_at, income = capital.functions.positionOf(nvda.address, bob).call()
+    assert shares > 0 and frozen == 0 and unlock_at > evm.timestamp() and income == 0
     assert nvda.functions.balanceOf(capital.address).call() == 25 * NVDA
 
 

@@ -67,6 +67,16 @@ class StockDesk:
         view = self.capital.functions.tranche(self.tsla.address).call()
         return int(view[4]), int(view[5]), int(view[6])
 
+    def income_index(self) -> int:
+        """The TSLA tranche's income index (USD per share x IncomeMath.PRECISION)."""
+        return int(self.capital.functions.tranche(self.tsla.address).call()[8])
+
+    def pending_income(self, lp: str) -> int:
+        return int(self.capital.functions.pendingIncome(self.tsla.address, lp).call())
+
+    def collect(self, lp: str) -> TxReceipt:
+        return self.evm.send(self.capital.functions.collect(self.tsla.address), lp)
+
     def book(self, result_usd: int) -> TxReceipt:
         return self.evm.send(self.pool.functions.bookResult(result_usd), self.admin)
 

@@ -9,7 +9,16 @@ from dualtrack.corporate import DAY, ActionKind, announce
 from dualtrack.keepers.reporter import Multipliers
 from dualtrack.market import MarketStatus
 from dualtrack.oracle import ONE
-from dualtrack.stock_capital import VIRTUAL_SHARES, deposit, redeem, shares_for_deposit, tokens_for_deficit
+from dualtrack.stock_capital import (
+    VIRTUAL_SHARES,
+    book_part,
+    collectable_tranches,
+    deposit,
+    pending_income_of,
+    redeem,
+    shares_for_deposit,
+    tokens_for_deficit,
+)
 from tests.margin.conftest import TSLA_FEED, TSLA_PRICE, TSLA_UNIT, usd
 from tests.pool.stock_capital_fixtures import SecondStock, StockDesk
 from tests.suite_fixtures import Actors, KycIssuer
@@ -239,7 +248,7 @@ def test_split__tranche_with_a_balance__no_share_value_changes(
 # ---- Results booked by the pool ----
 
 
-def test_book_result__gain__kept_as_the_tranche_balance_and_paid_by_the_pool_on_withdrawal(
+def test_book_result__gain__income_of_the_holders_collected_through_the_pool(
     stock_desk: StockDesk, holders: Actors
 ) -> None:
     sd = stock_desk
@@ -247,26 +256,83 @@ def test_book_result__gain__kept_as_the_tranche_balance_and_paid_by_the_pool_on_
     sd.deposit(alice, 10 * TSLA_UNIT)
     sd.deposit(bob, 30 * TSLA_UNIT)
     sd.desk.prices(sd.evm.timestamp() + 5)
+    _, total, balance = sd.tranche()
+    index_before = sd.income_index()
     receipt = sd.book(usd(1_000))
+
     (booked,) = sd.evm.events(receipt, sd.capital, "TrancheResultBooked")
-    assert (booked["resultUsd"], booked["usdBalance"]) == (usd(1_000), usd(1_000))
-    assert sd.capital.functions.usdBalance().call() == usd(1_000)
+    _, index = book_part(usd(1_000), balance, index_before, total)
+    assert (booked["resultUsd"], booked["usdBalance"], booked["incomePerShare"]) == (usd(1_000), 0, index)
+    assert sd.tranche()[2] == 0 and sd.income_index() == index
+    assert sd.capital.functions.usdBalance().call() == usd(1_000)  # owed until collected
+    owed = pending_income_of(sd.shares(alice), index, 0)
+    assert sd.pending_income(alice) == owed
+    assert usd(250) - 10**6 < owed < usd(250)  # a quarter, less the virtual shares' part and the index's rounding
 
-    tokens, total, balance = sd.tranche()
-    shares = sd.shares(alice)
-    token_share, gain = redeem(shares, tokens, total, balance)
+    # A withdrawal is in kind only: the income stays the position's.
     pool_before, alice_usdc, alice_tsla = sd.usdc_of(sd.pool.address), sd.usdc_of(alice), sd.tsla_of(alice)
-    receipt = sd.withdraw(alice, shares)
-    print(f"\nstock_capital.withdraw with a gain paid by the pool gas: {receipt['gasUsed']}")
-    assert receipt["gasUsed"] <= WITHDRAW_GAS_TARGET
+    receipt = sd.withdraw(alice, sd.shares(alice))
+    (withdrawn,) = sd.evm.events(receipt, sd.capital, "Withdrawn")
+    assert (withdrawn["tokensOut"], withdrawn["stablePaid"]) == (10 * TSLA_UNIT, 0)
+    assert (sd.usdc_of(alice), sd.tsla_of(alice)) == (alice_usdc, alice_tsla + 10 * TSLA_UNIT)
+    assert sd.shares(alice) == 0 and sd.pending_income(alice) == owed
 
-    paid = gain // USDC_SCALE
-    assert paid == 249_999_999  # a quarter of $1,000, less the virtual shares' part, rounded down
+    receipt = sd.collect(alice)
+    paid = owed // USDC_SCALE
+    (collected,) = sd.evm.events(receipt, sd.capital, "IncomeCollected")
+    assert (collected["token"], collected["lp"], collected["paid"]) == (sd.tsla.address, alice, paid)
     assert sd.usdc_of(alice) == alice_usdc + paid
     assert sd.usdc_of(sd.pool.address) == pool_before - paid
-    assert sd.tsla_of(alice) == alice_tsla + token_share == alice_tsla + 10 * TSLA_UNIT
-    assert sd.tranche()[2] == usd(1_000) - paid * USDC_SCALE
-    assert sd.capital.functions.usdBalance().call() == sd.tranche()[2]
+    assert sd.pending_income(alice) == owed - paid * USDC_SCALE < USDC_SCALE  # less than a unit stays owed
+    assert sd.capital.functions.usdBalance().call() == usd(1_000) - paid * USDC_SCALE
+    with sd.evm.reverts("StockCapitalNothingToCollect", sd.tsla.address, alice):
+        sd.collect(alice)
+    assert sd.pending_income(bob) == pending_income_of(sd.shares(bob), index, 0)
+    # What `dualtrack pool claim` collects: the tranches owing at least one USDC unit.
+    tranches = {"TSLA": sd.tsla.address}
+    assert collectable_tranches(sd.capital, tranches, alice, 6) == []
+    assert collectable_tranches(sd.capital, tranches, bob, 6) == ["TSLA"]
+
+
+def test_deposit__after_a_gain__earns_none_of_it_and_reads_no_price(stock_desk: StockDesk, holders: Actors) -> None:
+    sd = stock_desk
+    alice, bob = holders.alice.wallet, holders.bob.wallet
+    sd.deposit(alice, 10 * TSLA_UNIT)
+    sd.desk.prices(sd.evm.timestamp() + 5)
+    sd.book(usd(500))
+    tokens, total, _ = sd.tranche()
+    index = sd.income_index()
+    alice_owed = sd.pending_income(alice)
+    sd.evm.mine(sd.evm.timestamp() + 30 * DAY)  # every price is stale now: a deposit must not need one
+
+    sd.deposit(bob, 30 * TSLA_UNIT)
+
+    assert sd.shares(bob) == shares_for_deposit(30 * TSLA_UNIT, tokens, total, 0, 0, 18)
+    assert sd.pending_income(bob) == 0
+    assert sd.pending_income(alice) == alice_owed
+    with sd.evm.reverts("StockCapitalNothingToCollect", sd.tsla.address, bob):
+        sd.collect(bob)
+    assert sd.income_index() == index
+
+
+def test_book_result__gain_after_a_loss__settles_the_deficit_first(stock_desk: StockDesk, holders: Actors) -> None:
+    sd = stock_desk
+    alice = holders.alice.wallet
+    sd.deposit(alice, 10 * TSLA_UNIT)
+    sd.desk.prices(sd.evm.timestamp() + 5)
+    sd.book(-usd(300))
+    assert sd.tranche()[2] == -usd(300)
+    _, total, balance = sd.tranche()
+
+    receipt = sd.book(usd(1_000))
+
+    (booked,) = sd.evm.events(receipt, sd.capital, "TrancheResultBooked")
+    after_balance, after_index = book_part(usd(1_000), balance, 0, total)
+    assert after_balance == 0 and after_index == usd(700) * 10**18 // (total + VIRTUAL_SHARES)
+    assert (booked["usdBalance"], booked["incomePerShare"]) == (after_balance, after_index)
+    assert sd.tranche()[2] == 0
+    assert sd.pending_income(alice) == pending_income_of(sd.shares(alice), after_index, 0)
+    assert sd.capital.functions.usdBalance().call() == usd(700)
 
 
 def test_book_result__loss__withdrawal_keeps_tokens_for_the_deficit(stock_desk: StockDesk, holders: Actors) -> None:
