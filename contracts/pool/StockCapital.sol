@@ -173,7 +173,7 @@ contract StockCapital is IStockCapital, StockCapitalBase, UUPSUpgradeable {
     }
 
     /// @dev Book `part` to a tranche: a loss to its balance (a deficit, which the shares bear in kind); a gain
-    ///      first to a deficit, then to the income index of the shares that hold it (to the balance when there
+    ///      first to a deficit (ending its auction when settled), then to the income index of the shares that hold it (to the balance when there
     ///      are none, or when the index would overflow).
     function _book(Stock storage stock, int256 part) private returns (int256 balance, uint256 index) {
         balance = stock.balance;
@@ -183,6 +183,8 @@ contract StockCapital is IStockCapital, StockCapitalBase, UUPSUpgradeable {
             int256 cover = part < -balance ? part : -balance;
             balance += cover;
             rest -= cover;
+            // The deficit is settled: a later one starts its own auction, at the start price.
+            if (balance == 0) stock.auctionStart = 0;
         }
         if (part > 0 && rest > 0) {
             uint256 total = stock.totalShares;

@@ -457,6 +457,7 @@ def test_seize__to_an_unverified_wallet__refused_nothing_moved(
 
 def test_list_stock__invalid_or_twice__refused(stock_desk: StockDesk) -> None:
     sd = stock_desk
+    listed = sd.capital.functions.stocks().call()  # TSLA, and NVDA once a test listed it (a session fixture)
     config = (TSLA_FEED, 6_000, 3_000, 10**24)
     with sd.evm.reverts("StockCapitalStockAlreadyListed", sd.tsla.address):
         sd.evm.send(sd.capital.functions.listStock(sd.tsla.address, config), sd.admin)
@@ -465,7 +466,7 @@ def test_list_stock__invalid_or_twice__refused(stock_desk: StockDesk) -> None:
             sd.evm.send(sd.capital.functions.configureStock(sd.tsla.address, bad), sd.admin)
     with sd.evm.reverts("StockCapitalStockConfigInvalid", sd.usdc.address):  # not the oracle's feed of USDC
         sd.evm.send(sd.capital.functions.listStock(sd.usdc.address, config), sd.admin)
-    assert sd.capital.functions.stocks().call() == [sd.tsla.address]
+    assert sd.capital.functions.stocks().call() == listed and listed[0] == sd.tsla.address
 
 
 # ---- Two tranches ----

@@ -154,3 +154,28 @@ def test_token_units__every_path_out__only_ever_credited_to_wallets_that_may_hol
     assert sd.tsla_of(stranger) == 0
     tokens, total, balance = sd.tranche()
     assert total == 0 and balance >= 0 and tokens == sd.tsla_of(sd.capital.address)
+
+
+def test_auction__deficit_settled_by_a_gain__ends_and_a_new_deficit_starts_afresh(
+    stock_desk: StockDesk, holders: Actors, stranger: str
+) -> None:
+    sd = stock_desk
+    carol = holders.carol.wallet
+    _in_deficit(sd, holders, loss=100)
+    sd.evm.send(sd.capital.functions.startAuction(sd.tsla.address), stranger)
+    sd.evm.mine(sd.evm.timestamp() + DEFAULT_AUCTION.duration // 2)  # halfway: the price has fallen
+    sd.desk.prices(sd.evm.timestamp() + 1)
+
+    sd.book(usd(100))  # the pool's next gain settles the deficit exactly
+
+    assert sd.tranche()[2] == 0
+    assert sd.capital.functions.tranche(sd.tsla.address).call()[7] == 0  # the auction is over
+    sd.book(-usd(50))  # a new deficit has no auction until one is started, at the start price
+    _funded_bidder(sd, carol)
+    with sd.evm.reverts("StockCapitalAuctionNotActive", sd.tsla.address):
+        sd.evm.send(sd.capital.functions.bid(sd.tsla.address, TSLA_UNIT, 1_000 * USDC_UNIT), carol)
+    receipt = sd.evm.send(sd.capital.functions.startAuction(sd.tsla.address), stranger)
+    (started,) = sd.evm.events(receipt, sd.capital, "AuctionStarted")
+    assert started["usdBalance"] == -usd(50)
+    price, _ = sd.capital.functions.auctionPrice(sd.tsla.address).call()
+    assert price == auction_price(usd(TSLA_PRICE), DEFAULT_AUCTION, 0)

@@ -698,6 +698,8 @@ class CapitalMachine(RuleBasedStateMachine):
                     continue
                 part = spread(result, risk, total)
                 balance, index = book_part(part, tranche.balance, tranche.index, tranche.total_shares)
+                if tranche.balance < 0 and balance == 0:
+                    tranche.auction_start = 0  # the gain settled the deficit: its auction is over
                 if index != tranche.index:  # income: what the real shares' increments do not add up to
                     income = part - (balance - tranche.balance)
                     m.unallocated += income - Fraction((index - tranche.index) * tranche.total_shares, INCOME_PRECISION)
