@@ -121,6 +121,11 @@ FUNCTION_ROLES: Mapping[str, Mapping[str, Role]] = {
         "releaseCollateral": Role.TREASURY,
         "upgradeToAndCall": Role.UPGRADER,
     },
+    "FundingRateOracle": {
+        # A market's funding parameters (skew scale, impact size, interest): under RISK_ADMIN's delay.
+        "configureMarket": Role.RISK_ADMIN,
+        "upgradeToAndCall": Role.UPGRADER,
+    },
     "LiquidityPool": {
         # Risk parameters (epochs, caps, haircut, ADL factor), markets and the stock capital: the timelock.
         **{name: Role.RISK_ADMIN for name in ("setRiskConfig", "addMarket", "removeMarket", "setStockCapital")},

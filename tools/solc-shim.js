@@ -62,6 +62,39 @@ function importResolver(opts) {
   };
 }
 
+// solc-js passes the standard JSON to soljson through emscripten's cwrap, which copies a string argument onto
+// the wasm stack (5 MiB) at up to 4 bytes per character: an input above about 1.3 million characters (this
+// project's, once the pool and perp sources joined) overflows it, and soljson then crashes with "memory
+// access out of bounds" or spins forever. So the input goes on the heap and solidity_compile is called
+// directly, with the same import callback and the same cleanup (solidity_reset) as solc-js.
+const soljson = require(path.join(projectRoot, "node_modules", "solc", "soljson.js"));
+
+function toHeapString(text) {
+  const size = soljson.lengthBytesUTF8(text) + 1;
+  const pointer = soljson._solidity_alloc(size);
+  soljson.stringToUTF8(text, pointer, size);
+  return pointer;
+}
+
+function compileOnHeap(input, resolve) {
+  const callback = soljson.addFunction((context, kind, data, contents, error) => {
+    const kindText = soljson.UTF8ToString(kind);
+    if (kindText !== "source") {
+      soljson.setValue(error, toHeapString(`solc-shim: unsupported callback kind ${kindText}`), "*");
+      return;
+    }
+    const result = resolve(soljson.UTF8ToString(data));
+    if (typeof result.contents === "string") soljson.setValue(contents, toHeapString(result.contents), "*");
+    if (typeof result.error === "string") soljson.setValue(error, toHeapString(result.error), "*");
+  }, "viiiii");
+  try {
+    return soljson.UTF8ToString(soljson._solidity_compile(toHeapString(input), callback, 0));
+  } finally {
+    soljson.removeFunction(callback);
+    soljson._solidity_reset();
+  }
+}
+
 function main() {
   if (process.env.SOLC_SHIM_DEBUG) fs.appendFileSync(process.env.SOLC_SHIM_DEBUG, JSON.stringify({ argv: process.argv, cwd: process.cwd() }) + "\n");
   const opts = parseArgs(process.argv.slice(2));
@@ -74,18 +107,8 @@ function main() {
     process.exitCode = 1;
     return;
   }
-  const text = opts.inputFile ? fs.readFileSync(opts.inputFile, "utf8") : fs.readFileSync(0, "utf8");
-  // Re-serialize compactly before compiling. soljson 0.8.28 corrupts its memory on some large inputs:
-  // the 1.31 MB standard JSON py-solc-x wrote for this project (indented, \u-escaped) crashed it with
-  // "memory access out of bounds" when run alone and spun forever under this shim, while the same
-  // input without the whitespace compiled in 44 s. A compact input is also the smallest one.
-  let input = text;
-  try {
-    input = JSON.stringify(JSON.parse(text));
-  } catch (_) {
-    // not JSON: let solc report the parse error in its own words
-  }
-  const output = solc.compile(input, { import: importResolver(opts) });
+  const input = opts.inputFile ? fs.readFileSync(opts.inputFile, "utf8") : fs.readFileSync(0, "utf8");
+  const output = compileOnHeap(input, importResolver(opts));
   writeAllAndExit(output + "\n", 0);
 }
 

@@ -22,6 +22,7 @@ from web3.types import TxReceipt
 from dualtrack.chain import Chain
 from dualtrack.corporate import deploy_corporate_actions
 from dualtrack.dividends import deploy_dividend_distributor
+from dualtrack.funding import deploy_funding_oracle
 from dualtrack.governance import FUNCTION_ROLES, Role, calldata, deploy_access_manager, grant_role, wire_target
 from dualtrack.insurance import deploy_insurance_pool
 from dualtrack.liquidity_pool import deploy_liquidity_pool
@@ -84,6 +85,7 @@ def council(evm: Chain, issuer: str, agent: str, alice: str, bob: str, keeper: s
     vault = contracts["MarginVault"].address
     contracts["InsurancePool"] = deploy_insurance_pool(evm, issuer, vault, authority=authority)
     contracts["LiquidityPool"] = deploy_liquidity_pool(evm, issuer, contracts["MarginVault"], authority=authority)
+    contracts["FundingRateOracle"] = deploy_funding_oracle(evm, issuer, authority=authority)
     assert set(contracts) == set(FUNCTION_ROLES)
     for name, contract in contracts.items():
         wire_target(evm, manager, contract, name, issuer)

@@ -99,9 +99,26 @@ def test_margin_vault__initialised_with_a_manager_without_code__proxy_deployment
         init = implementation.encode_abi("initialize", args=[manager, oracle, settlement, liquidation])
         with council.evm.reverts("MarginVaultZeroAddress"):
             council.evm.deploy("ProtocolProxy", implementation.address, init, sender=issuer)
-    assert {*CONSTRUCTOR_ARGS, "MarginVault", "InsurancePool", "LiquidityPool", "StockCapital"} == set(
-        FUNCTION_ROLES
-    )  # every contract is covered
+    assert {
+        *CONSTRUCTOR_ARGS,
+        "MarginVault",
+        "InsurancePool",
+        "LiquidityPool",
+        "StockCapital",
+        "FundingRateOracle",
+    } == set(FUNCTION_ROLES)  # every contract is covered
+
+
+def test_funding_oracle__initialised_with_a_manager_without_code__proxy_deployment_reverts(
+    council: Council, issuer: str
+) -> None:
+    """The funding-rate oracle is set up by its proxy's `initialize` (UUPS): a manager without code is refused."""
+    oracle = council.contracts["FundingRateOracle"]
+    implementation = council.evm.at("FundingRateOracle", _implementation_of(council.evm, oracle.address))
+    for manager in (ZERO, issuer):
+        init = implementation.encode_abi("initialize", args=[manager])
+        with council.evm.reverts("FundingOracleZeroAddress"):
+            council.evm.deploy("ProtocolProxy", implementation.address, init, sender=issuer)
 
 
 def test_stock_capital__initialised_with_a_manager_without_code__proxy_deployment_reverts(
