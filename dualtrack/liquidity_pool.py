@@ -263,3 +263,13 @@ def releasable(backing: int, open_interest: int, max_utilisation_bps: int) -> in
 def fill_shares(shares: int, value: int, limit: int) -> int:
     """EpochMath.fillShares: all the shares when their value fits the limit, else pro rata (rounded down)."""
     return shares if value <= limit else shares * limit // value
+
+
+def stock_capital_share(result: int, stable_base: int, risk: int) -> int:
+    """EpochMath.stockShare: the stock capital's part ``result x risk / (stable_base + risk)`` of a trading
+    result, rounded toward zero (a gain and a loss alike); zero when either side has nothing."""
+    total = stable_base + risk
+    if total == 0 or risk == 0 or result == 0:
+        return 0
+    magnitude = abs(result) * risk // total
+    return magnitude if result > 0 else -magnitude
