@@ -21,10 +21,10 @@ from web3.types import TxReceipt
 
 from dualtrack.chain import Chain
 from dualtrack.governance import deploy_governed
+from dualtrack.units import WAD
 
 CONTRACT = "FundingRateOracle"
 HOUR = 3_600
-WAD = 10**18
 INTEREST_CLAMP = 5 * 10**14  # 0.05% per 8 hours
 MAX_HOURLY_RATE = 4 * 10**16  # 4% an hour
 CRYPTO_INTEREST_PER_8H = 10**14  # Hyperliquid's 0.01% per 8 hours

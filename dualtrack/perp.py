@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from dataclasses import astuple, dataclass
 
-WAD = 10**18
-BPS = 10_000
+from dualtrack.units import BPS, WAD, value_of_up
 
 
 @dataclass(frozen=True)
@@ -59,8 +58,8 @@ def _imr(size: int, params: PerpParams) -> int:
 
 
 def notional(size: int, price: int) -> int:
-    """|size| at ``price`` (USD, 18 decimals), rounded up."""
-    return _ceil_div(abs(size) * price, WAD)
+    """|size| at ``price`` (USD, 18 decimals, per 1e18 base units), rounded up."""
+    return value_of_up(price, abs(size), 18)
 
 
 def initial_margin(size: int, price: int, params: PerpParams) -> int:

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from web3.contract import Contract
 
 from dualtrack.chain import Chain
-from dualtrack.perp import WAD, PerpParams, fill_price, initial_margin, maintenance_margin, order_fee
+from dualtrack.perp import PerpParams, fill_price, initial_margin, maintenance_margin, order_fee
+from dualtrack.units import WAD
 
 PRICES = st.one_of(st.integers(1, 10**30), st.integers(1, 10**8).map(lambda dollars: dollars * WAD))
 SCALES = st.integers(1, 10**12).map(lambda units: units * WAD)

@@ -15,7 +15,6 @@ from dualtrack.funding import (
     CRYPTO_INTEREST_PER_8H,
     HOUR,
     MAX_HOURLY_RATE,
-    WAD,
     FundingConfig,
     FundingState,
     accrue,
@@ -30,6 +29,7 @@ from dualtrack.funding import (
     update,
 )
 from dualtrack.oracle import feed_id
+from dualtrack.units import WAD
 
 BTC = feed_id("BTC-PERP")
 SKEW_SCALE = 10_000 * WAD  # 10,000 BTC of skew: a 100% premium

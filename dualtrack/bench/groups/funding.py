@@ -19,8 +19,9 @@ from web3.types import TxReceipt
 
 from dualtrack.bench.registry import BenchmarkError, benchmark, measure
 from dualtrack.chain import Chain
-from dualtrack.funding import CRYPTO_INTEREST_PER_8H, HOUR, WAD, FundingConfig, configure_market, deploy_funding_oracle
+from dualtrack.funding import CRYPTO_INTEREST_PER_8H, HOUR, FundingConfig, configure_market, deploy_funding_oracle
 from dualtrack.oracle import feed_id
+from dualtrack.units import WAD
 
 BTC = feed_id("BTC-PERP")
 PRICE = 90_000 * WAD
