@@ -126,6 +126,14 @@ FUNCTION_ROLES: Mapping[str, Mapping[str, Role]] = {
         "configureMarket": Role.RISK_ADMIN,
         "upgradeToAndCall": Role.UPGRADER,
     },
+    "PerpMarket": {
+        # Listing and configuring perp markets (margins, fees, caps, settlement timing), the pool asked before
+        # open interest grows: under RISK_ADMIN's delay.
+        "listMarket": Role.RISK_ADMIN,
+        "configureMarket": Role.RISK_ADMIN,
+        "setPool": Role.RISK_ADMIN,
+        "upgradeToAndCall": Role.UPGRADER,
+    },
     "LiquidityPool": {
         # Risk parameters (epochs, caps, haircut, ADL factor), markets and the stock capital: the timelock.
         **{name: Role.RISK_ADMIN for name in ("setRiskConfig", "addMarket", "removeMarket", "setStockCapital")},

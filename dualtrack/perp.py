@@ -1,4 +1,5 @@
-"""Perpetual futures from Python: a pure model of the perp market's pricing and margin (``PerpMath``).
+"""Perpetual futures from Python: the PerpMarket's deployment, orders and positions, and a pure model of its
+pricing, margin and position accounting (``PerpMath``, ``PositionMath``).
 
 The functions are written from the formulas (Synthetix v3's fill price and margin, maker/taker fees split at
 the skew) with Python's exact integers and the contract's rounding, every one in the protocol's favour: a buy
@@ -10,9 +11,22 @@ ratios WAD; fees basis points.
 
 from __future__ import annotations
 
-from dataclasses import astuple, dataclass
+from collections.abc import Mapping
+from dataclasses import astuple, dataclass, field, replace
+from enum import IntEnum
 
+from web3.contract import Contract
+from web3.types import TxReceipt
+
+from dualtrack import funding
+from dualtrack.chain import Chain
+from dualtrack.governance import deploy_governed
+from dualtrack.keepers.reporter import Reporter
+from dualtrack.market import MarketStatus
 from dualtrack.units import BPS, WAD, value_of_up
+
+CONTRACT = "PerpMarket"
+SETTLE_GAS = 2_000_000  # a settlement sent at a set time (not estimated on another block)
 
 
 @dataclass(frozen=True)
@@ -71,3 +85,295 @@ def maintenance_margin(size: int, price: int, params: PerpParams) -> int:
     """notional x IMR x maintenance scalar + the minimum position margin (rounded up)."""
     ratio = _ceil_div(_imr(size, params) * params.maintenance_scalar, WAD)
     return _ceil_div(notional(size, price) * ratio, WAD) + params.min_position_margin
+
+
+# --------------------------------------------------------------------------- positions (PositionMath)
+
+
+def _floor_div(numerator: int, denominator: int) -> int:
+    return numerator // denominator
+
+
+def position_pnl(size: int, entry_price: int, price: int) -> int:
+    """PositionMath.pnl: size x (price - entry) / 1e18, rounded down (never above the exact value)."""
+    return _floor_div(size * (price - entry_price), WAD)
+
+
+def funding_owed(size: int, entry_index: int, index: int) -> int:
+    """PositionMath.fundingOwed: what ``size`` owes since ``entry_index`` (negative: receives), rounded up."""
+    return -_floor_div(-size * (index - entry_index), WAD)
+
+
+# --------------------------------------------------------------------------- the market
+
+
+class OrderKind(IntEnum):
+    MARKET = 0
+    LIMIT = 1
+    STOP_LOSS = 2
+    TAKE_PROFIT = 3
+
+
+@dataclass(frozen=True)
+class MarketConfig:
+    """IPerpMarket.MarketConfig: a perp market's parameters (see the interface's NatSpec for units)."""
+
+    feed_id: bytes
+    skew_scale: int
+    max_open_interest: int
+    maker_fee_bps: int
+    taker_fee_bps: int
+    initial_margin_ratio: int
+    min_initial_margin_ratio: int
+    maintenance_scalar: int
+    min_position_margin: int
+    settlement_delay: int
+    settlement_window: int
+    min_keeper_fee: int
+    max_keeper_fee: int
+    reduce_only: bool = False
+
+    def as_tuple(self) -> tuple[object, ...]:
+        return astuple(self)
+
+    @property
+    def params(self) -> PerpParams:
+        return PerpParams(
+            self.skew_scale,
+            self.maker_fee_bps,
+            self.taker_fee_bps,
+            self.initial_margin_ratio,
+            self.min_initial_margin_ratio,
+            self.maintenance_scalar,
+            self.min_position_margin,
+        )
+
+
+@dataclass(frozen=True)
+class OrderRequest:
+    """IPerpMarket.OrderRequest."""
+
+    market_id: bytes
+    account_id: int
+    size_delta: int
+    acceptable_price: int
+    trigger_price: int = 0
+    kind: OrderKind = OrderKind.MARKET
+    reduce_only: bool = False
+    keeper_fee: int = 0
+
+    def as_tuple(self) -> tuple[object, ...]:
+        return (
+            self.market_id,
+            self.account_id,
+            self.size_delta,
+            self.acceptable_price,
+            self.trigger_price,
+            int(self.kind),
+            self.reduce_only,
+            self.keeper_fee,
+        )
+
+
+@dataclass(frozen=True)
+class Position:
+    """IPerpMarket.Position as stored."""
+
+    size: int
+    entry_price: int
+    entry_funding_index: int
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """An OrderSettled event's figures."""
+
+    account_id: int
+    market_id: bytes
+    slot: int
+    size_delta: int
+    new_size: int
+    fill_price: int
+    pnl: int
+    funding: int
+    fee: int
+    keeper: str
+    keeper_fee: int
+
+
+def deploy_perp_market(
+    evm: Chain,
+    admin: str,
+    *,
+    vault: str,
+    price_oracle: str,
+    funding_oracle: str,
+    settlement_decimals: int,
+    authority: str | None = None,
+) -> Contract:
+    """Deploy the PerpMarket behind a ``ProtocolProxy`` (its wiring immutable in the implementation).
+
+    ``authority`` is the protocol's AccessManager (None: a new one in which ``admin`` holds every role).
+    """
+
+    def deploy(manager: str) -> Contract:
+        implementation = evm.deploy(CONTRACT, vault, price_oracle, funding_oracle, settlement_decimals, sender=admin)
+        init = implementation.encode_abi("initialize", args=[manager])
+        proxy = evm.deploy("ProtocolProxy", implementation.address, init, sender=admin)
+        return evm.at(CONTRACT, proxy.address)
+
+    return deploy_governed(evm, admin, CONTRACT, authority, deploy)
+
+
+def list_market(evm: Chain, market: Contract, market_id: bytes, config: MarketConfig, risk_admin: str) -> TxReceipt:
+    """List ``market_id`` (RISK_ADMIN); its funding must already name ``market`` on the FundingRateOracle."""
+    return evm.send(market.functions.listMarket(market_id, config.as_tuple()), risk_admin)
+
+
+def commit_order(evm: Chain, market: Contract, request: OrderRequest, trader: str) -> tuple[int, int]:
+    """Commit ``request`` as the account's owner; returns (slot, commitment time)."""
+    receipt = evm.send(market.functions.commitOrder(request.as_tuple()), trader)
+    event = evm.events(receipt, market, "OrderCommitted")[0]
+    block = evm.w3.eth.get_block(receipt["blockNumber"])
+    return int(event["slot"]), int(block["timestamp"])
+
+
+def settle_order(
+    evm: Chain, market: Contract, account_id: int, market_id: bytes, slot: int, report: bytes, keeper: str
+) -> Settlement:
+    """Settle an order with a signed report; returns what the fill did."""
+    receipt = evm.send(market.functions.settleOrder(account_id, market_id, slot, report), keeper)
+    return settlement_of(evm, market, receipt)
+
+
+def settlement_of(evm: Chain, market: Contract, receipt: TxReceipt) -> Settlement:
+    """The OrderSettled figures in ``receipt``."""
+    event = evm.events(receipt, market, "OrderSettled")[0]
+    raw = event["settlement"]
+    figures = list(raw.values()) if isinstance(raw, Mapping) else list(raw)
+    size_delta, new_size, fill, pnl, owed, fee, keeper, keeper_fee = figures
+    return Settlement(
+        account_id=int(event["accountId"]),
+        market_id=bytes(event["marketId"]),
+        slot=int(event["slot"]),
+        size_delta=int(size_delta),
+        new_size=int(new_size),
+        fill_price=int(fill),
+        pnl=int(pnl),
+        funding=int(owed),
+        fee=int(fee),
+        keeper=str(keeper),
+        keeper_fee=int(keeper_fee),
+    )
+
+
+def position_of(market: Contract, account_id: int, market_id: bytes) -> Position:
+    """``account_id``'s stored position on ``market_id``."""
+    size, entry, index = market.functions.positionOf(account_id, market_id).call()
+    return Position(int(size), int(entry), int(index))
+
+
+# --------------------------------------------------------------------------- the market's books, modelled
+
+
+@dataclass(frozen=True)
+class ModelFill:
+    """What the model says a fill does (USD figures, 18 decimals; funding positive when paid)."""
+
+    fill_price: int
+    fee: int
+    pnl: int
+    funding: int
+    new_size: int
+
+
+def _trunc_div(numerator: int, denominator: int) -> int:
+    quotient = abs(numerator) // denominator
+    return quotient if numerator >= 0 else -quotient
+
+
+@dataclass
+class MarketModel:
+    """One perp market's books from the formulas: positions, funding (``dualtrack.funding``'s hour-by-hour
+    model), and the aggregates recomputed by brute force over positions."""
+
+    config: MarketConfig
+    funding_config: funding.FundingConfig
+    state: funding.FundingState = field(default_factory=funding.FundingState)
+    positions: dict[int, Position] = field(default_factory=dict)
+
+    @property
+    def skew(self) -> int:
+        return sum(position.size for position in self.positions.values())
+
+    def fill(self, account: int, size_delta: int, price: int, timestamp: int) -> ModelFill:
+        """Fill ``size_delta`` for ``account`` at oracle ``price`` at ``timestamp`` and update the books."""
+        position = self.positions.get(account, Position(0, 0, 0))
+        skew = self.skew
+        filled = fill_price(price, skew, size_delta, self.config.skew_scale)
+        fee = order_fee(skew, size_delta, filled, self.config.maker_fee_bps, self.config.taker_fee_bps)
+        self.state, _ = funding.update(self.funding_config, self.state, timestamp, skew + size_delta, price)
+        index = self.state.index
+        pnl = position_pnl(position.size, position.entry_price, filled)
+        owed = funding_owed(position.size, position.entry_funding_index, index)
+        new_size = position.size + size_delta
+        if new_size == 0:
+            self.positions.pop(account, None)
+        else:
+            self.positions[account] = Position(new_size, filled, index)
+        return ModelFill(filled, fee, pnl, owed, new_size)
+
+    def close_all(self, account: int, price: int, timestamp: int) -> ModelFill:
+        """A liquidation's close: the whole position at ``price`` with its skew impact and no fee."""
+        size = self.positions[account].size
+        result = self.fill(account, -size, price, timestamp)
+        return replace(result, fee=0)
+
+    def totals(self) -> tuple[int, int, int, int, int, int]:
+        """IPerpMarket.MarketTotals by brute force: per side, sum |size|, |size| x entry, |size| x entry index."""
+        sides = {True: [0, 0, 0], False: [0, 0, 0]}
+        for position in self.positions.values():
+            side = sides[position.size > 0]
+            amount = abs(position.size)
+            side[0] += amount
+            side[1] += amount * position.entry_price // WAD
+            side[2] += _trunc_div(amount * position.entry_funding_index, WAD)
+        longs, shorts = sides[True], sides[False]
+        return (longs[0], shorts[0], longs[1], shorts[1], longs[2], shorts[2])
+
+    def accrued_funding(self, index: int) -> int:
+        """What the open positions owe at ``index`` (negative: they are owed), each rounded against it."""
+        return sum(funding_owed(p.size, p.entry_funding_index, index) for p in self.positions.values())
+
+
+# --------------------------------------------------------------------------- settling with a reporter
+
+
+def fill_time(market: Contract, market_id: bytes, committed_at: int) -> int:
+    """When a market order committed at ``committed_at`` fills: its report is the one observed then."""
+    config = market.functions.configOf(market_id).call()
+    return committed_at + int(config[9])  # MarketConfig.settlementDelay
+
+
+def settle_at_fill_time(
+    evm: Chain,
+    market: Contract,
+    reporter: Reporter,
+    account_id: int,
+    market_id: bytes,
+    slot: int,
+    committed_at: int,
+    price: int,
+    settler: str,
+    *,
+    signatures: int | None = None,
+) -> Settlement:
+    """Settle a market order on a node whose clock we control (a dev node): ``reporter`` signs the report
+    observed at the order's fill time at ``price`` (USD, 18 decimals, the venue open), and ``settler`` sends
+    the settlement a second later. On a live network a keeper fetches that report from the reporting
+    network instead."""
+    observed_at = fill_time(market, market_id, committed_at)
+    payload = reporter.sign(reporter.report(observed_at, MarketStatus.OPEN, price), signatures)
+    call = market.functions.settleOrder(account_id, market_id, slot, payload)
+    receipt = evm.send_at(call, settler, max(observed_at + 1, evm.timestamp() + 1), gas=SETTLE_GAS)
+    return settlement_of(evm, market, receipt)

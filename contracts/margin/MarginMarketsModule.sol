@@ -62,14 +62,20 @@ contract MarginMarketsModule is MarginVaultModule {
     }
 
     /// @notice See IMarginVault.chargeFee.
-    /// @dev What the cash cannot pay becomes debt to the counterparty, which collects it: the recipient is
-    ///      paid only what the account's cash covers.
+    /// @dev The recipient (a keeper) is paid in full: what the account's cash cannot pay, the counterparty
+    ///      advances from its credit and holds as the account's debt (its receivable), as it does for a loss.
     function chargeFee(uint256 accountId, uint256 amount, address recipient) external onlyDelegated onlyMarket {
         if (recipient == address(0)) revert MarginVaultZeroAddress();
         MarginVaultStorage storage $ = _getMarginVaultStorage();
         _requireEntered($, accountId);
         (uint256 fromCash, uint256 toDebt) = _charge($, accountId, amount);
-        $.credits[recipient] += fromCash;
+        if (toDebt != 0) {
+            address counterparty = $.counterparty;
+            uint256 available = $.credits[counterparty];
+            if (available < toDebt) revert MarginVaultCreditInsufficient(counterparty, available, toDebt);
+            $.credits[counterparty] = available - toDebt;
+        }
+        $.credits[recipient] += amount;
         emit FeeCharged(accountId, msg.sender, recipient, fromCash, toDebt);
     }
 

@@ -158,6 +158,18 @@ contract EquityPriceOracle is IEquityPriceOracle, AccessManaged, EIP712 {
     }
 
     /// @inheritdoc IEquityPriceOracle
+    function verifyReport(bytes calldata signedReport) external view returns (Report memory report) {
+        uint256 signatures = SignedReports.signatureCount(signedReport, MAX_REPORTERS);
+        uint256 rawStatus;
+        (report, rawStatus) = SignedReports.decode(signedReport);
+        if (_feedSettings[report.feedId].jumpBandBps == 0) revert OracleUnknownFeed(report.feedId);
+        ReportChecks.checkFields(report, rawStatus);
+        uint256 required = _config.threshold;
+        if (signatures < required) revert OracleReportUnderSigned(signatures, required);
+        ReportChecks.checkSigners(signedReport, signatures, _digest(report), _reporterBits);
+    }
+
+    /// @inheritdoc IEquityPriceOracle
     function reportDigest(Report calldata report) external view returns (bytes32) {
         return _digest(report);
     }

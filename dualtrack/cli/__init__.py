@@ -1,5 +1,5 @@
 """The ``dualtrack`` command line: one module per domain (``prices``, ``oracle``, ``deploy``, ``margin``,
-``pool``, ``demo``).
+``pool``, ``perp``, ``demo``).
 
 Shared options (RPC URL, the sender's key) live in :mod:`dualtrack.cli.common`; the keepers' commands
 of the trading track join here as their own modules.
@@ -19,6 +19,7 @@ from dualtrack.cli.demo import demo_command
 from dualtrack.cli.deploy import deploy_command
 from dualtrack.cli.margin import margin
 from dualtrack.cli.oracle import oracle
+from dualtrack.cli.perp import perp
 from dualtrack.cli.pool import pool
 from dualtrack.cli.prices import prices
 from dualtrack.devnode import run_with_node
@@ -60,4 +61,5 @@ main.add_command(oracle)
 main.add_command(deploy_command)
 main.add_command(margin)
 main.add_command(pool)
+main.add_command(perp)
 main.add_command(demo_command)

@@ -36,6 +36,7 @@ from dualtrack.deployment.preflight import preflight
 from dualtrack.deployment.runner import DeploymentError, RunReport, StepListener, run_steps
 from dualtrack.deployment.steps import Context
 from dualtrack.governance import NAMED_ROLES
+from dualtrack.oracle import feed_id
 from dualtrack.suite import MODULES, Protocol
 
 __all__ = [
@@ -162,6 +163,10 @@ def deploy(
         manifest.set("margin", margin_record(ctx))
     if config.pool is not None:
         manifest.set("pool", pool_record(ctx))
+    if config.perp is not None:
+        manifest.set(
+            "perp.markets", {market.symbol: "0x" + feed_id(market.symbol).hex() for market in config.perp.markets}
+        )
     checks = run_checks(ctx)
     manifest.complete = all(check.ok for check in checks)
     manifest.save()

@@ -10,6 +10,7 @@ from typing import Any
 from eth_utils.address import to_checksum_address
 
 from dualtrack.claims import ClaimTopic, KeyPurpose, key_hash
+from dualtrack.deployment.perp_plan import FUNDING_ORACLE, PERP_MARKET, funding_config, market_config
 from dualtrack.deployment.plan import (
     MANAGER,
     MARGIN_MODULES,
@@ -30,9 +31,11 @@ from dualtrack.deployment.pool_plan import (
     STOCK_CAPITAL_IDENTITY,
     pool_stocks,
     risk_config,
+    stablecoin_decimals,
 )
 from dualtrack.deployment.steps import Context
 from dualtrack.governance import GUARDED_ROLES, NAMED_ROLES, Role, has_role, restricted_functions
+from dualtrack.oracle import feed_id
 from dualtrack.proxy import SUITE_CONTRACTS, role_id
 
 # ERC-1967: bytes32(uint256(keccak256("eip1967.proxy.implementation")) - 1), where a proxy keeps its implementation.
@@ -149,6 +152,7 @@ def _checks(ctx: Context) -> Iterator[Check]:
 
     yield from _margin_checks(ctx)
     yield from pool_checks(ctx)
+    yield from perp_checks(ctx)
 
     for investor in config.investors:
         identity = ctx.contract(f"investors.{investor.label}.identity")
@@ -330,3 +334,34 @@ def pool_checks(ctx: Context) -> Iterator[Check]:
             True,
             cap.functions.isCustodian(compliance, identity).call(),
         )
+
+
+def perp_checks(ctx: Context) -> Iterator[Check]:
+    """The perps (with a ``[perp]`` section): each market listed as configured, its funding reported by the
+    market, the market registered on the vault (and on the pool, which it asks)."""
+    config = ctx.config
+    if config is None or config.perp is None:
+        return
+    market, funding = ctx.contract(PERP_MARKET), ctx.contract(FUNDING_ORACLE)
+    decimals = stablecoin_decimals(ctx)
+    for settings in config.perp.markets:
+        market_id = feed_id(settings.symbol)
+        expected = market_config(settings, decimals)
+        yield Check(
+            f"perp: {settings.symbol} listed", expected.as_tuple(), tuple(market.functions.configOf(market_id).call())
+        )
+        yield Check(
+            f"perp: {settings.symbol} funding",
+            funding_config(settings, market.address).as_tuple(),
+            tuple(funding.functions.configOf(market_id).call()),
+        )
+    vault, price_oracle, funding_oracle, pool = market.functions.wiring().call()
+    yield Check("perp: the market's vault", ctx.address("margin.vault"), vault)
+    yield Check("perp: the market's price oracle", ctx.address("oracle.price_oracle"), price_oracle)
+    yield Check("perp: the market's funding oracle", funding.address, funding_oracle)
+    yield Check(
+        "perp: a market of the vault", True, ctx.contract("margin.vault").functions.isMarket(market.address).call()
+    )
+    if config.pool is not None:
+        yield Check("perp: the market's pool", ctx.address(POOL), pool)
+        yield Check("perp: a market of the pool", True, market.address in ctx.contract(POOL).functions.markets().call())

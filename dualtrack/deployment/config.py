@@ -397,6 +397,54 @@ class InvestorConfig(_Section):
     holdings: dict[Symbol, Decimal] = Field(default_factory=dict, description="shares minted per stock")
 
 
+MarketSymbol = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9-]{0,15}$")]
+MAX_PERP_FEE_BPS = 100  # PerpMarketBase.MAX_FEE_BPS
+MAX_SETTLEMENT_TIME = 3_600  # PerpMarketBase.MAX_SETTLEMENT_TIME
+MAX_KEEPER_FEE_USD = Decimal(100)  # PerpMarketBase.MAX_KEEPER_FEE_USD
+
+
+class PerpMarketSettings(_Section):
+    """One perp market: IPerpMarket.MarketConfig and its funding (IFundingRateOracle.FundingConfig).
+
+    Sizes are in whole units of the underlying (tokens or coins), USD amounts in dollars, keeper fees in the
+    stablecoin; ratios are fractions (0.02 = 2%). The market's id is ``feed_id(symbol)``.
+    """
+
+    symbol: MarketSymbol = Field(description="the market's name, e.g. BTC-PERP (its id: feed_id(symbol))")
+    feed: Symbol = Field(description="the oracle feed that prices it")
+    skew_scale: Decimal = Field(gt=0, description="skew (whole units) at which the skew impact is 100%")
+    max_open_interest: Decimal = Field(gt=0, description="open-interest cap per side (whole units)")
+    maker_fee_bps: int = Field(ge=0, le=MAX_PERP_FEE_BPS)
+    taker_fee_bps: int = Field(ge=0, le=MAX_PERP_FEE_BPS)
+    initial_margin_ratio: Decimal = Field(ge=0, le=10, description="IMR slope: |size| / skew_scale x this")
+    min_initial_margin_ratio: Decimal = Field(gt=0, le=1, description="the IMR floor (1 / max leverage)")
+    maintenance_scalar: Decimal = Field(gt=0, lt=1, description="maintenance = initial ratio x this")
+    min_position_margin: Decimal = Field(ge=0, le=1_000_000, description="USD added to both margins")
+    settlement_delay: int = Field(ge=1, le=MAX_SETTLEMENT_TIME, description="seconds from commit to fill report")
+    settlement_window: int = Field(ge=1, le=MAX_SETTLEMENT_TIME, description="seconds a market order stays settleable")
+    min_keeper_fee: Decimal = Field(ge=0, description="stablecoin")
+    max_keeper_fee: Decimal = Field(ge=0, le=MAX_KEEPER_FEE_USD, description="stablecoin, at most 100")
+    impact_size: Decimal = Field(gt=0, description="funding: the impact orders' size (whole units)")
+    interest_per_8h: Decimal = Field(ge=Decimal("-0.01"), le=Decimal("0.01"), description="funding: 0.0001 = 0.01%")
+
+    @model_validator(mode="after")
+    def _bounds(self) -> PerpMarketSettings:
+        if self.impact_size > self.skew_scale:
+            raise ValueError(f"perp market {self.symbol}: impact_size is above skew_scale")
+        if self.max_open_interest > 10 * self.skew_scale:
+            raise ValueError(f"perp market {self.symbol}: max_open_interest is above 10 skew scales")
+        if self.min_keeper_fee > self.max_keeper_fee:
+            raise ValueError(f"perp market {self.symbol}: min_keeper_fee is above max_keeper_fee")
+        return self
+
+
+class PerpConfig(_Section):
+    """The perps: a FundingRateOracle and a PerpMarket behind ProtocolProxies, the PerpLens, and the markets
+    (docs/perp.md). The market is registered on the vault and, with a ``[pool]``, on the liquidity pool."""
+
+    markets: list[PerpMarketSettings] = Field(default_factory=list)
+
+
 class DeploymentConfig(_Section):
     """A whole deployment."""
 
@@ -408,6 +456,7 @@ class DeploymentConfig(_Section):
     stocks: list[StockConfig] = Field(default_factory=list)
     margin: MarginConfig | None = None
     pool: PoolConfig | None = None
+    perp: PerpConfig | None = None
     investors: list[InvestorConfig] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -466,6 +515,23 @@ class DeploymentConfig(_Section):
                     raise ValueError(f"pool stock {tranche.symbol} has no oracle feed bound to its token")
                 if self.pool.stock_capital.country in stock.blocked_countries:
                     raise ValueError(f"pool.stock_capital.country is blocked for {tranche.symbol}")
+        return self
+
+    @model_validator(mode="after")
+    def _perp_references(self) -> DeploymentConfig:
+        if self.perp is None:
+            return self
+        if self.margin is None:
+            raise ValueError("[perp] needs a [margin] section (the perps are margined by the vault)")
+        symbols = [market.symbol for market in self.perp.markets]
+        if len(set(symbols)) != len(symbols):
+            raise ValueError(f"perp market symbols must be distinct, got {symbols}")
+        feeds = {feed.symbol for feed in self.oracle.feeds}
+        for market in self.perp.markets:
+            if market.feed not in feeds:
+                raise ValueError(
+                    f"perp market {market.symbol} is priced by feed {market.feed}, which is not configured"
+                )
         return self
 
     def _check_collateral(self, asset: CollateralConfig) -> None:

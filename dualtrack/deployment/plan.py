@@ -18,12 +18,15 @@ Sections, each a function returning its steps (a later issue's contracts add a s
 9. ``pool`` (with a ``[pool]`` section, :mod:`dualtrack.deployment.pool_plan`): the LiquidityPool and
    the InsurancePool behind ProtocolProxies, wired into the vault as its counterparty, insurance and
    loss absorber, and the StockCapital (stock-token seller capital, a verified custodian of each stock);
-10. ``investors``: verified investors (identity, signed KYC claim, registration, minted holdings);
-11. ``roles``: every restricted function of every protocol contract mapped to its role
+10. ``perp`` (with a ``[perp]`` section, :mod:`dualtrack.deployment.perp_plan`): the FundingRateOracle and
+   the PerpMarket behind ProtocolProxies, the PerpLens, each market's funding and listing, and the market
+   registered on the vault (and on the pool, which it then asks before open interest grows);
+11. ``investors``: verified investors (identity, signed KYC claim, registration, minted holdings);
+12. ``roles``: every restricted function of every protocol contract mapped to its role
    (:data:`dualtrack.governance.FUNCTION_ROLES`), then the ``[roles]`` holders granted with their delays.
    Until then every restricted function needs ADMIN, which only the deployer holds: it configures the
    protocol without holding any other role;
-12. ``handover``: the suites' agents and ownership to the configured admin, then ADMIN (with
+13. ``handover``: the suites' agents and ownership to the configured admin, then ADMIN (with
    ``roles.admin_delay``) to it and the deployer's ADMIN renounced, last.
 """
 
@@ -50,6 +53,7 @@ from dualtrack.deployment.config import (
 )
 from dualtrack.deployment.config import FeedConfig as FeedSettings
 from dualtrack.deployment.custody import CustodianHolder, custodian_holder_steps
+from dualtrack.deployment.perp_plan import FUNDING_ORACLE, PERP_MARKET, perp_steps
 from dualtrack.deployment.pool_plan import INSURANCE, POOL, STOCK_CAPITAL, pool_steps
 from dualtrack.deployment.steps import Context, Deployed, Step, call_step, deploy_step, existing_step, method_step
 from dualtrack.dividends import deploy_dividend_distributor
@@ -95,6 +99,9 @@ DEPLOYED_CONTRACTS = (
     "InsurancePool",
     "StockCapitalAdminModule",
     "StockCapital",
+    "FundingRateOracle",
+    "PerpMarket",
+    "PerpLens",
 )
 ZERO_ADDRESS = "0x" + "00" * 20
 # Gas budgets of the larger deployments (about 1.3 x what they use; the pre-flight adds them up and
@@ -150,6 +157,7 @@ def plan(config: DeploymentConfig, deployer: str) -> list[Step]:
         *periphery_steps(),
         *margin_steps(config, deployer),
         *pool_steps(config, deployer),
+        *perp_steps(config),
         *investor_steps(config),
         *role_steps(config, deployer),
         *handover_steps(config, deployer),
@@ -891,6 +899,9 @@ def governed_contracts(config: DeploymentConfig | None) -> dict[str, str]:
         contracts[POOL] = "LiquidityPool"
         contracts[INSURANCE] = "InsurancePool"
         contracts[STOCK_CAPITAL] = "StockCapital"
+    if config.perp is not None:
+        contracts[FUNDING_ORACLE] = "FundingRateOracle"
+        contracts[PERP_MARKET] = "PerpMarket"
     return contracts
 
 

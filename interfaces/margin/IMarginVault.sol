@@ -97,7 +97,8 @@ interface IMarginVault is IMarginVaultTypes {
     ///         from the account's cash; the rest becomes the account's debt (a receivable of the counterparty).
     function chargeLoss(uint256 accountId, uint256 amount) external;
 
-    /// @notice A market charges `accountId` a fee of `amount` for `recipient`, like a loss.
+    /// @notice A market charges `accountId` a fee of `amount` for `recipient` (a keeper), paid in full: from the
+    ///         account's cash, the rest advanced by the counterparty's credit and owed to it as the account's debt.
     function chargeFee(uint256 accountId, uint256 amount, address recipient) external;
 
     // ---- Protocol credits ----

@@ -315,6 +315,12 @@ interface IEquityPriceOracle is ITokenStateObserver {
     /// @notice The EIP-712 digest reporters sign for `report`.
     function reportDigest(Report calldata report) external view returns (bytes32);
 
+    /// @notice Verify a signed report without storing it: a configured feed, well-formed fields and at least
+    ///         `threshold` distinct reporters' signatures. Neither its age nor its order against the feed's last
+    ///         report is checked: a consumer that settles at a past observation (the perp market's orders) applies
+    ///         its own time rule to `report.observedAt`.
+    function verifyReport(bytes calldata signedReport) external view returns (Report memory report);
+
     /// @notice Decode the report part of a signed report (no verification).
     function decodeReport(bytes calldata signedReport) external pure returns (Report memory report);
 

@@ -49,11 +49,35 @@ def test_parse_config__base_sepolia_template_filled_in__margin_lists_tsla_and_th
 
 def test_parse_config__no_margin_section__valid_and_plans_no_vault() -> None:
     data = local_data()
-    del data["margin"], data["pool"]  # the pool needs the vault
+    del data["margin"], data["pool"], data["perp"]  # the pool and the perps need the vault
     config = parse_config(data)
     keys = [step.key for step in plan(config, DEV_ACCOUNT_1)]
-    assert config.margin is None and not [key for key in keys if "margin" in key or "pool" in key]
+    assert config.margin is None and not [key for key in keys if "margin" in key or "pool" in key or "perp" in key]
     assert "margin.vault" not in governed_contracts(config)
+
+
+def test_parse_config__perp_without_margin__refused_in_one_line() -> None:
+    data = local_data()
+    del data["margin"], data["pool"]
+    with pytest.raises(ConfigError) as raised:
+        parse_config(data)
+    assert raised.value.problems == ["[perp] needs a [margin] section (the perps are margined by the vault)"]
+
+
+def test_parse_config__perp_market_on_unknown_feed__refused() -> None:
+    data = local_data()
+    data["perp"]["markets"][0]["feed"] = "DOGE"
+    with pytest.raises(ConfigError) as raised:
+        parse_config(data)
+    assert raised.value.problems == ["perp market BTC-PERP is priced by feed DOGE, which is not configured"]
+
+
+def test_parse_config__perp_impact_above_skew_scale__refused() -> None:
+    data = local_data()
+    data["perp"]["markets"][0]["impact_size"] = 20_000
+    with pytest.raises(ConfigError) as raised:
+        parse_config(data)
+    assert raised.value.problems == ["perp.markets.0: perp market BTC-PERP: impact_size is above skew_scale"]
 
 
 def test_load_config__base_sepolia_template_as_shipped__asks_for_reporters_in_one_line() -> None:

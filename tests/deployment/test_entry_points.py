@@ -63,6 +63,11 @@ def test_demo__fresh_local_node__two_verified_investors_a_price_week_and_a_margi
     margin = out[out.index("alice pledged") :]
     assert "TSLA" in margin and "market closed: haircut" in margin  # the week ends after Monday's close
     assert "health factor" in margin and "nothing owed" in margin and "cash (USDC)" in margin
+    # The TSLA investor shorts BTC with its TSLA as the only margin; BTC falls and the short gains.
+    assert "alice shorted 0.05 BTC (BTC-PERP)" in out and "margined by its TSLA alone: filled at" in out
+    perps = out[out.index("alice shorted") :]
+    assert "perp positions of margin account #" in perps and "-0.0500" in perps
+    assert "BTC falls to 57,000 USD" in perps and "150." in perps  # 0.05 x 3,000 of PnL, less the impact
 
 
 def test_deploy_command__invalid_configuration__lists_each_problem_and_exits_1(tmp_path: Path) -> None:

@@ -809,7 +809,8 @@ class MarginMachine(RuleBasedStateMachine):
     )
     def realize(self, i: int, pnl: str, fee: str, leave: bool) -> None:
         """The market settles realised PnL (profit from the counterparty's credit; a loss from the account's
-        own cash, debt for the rest) and a fee for the fee recipient; then perhaps the position closes
+        own cash, debt for the rest) and a fee paid in full to the fee recipient (the counterparty advances what
+        the cash cannot pay, as the account's debt); then perhaps the position closes
         (the account leaves the market)."""
         account = self._account(i, [a.id for a in self.m.accounts.values() if a.position is not None])
         cash = account.cash
@@ -835,7 +836,12 @@ class MarginMachine(RuleBasedStateMachine):
             elif amount < 0:
                 m.credits[lp] += m.charge(acct, -amount, t)
             if fee_amount:
-                m.credits[fees] += m.charge(acct, fee_amount, t)
+                # The recipient is paid in full; the counterparty advances what the cash could not pay.
+                advanced = fee_amount - m.charge(acct, fee_amount, t)
+                if advanced and m.credits[lp] < advanced:
+                    raise ModelRevert("MarginVaultCreditInsufficient", lp, m.credits[lp], advanced)
+                m.credits[lp] -= advanced
+                m.credits[fees] += fee_amount
 
         if amount or fee_amount:
             call = self.market.functions.realize(account_id, amount, fee_amount, fees)

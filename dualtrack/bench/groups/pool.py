@@ -87,7 +87,7 @@ INSURANCE_TARGETS = {"insurance.cover": 200_000}
 
 
 @dataclass
-class _Desk:
+class TslaDesk:
     """What both groups share: the suite, the oracle and its reporters, USDC, the vault and one market."""
 
     issuer: str
@@ -107,7 +107,7 @@ class _Desk:
         _post(evm, self.oracle, self.reporters, self.keeper, {**FEEDS, "TSLA": tsla})
 
 
-def _desk(evm: Chain, tag: str, counterparty: str | None, holders: int) -> _Desk:
+def tsla_desk(evm: Chain, tag: str, counterparty: str | None, holders: int) -> TslaDesk:
     """A TSLA suite with ``holders`` verified holders (1,000 TSLA each, half US, half DE), the oracle with
     corporate actions, USDC and a vault listing TSLA (the vault a verified TSLA holder) with one market."""
     issuer, agent, keeper = evm.accounts[0], evm.accounts[1], evm.accounts[4]
@@ -140,12 +140,12 @@ def _desk(evm: Chain, tag: str, counterparty: str | None, holders: int) -> _Desk
     evm.send(suite.identity_registry.functions.registerIdentity(vault.address, vault_identity.address, US), agent)
     market = evm.deploy("MockMarket", vault.address, 6, sender=issuer)
     evm.send(vault.functions.registerMarket(market.address), issuer)
-    return _Desk(
+    return TslaDesk(
         issuer, agent, keeper, wallets, suite, oracle, reporters, usdc, vault, market, claim_issuer, signer_key
     )
 
 
-def _funded(evm: Chain, desk: _Desk, spender: str, count: int) -> list[str]:
+def _funded(evm: Chain, desk: TslaDesk, spender: str, count: int) -> list[str]:
     """``count`` new wallets with LP_FUNDS of USDC approved to ``spender``."""
     wallets = [evm.new_account() for _ in range(count)]
     for wallet in wallets:
@@ -154,7 +154,7 @@ def _funded(evm: Chain, desk: _Desk, spender: str, count: int) -> list[str]:
     return wallets
 
 
-def _open(evm: Chain, vault: Contract, owner: str) -> int:
+def open_account(evm: Chain, vault: Contract, owner: str) -> int:
     receipt = evm.send(vault.functions.openAccount(), owner)
     return int(evm.events(receipt, vault, "AccountOpened")[0]["accountId"])
 
@@ -163,7 +163,7 @@ def _open(evm: Chain, vault: Contract, owner: str) -> int:
     "pool", title="LiquidityPool and StockCapital: requests, a settlement, claims, stock deposits and withdrawal"
 )
 def pool_group(evm: Chain) -> dict[str, int]:
-    desk = _desk(evm, "pool", None, holders=3)
+    desk = tsla_desk(evm, "pool", None, holders=3)
     admin, vault, market, usdc, tsla = desk.issuer, desk.vault, desk.market, desk.usdc, desk.suite.token
     manager = manager_of(evm, vault)
     pool = deploy_liquidity_pool(evm, admin, vault, authority=manager.address, config=RiskConfig(epoch_duration=EPOCH))
@@ -194,7 +194,7 @@ def pool_group(evm: Chain) -> dict[str, int]:
     trader = evm.new_account()
     evm.send(usdc.functions.mint(trader, 1_000_000 * USDC), admin)
     evm.send(usdc.functions.approve(vault.address, MAX), trader)
-    account = _open(evm, vault, trader)
+    account = open_account(evm, vault, trader)
     evm.send(vault.functions.deposit(account, usdc.address, 1_000_000 * USDC), trader)
     evm.send(market.functions.enter(account), admin)
 
@@ -274,7 +274,7 @@ def pool_group(evm: Chain) -> dict[str, int]:
 @benchmark("insurance", title="InsurancePool: staking, unstaking, a write-off covered in the same transaction, a cover")
 def insurance_group(evm: Chain) -> dict[str, int]:
     lp = evm.new_account()
-    desk = _desk(evm, "insurance", lp, holders=2)
+    desk = tsla_desk(evm, "insurance", lp, holders=2)
     admin, vault, market, usdc, tsla = desk.issuer, desk.vault, desk.market, desk.usdc, desk.suite.token
     pool = deploy_insurance_pool(evm, admin, vault.address, max_draw_bps=5_000)
     wire_insurance(evm, vault, pool, admin)
@@ -301,7 +301,7 @@ def insurance_group(evm: Chain) -> dict[str, int]:
     # Two accounts of 4 TSLA with a position losing 3,000 once TSLA falls to $200: after liquidation no
     # collateral is left and debt remains. The first write-off is covered; the second is measured.
     desk.post(evm)
-    accounts = [_open(evm, vault, borrower), _open(evm, vault, borrower)]
+    accounts = [open_account(evm, vault, borrower), open_account(evm, vault, borrower)]
     for account in accounts:
         evm.send(vault.functions.deposit(account, tsla.address, 4 * UNIT), borrower)
         evm.send(market.functions.openRisk(account, 0, 0, 500 * WAD, 250 * WAD), borrower)

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IEquityPriceOracle} from "../interfaces/oracle/IEquityPriceOracle.sol";
+import {IFundingRateOracle} from "../interfaces/perp/IFundingRateOracle.sol";
+import {IPerpMarket} from "../interfaces/perp/IPerpMarket.sol";
+import {UsdPerToken} from "../interfaces/types/Units.sol";
+import {PerpMath} from "../libraries/PerpMath.sol";
+import {PositionMath} from "../libraries/PositionMath.sol";
+
+/// @title PerpLens - what a perp position is worth now and what an order would do, with the market's own rules
+/// @notice A periphery view for wallets, keepers and the CLI: a position valued at the oracle's price and the
+///         funding index now (PnL, accrued funding, both margins), and an order's preview (fill price with the
+///         skew impact, fee with its maker part, the PnL and funding it would realise, the margins after it), read
+///         with PerpMath and PositionMath as the market settles. It holds nothing and changes nothing.
+contract PerpLens {
+    /// @notice A position valued now (USD, 18 decimals; funding positive when owed).
+    struct PositionView {
+        int256 size;
+        uint256 entryPrice;
+        uint256 price;
+        int256 pnl;
+        int256 accruedFunding;
+        uint256 initialMargin;
+        uint256 maintenanceMargin;
+    }
+
+    /// @notice An order's preview at `price`: fill price and fee (USD), `makerPart` (base units paying the maker
+    ///         fee), the PnL and funding the fill realises on the current position, the new size and its margins.
+    struct FillPreview {
+        uint256 fillPrice;
+        uint256 fee;
+        uint256 makerPart;
+        int256 realisedPnl;
+        int256 realisedFunding;
+        int256 newSize;
+        uint256 initialMarginAfter;
+        uint256 maintenanceMarginAfter;
+    }
+
+    /// @notice `accountId`'s position on `marketId` of `market`, valued at the oracle price and funding index now.
+    function positionView(IPerpMarket market, uint256 accountId, bytes32 marketId)
+        external
+        view
+        returns (PositionView memory view_)
+    {
+        IPerpMarket.MarketConfig memory config = market.configOf(marketId);
+        IPerpMarket.Position memory position = market.positionOf(accountId, marketId);
+        uint256 price = _price(market, config.feedId);
+        view_.size = position.size;
+        view_.entryPrice = position.entryPrice;
+        view_.price = price;
+        if (position.size == 0) return view_;
+        view_.pnl = PositionMath.pnl(position.size, position.entryPrice, price);
+        view_.accruedFunding =
+            PositionMath.fundingOwed(position.size, position.entryFundingIndex, _index(market, marketId, price));
+        PerpMath.Params memory params = _params(config);
+        view_.initialMargin = PerpMath.initialMargin(position.size, price, params);
+        view_.maintenanceMargin = PerpMath.maintenanceMargin(position.size, price, params);
+    }
+
+    /// @notice What an order of `sizeDelta` by `accountId` on `marketId` would do if it filled at oracle `price`.
+    function previewOrder(IPerpMarket market, uint256 accountId, bytes32 marketId, int256 sizeDelta, uint256 price)
+        external
+        view
+        returns (FillPreview memory preview)
+    {
+        IPerpMarket.MarketConfig memory config = market.configOf(marketId);
+        IPerpMarket.Position memory position = market.positionOf(accountId, marketId);
+        int256 skew = PositionMath.skew(market.totalsOf(marketId));
+        preview.fillPrice = PerpMath.fillPrice(price, skew, sizeDelta, config.skewScale);
+        preview.fee = PerpMath.orderFee(skew, sizeDelta, preview.fillPrice, config.makerFeeBps, config.takerFeeBps);
+        if ((skew > 0 && sizeDelta < 0) || (skew < 0 && sizeDelta > 0)) {
+            preview.makerPart = _min(_abs(sizeDelta), _abs(skew));
+        }
+        preview.realisedPnl = PositionMath.pnl(position.size, position.entryPrice, preview.fillPrice);
+        preview.realisedFunding =
+            PositionMath.fundingOwed(position.size, position.entryFundingIndex, _index(market, marketId, price));
+        preview.newSize = position.size + sizeDelta;
+        if (preview.newSize != 0) {
+            PerpMath.Params memory params = _params(config);
+            preview.initialMarginAfter = PerpMath.initialMargin(preview.newSize, price, params);
+            preview.maintenanceMarginAfter = PerpMath.maintenanceMargin(preview.newSize, price, params);
+        }
+    }
+
+    function _price(IPerpMarket market, bytes32 feedId) private view returns (uint256) {
+        (, address priceOracle,,) = market.wiring();
+        return UsdPerToken.unwrap(IEquityPriceOracle(priceOracle).consumerPrice(feedId).pricePerToken);
+    }
+
+    function _index(IPerpMarket market, bytes32 marketId, uint256 price) private view returns (int256) {
+        (,, address fundingOracle,) = market.wiring();
+        if (price == 0) return IFundingRateOracle(fundingOracle).stateOf(marketId).index;
+        return IFundingRateOracle(fundingOracle).previewState(marketId, price).index;
+    }
+
+    function _params(IPerpMarket.MarketConfig memory config) private pure returns (PerpMath.Params memory) {
+        return PerpMath.Params({
+            skewScale: config.skewScale,
+            makerFeeBps: config.makerFeeBps,
+            takerFeeBps: config.takerFeeBps,
+            initialMarginRatio: config.initialMarginRatio,
+            minInitialMarginRatio: config.minInitialMarginRatio,
+            maintenanceScalar: config.maintenanceScalar,
+            minPositionMargin: config.minPositionMargin
+        });
+    }
+
+    function _min(uint256 a, uint256 b) private pure returns (uint256) {
+        return a < b ? a : b;
+    }
+
+    function _abs(int256 value) private pure returns (uint256) {
+        return value < 0 ? uint256(-value) : uint256(value);
+    }
+}

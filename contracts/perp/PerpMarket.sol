@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IMarginVault} from "../interfaces/margin/IMarginVault.sol";
+import {IMarket} from "../interfaces/margin/IMarket.sol";
+import {IEquityPriceOracle} from "../interfaces/oracle/IEquityPriceOracle.sol";
+import {IFundingRateOracle} from "../interfaces/perp/IFundingRateOracle.sol";
+import {IPoolMarket} from "../interfaces/pool/IPoolMarket.sol";
+import {IPerpMarket} from "../interfaces/perp/IPerpMarket.sol";
+import {Bps, Multiplier, UsdPerShare, UsdPerToken, UsdValue} from "../interfaces/types/Units.sol";
+import {PerpMath} from "../libraries/PerpMath.sol";
+import {PositionMath} from "../libraries/PositionMath.sol";
+import {SignedReports} from "../libraries/SignedReports.sol";
+import {PerpMarketBase} from "./PerpMarketBase.sol";
+
+/// @title PerpMarket - perpetual futures on dualtrack's stock tokens and on crypto, margined by the margin vault
+/// @notice Keeper-settled orders filled at a report nobody picks, Synthetix v3's skew-priced fills and margins,
+///         Hyperliquid funding through the FundingRateOracle, and the liquidity pool as the skew's counterparty.
+///         Rules: IPerpMarket; arithmetic: PerpMath (fills, fees, margins) and PositionMath (PnL, funding, the O(1)
+///         aggregates the pool reads).
+contract PerpMarket is PerpMarketBase {
+    /// @dev What a fill changes, carried between the steps of a settlement.
+    struct Fill {
+        uint256 price;
+        uint256 fillPrice;
+        uint256 fee;
+        int256 size;
+        int256 newSize;
+        int256 index;
+        int256 pnl;
+        int256 funding;
+        bool addsRisk;
+    }
+
+    constructor(
+        IMarginVault vault_,
+        IEquityPriceOracle priceOracle_,
+        IFundingRateOracle fundingOracle_,
+        uint8 settlementDecimals
+    ) PerpMarketBase(vault_, priceOracle_, fundingOracle_, settlementDecimals) {}
+
+    // ---- Trading ----
+
+    /// @inheritdoc IPerpMarket
+    function commitOrder(OrderRequest calldata request) external returns (uint256 slot) {
+        MarketConfig storage config = _listed(request.marketId);
+        address owner = _vault.accountOwner(request.accountId);
+        if (owner != msg.sender) revert PerpMarketNotAccountOwner(request.accountId, msg.sender);
+        int256 delta = request.sizeDelta;
+        if (delta == 0 || (delta < 0 ? uint256(-delta) : uint256(delta)) > config.maxOpenInterest) {
+            revert PerpMarketSizeInvalid(delta);
+        }
+        (uint64 minFee, uint64 maxFee) = (config.minKeeperFee, config.maxKeeperFee);
+        if (request.keeperFee < minFee || request.keeperFee > maxFee) {
+            revert PerpMarketKeeperFeeOutOfBounds(request.keeperFee, minFee, maxFee);
+        }
+        if ((request.kind == OrderKind.Market) != (request.triggerPrice == 0)) {
+            revert PerpMarketTriggerInvalid(request.kind, request.triggerPrice);
+        }
+        if (config.reduceOnly && !request.reduceOnly) revert PerpMarketReduceOnly(request.marketId, 0, delta);
+        Order[MAX_ORDERS] storage slots = _getPerpMarketStorage().orders[request.accountId][request.marketId];
+        while (slots[slot].committedAt != 0) {
+            if (++slot == MAX_ORDERS) {
+                revert PerpMarketTooManyOrders(request.accountId, request.marketId, MAX_ORDERS);
+            }
+        }
+        // Settled and cancelled orders keep their fields (only `committedAt` is cleared), so a reused slot is
+        // rewritten (5k gas a slot) rather than created (22k).
+        slots[slot] = Order({
+            sizeDelta: request.sizeDelta,
+            acceptablePrice: request.acceptablePrice,
+            committedAt: uint40(block.timestamp),
+            kind: request.kind,
+            reduceOnly: request.reduceOnly,
+            keeperFee: request.keeperFee,
+            triggerPrice: request.triggerPrice
+        });
+        emit OrderCommitted(request.accountId, request.marketId, slot, request);
+    }
+
+    /// @inheritdoc IPerpMarket
+    function settleOrder(uint256 accountId, bytes32 marketId, uint256 slot, bytes calldata signedReport) external {
+        PerpMarketStorage storage $ = _getPerpMarketStorage();
+        Order storage stored = _order($, accountId, marketId, slot);
+        Order memory order = stored;
+        stored.committedAt = 0;
+        Fill memory fill = _execute($, accountId, marketId, order, signedReport);
+        uint256 keeperFee = msg.sender == _vault.accountOwner(accountId) ? 0 : order.keeperFee;
+        if (keeperFee != 0) _vault.chargeFee(accountId, keeperFee, msg.sender);
+        if (fill.addsRisk) _vault.requireInitialMargin(accountId);
+        if ($.positionMarkets[accountId].length == 0) _vault.leaveMarket(accountId);
+        emit OrderSettled(
+            accountId,
+            marketId,
+            slot,
+            Settlement(
+                order.sizeDelta, fill.newSize, fill.fillPrice, fill.pnl, fill.funding, fill.fee, msg.sender, keeperFee
+            )
+        );
+    }
+
+    /// @inheritdoc IPerpMarket
+    function cancelOrder(uint256 accountId, bytes32 marketId, uint256 slot) external {
+        PerpMarketStorage storage $ = _getPerpMarketStorage();
+        Order storage stored = _order($, accountId, marketId, slot);
+        if (_vault.accountOwner(accountId) != msg.sender) {
+            uint256 expiresAt = uint256(stored.committedAt) + _expiry($.configs[marketId]);
+            if (stored.kind != OrderKind.Market || block.timestamp <= expiresAt) {
+                revert PerpMarketCancelNotAllowed(accountId, msg.sender);
+            }
+        }
+        stored.committedAt = 0;
+        emit OrderCancelled(accountId, marketId, slot, msg.sender);
+    }
+
+    // ---- The vault (IMarket) ----
+
+    /// @inheritdoc IMarket
+    /// @dev Each position at the oracle's last accepted price and the funding index now. A position whose price
+    ///      cannot value collateral (stale, held) reports an initial margin of UNPRICED_MARGIN, so withdrawals and
+    ///      new risk fail closed; its maintenance margin keeps the last price.
+    function accountMargin(uint256 accountId)
+        external
+        view
+        returns (UsdValue profit, UsdValue loss, UsdValue initialMargin, UsdValue maintenanceMargin)
+    {
+        PerpMarketStorage storage $ = _getPerpMarketStorage();
+        bytes32[] storage ids = $.positionMarkets[accountId];
+        int256 net;
+        uint256 initial;
+        uint256 maintenance;
+        for (uint256 i; i < ids.length; ++i) {
+            (int256 value, uint256 im, uint256 mm) = _positionValue($, accountId, ids[i]);
+            net += value;
+            initial += im;
+            maintenance += mm;
+        }
+        if (net > 0) profit = UsdValue.wrap(uint256(net));
+        else loss = UsdValue.wrap(uint256(-net));
+        return (profit, loss, UsdValue.wrap(initial), UsdValue.wrap(maintenance));
+    }
+
+    /// @inheritdoc IMarket
+    /// @dev Every position closes at the oracle price with its skew impact and no fee (the vault charges the
+    ///      liquidation fee); a position whose price the oracle does not let liquidate stays open (`false`).
+    function closeForLiquidation(uint256 accountId) external returns (bool closedAll) {
+        if (msg.sender != address(_vault)) revert PerpMarketNotVault(msg.sender);
+        PerpMarketStorage storage $ = _getPerpMarketStorage();
+        bytes32[] storage ids = $.positionMarkets[accountId];
+        // From the end: closing swaps the last position into the closed one's place, already visited.
+        for (uint256 i = ids.length; i != 0;) {
+            bytes32 marketId = ids[--i];
+            MarketConfig memory config = _configOf($, marketId);
+            Fill memory fill;
+            bool usable;
+            (fill.price,, usable) = _markPrice(config.feedId);
+            if (!usable) continue; // no close at a price the oracle does not let liquidate
+            Position memory position = _positionOf($, accountId, marketId);
+            MarketTotals memory totals = _totalsOf($, marketId);
+            fill.size = position.size;
+            fill.fillPrice = PerpMath.fillPrice(fill.price, PositionMath.skew(totals), -position.size, config.skewScale);
+            _fill($, accountId, marketId, config, position, totals, fill);
+            emit PositionLiquidated(accountId, marketId, position.size, fill.fillPrice, fill.pnl, fill.funding);
+        }
+        return ids.length == 0;
+    }
+
+    // ---- The pool (IPoolMarket) ----
+
+    /// @inheritdoc IPoolMarket
+    /// @dev `traderProfit` nets each side: the sum over sides of max(side's PnL, 0), a lower bound of the winners'
+    ///      gross profit that costs O(1) per market.
+    function traderPnl() external view returns (int256 netPnlUsd, UsdValue traderProfit, UsdValue openInterest) {
+        PerpMarketStorage storage $ = _getPerpMarketStorage();
+        uint256 count = $.marketIds.length;
+        uint256 profit;
+        uint256 interest;
+        for (uint256 i; i < count; ++i) {
+            bytes32 marketId = $.marketIds[i];
+            MarketTotals memory totals = _totalsOf($, marketId);
+            if (totals.longSize == 0 && totals.shortSize == 0) continue;
+            (uint256 price,,) = _markPrice($.configs[marketId].feedId);
+            (int256 longs, int256 shorts) = PositionMath.sidePnl(totals, price, _indexAt(marketId, price));
+            netPnlUsd += longs + shorts;
+            if (longs > 0) profit += uint256(longs);
+            if (shorts > 0) profit += uint256(shorts);
+            interest += (uint256(totals.longSize) + totals.shortSize) * price / WAD;
+        }
+        return (netPnlUsd, UsdValue.wrap(profit), UsdValue.wrap(interest));
+    }
+
+    // ---- Internal: settlement ----
+
+    /// @dev `accountId`'s position on `marketId` valued at the oracle's price and the funding index now.
+    function _positionValue(PerpMarketStorage storage $, uint256 accountId, bytes32 marketId)
+        private
+        view
+        returns (int256 net, uint256 initial, uint256 maintenance)
+    {
+        MarketConfig memory config = _configOf($, marketId);
+        (uint256 price, bool usable,) = _markPrice(config.feedId);
+        (net, initial, maintenance) = _value($.positions[accountId][marketId], config, price, _indexAt(marketId, price));
+        if (!usable) initial = UNPRICED_MARGIN;
+    }
+
+    /// @dev Price the order, check it, and fill it.
+    function _execute(
+        PerpMarketStorage storage $,
+        uint256 accountId,
+        bytes32 marketId,
+        Order memory order,
+        bytes calldata signedReport
+    ) private returns (Fill memory fill) {
+        _listed(marketId);
+        MarketConfig memory config = _configOf($, marketId);
+        bool usable;
+        (fill.price, usable) = _settlementPrice(order, config, signedReport);
+        Position memory position = _positionOf($, accountId, marketId);
+        MarketTotals memory totals = _totalsOf($, marketId);
+        fill.size = position.size;
+        fill.newSize = position.size + order.sizeDelta;
+        _checkOrder(order, config, marketId, fill, usable);
+        int256 skew = PositionMath.skew(totals);
+        fill.fillPrice = PerpMath.fillPrice(fill.price, skew, order.sizeDelta, config.skewScale);
+        _checkPrices(order, fill.fillPrice, fill.price);
+        fill.fee = PerpMath.orderFee(skew, order.sizeDelta, fill.fillPrice, config.makerFeeBps, config.takerFeeBps);
+        _fill($, accountId, marketId, config, position, totals, fill);
+    }
+
+    /// @dev The price an order fills at (per token) and whether the oracle lets it open risk now.
+    ///      Market order: the report observed exactly `settlementDelay` after the commitment, settled within the
+    ///      window; submitted when newer than the feed's last one, else verified and used if it is continuous (the
+    ///      feed's jump band) with the accepted price. Conditional order: the feed's latest accepted report (the
+    ///      given one submitted first, if any), observed at least `settlementDelay` after the commitment.
+    function _settlementPrice(Order memory order, MarketConfig memory config, bytes calldata signedReport)
+        private
+        returns (uint256 price, bool usable)
+    {
+        uint256 readyAt = uint256(order.committedAt) + config.settlementDelay;
+        if (block.timestamp < readyAt) revert PerpMarketOrderNotReady(readyAt, block.timestamp);
+        if (order.kind == OrderKind.Market) {
+            uint256 expiresAt = readyAt + config.settlementWindow;
+            if (block.timestamp > expiresAt) revert PerpMarketOrderExpired(expiresAt, block.timestamp);
+        }
+        uint256 reportPrice;
+        if (signedReport.length != 0) reportPrice = _useReport(order, config, signedReport, readyAt);
+        else if (order.kind == OrderKind.Market) revert PerpMarketReportNotFirst(0, readyAt);
+        IEquityPriceOracle.ConsumerPrice memory read = _priceOracle.consumerPrice(config.feedId);
+        usable = read.usableToOpenRisk;
+        if (reportPrice != 0) return (reportPrice, usable);
+        if (read.observedAt < readyAt) revert PerpMarketReportTooEarly(read.observedAt, readyAt);
+        return (UsdPerToken.unwrap(read.pricePerToken), usable);
+    }
+
+    /// @dev Submit or verify `signedReport`; returns a price only when the report is used without being stored.
+    function _useReport(Order memory order, MarketConfig memory config, bytes calldata signedReport, uint256 readyAt)
+        private
+        returns (uint256 verifiedPrice)
+    {
+        (IEquityPriceOracle.Report memory report,) = SignedReports.decode(signedReport);
+        if (report.feedId != config.feedId) revert PerpMarketReportWrongFeed(report.feedId, config.feedId);
+        uint256 observedAt = report.observedAt;
+        if (order.kind == OrderKind.Market && observedAt != readyAt) {
+            revert PerpMarketReportNotFirst(observedAt, readyAt);
+        }
+        if (order.kind != OrderKind.Market && observedAt < readyAt) {
+            revert PerpMarketReportTooEarly(observedAt, readyAt);
+        }
+        uint256 last = _priceOracle.lastObservedAt(config.feedId);
+        if (observedAt > last) {
+            if (_priceOracle.submit(signedReport) == IEquityPriceOracle.Outcome.Held) {
+                revert PerpMarketReportHeld(config.feedId, observedAt);
+            }
+            return 0;
+        }
+        if (order.kind != OrderKind.Market) {
+            if (observedAt < last) revert PerpMarketReportNotLatest(observedAt, last);
+            return 0; // already the feed's latest
+        }
+        report = _priceOracle.verifyReport(signedReport);
+        verifiedPrice =
+            UsdPerToken.unwrap(UsdPerShare.wrap(report.price).perToken(Multiplier.wrap(report.currentMultiplier)));
+        IEquityPriceOracle.ConsumerPrice memory read = _priceOracle.consumerPrice(config.feedId);
+        uint256 band = _priceOracle.feedConfig(config.feedId).jumpBandBps;
+        // A report the feed never accepted is used only when continuous with the accepted price and no newer
+        // report is held: it must not carry a jump past the oracle's confirmation rule.
+        if (observedAt > read.observedAt || !UsdPerToken.wrap(verifiedPrice).withinBand(read.pricePerToken, _bps(band)))
+        {
+            revert PerpMarketReportHeld(config.feedId, observedAt);
+        }
+    }
+
+    function _checkOrder(
+        Order memory order,
+        MarketConfig memory config,
+        bytes32 marketId,
+        Fill memory fill,
+        bool usable
+    ) private pure {
+        int256 size = fill.size;
+        int256 newSize = fill.newSize;
+        bool reduces = (size > 0 && newSize >= 0 && newSize < size) || (size < 0 && newSize <= 0 && newSize > size);
+        if ((order.reduceOnly || config.reduceOnly) && !reduces) {
+            revert PerpMarketReduceOnly(marketId, size, order.sizeDelta);
+        }
+        fill.addsRisk = !reduces;
+        if (fill.addsRisk && !usable) revert PerpMarketPriceUnusable(config.feedId);
+    }
+
+    /// @dev The acceptable price, and a conditional order's trigger, against the oracle `price` and the fill.
+    function _checkPrices(Order memory order, uint256 fillPrice, uint256 price) private pure {
+        bool buy = order.sizeDelta > 0;
+        if (order.kind != OrderKind.Market) {
+            // Limit and take-profit: buy at or below the trigger, sell at or above; stop-loss the reverse.
+            bool belowArms = (order.kind == OrderKind.StopLoss) != buy;
+            if (belowArms ? price > order.triggerPrice : price < order.triggerPrice) {
+                revert PerpMarketNotTriggered(price, order.triggerPrice);
+            }
+        }
+        if (buy ? fillPrice > order.acceptablePrice : fillPrice < order.acceptablePrice) {
+            revert PerpMarketPriceNotAcceptable(fillPrice, order.acceptablePrice);
+        }
+    }
+
+    /// @dev Realise the position's PnL and funding at the fill, restart it there, update the funding oracle, the
+    ///      aggregates (checking the open-interest caps and the pool's) and the vault's cash.
+    function _fill(
+        PerpMarketStorage storage $,
+        uint256 accountId,
+        bytes32 marketId,
+        MarketConfig memory config,
+        Position memory position,
+        MarketTotals memory totals,
+        Fill memory fill
+    ) private {
+        PositionMath.apply_(totals, position, false);
+        int256 newSkew = PositionMath.skew(totals) + fill.newSize;
+        fill.index = _fundingOracle.update(marketId, newSkew, fill.price);
+        fill.pnl = PositionMath.pnl(fill.size, position.entryPrice, fill.fillPrice);
+        fill.funding = PositionMath.fundingOwed(fill.size, position.entryFundingIndex, fill.index);
+        Position memory next = Position({
+            size: int128(fill.newSize), entryPrice: uint128(fill.fillPrice), entryFundingIndex: int128(fill.index)
+        });
+        PositionMath.apply_(totals, next, true);
+        if (fill.addsRisk) _checkOpenInterest($, marketId, config, totals, fill);
+        $.totals[marketId] = totals;
+        _storePosition($, accountId, marketId, fill.size, next);
+        int256 net = fill.pnl - fill.funding - int256(fill.fee);
+        if (net > 0) _vault.creditProfit(accountId, uint256(net) / _usdPerUnit);
+        else if (net < 0) _vault.chargeLoss(accountId, (uint256(-net) + _usdPerUnit - 1) / _usdPerUnit);
+    }
+
+    function _checkOpenInterest(
+        PerpMarketStorage storage $,
+        bytes32 marketId,
+        MarketConfig memory config,
+        MarketTotals memory totals,
+        Fill memory fill
+    ) private view {
+        uint256 side = fill.newSize > 0 ? totals.longSize : totals.shortSize;
+        if (side > config.maxOpenInterest) {
+            revert PerpMarketOpenInterestExceeded(marketId, side, config.maxOpenInterest);
+        }
+        if (address($.pool) == address(0)) return;
+        uint256 before = _abs(fill.size);
+        uint256 after_ = _abs(fill.newSize);
+        if (after_ > before) $.pool.requireOpenInterest(UsdValue.wrap((after_ - before) * fill.price / WAD));
+    }
+
+    /// @dev Write the position; keep the account's position list and its entry in the vault in step.
+    function _storePosition(
+        PerpMarketStorage storage $,
+        uint256 accountId,
+        bytes32 marketId,
+        int256 previous,
+        Position memory next
+    ) private {
+        bytes32[] storage ids = $.positionMarkets[accountId];
+        if (next.size == 0) {
+            delete $.positions[accountId][marketId];
+            for (uint256 i; i < ids.length; ++i) {
+                if (ids[i] != marketId) continue;
+                ids[i] = ids[ids.length - 1];
+                ids.pop();
+                break;
+            }
+            return;
+        }
+        $.positions[accountId][marketId] = next;
+        if (previous != 0) return;
+        if (ids.length == MAX_POSITIONS) revert PerpMarketTooManyPositions(accountId, MAX_POSITIONS);
+        if (ids.length == 0) _vault.enterMarket(accountId);
+        ids.push(marketId);
+    }
+
+    function _order(PerpMarketStorage storage $, uint256 accountId, bytes32 marketId, uint256 slot)
+        private
+        view
+        returns (Order storage stored)
+    {
+        if (slot >= MAX_ORDERS) revert PerpMarketNoOrder(accountId, marketId, slot);
+        stored = $.orders[accountId][marketId][slot];
+        if (stored.committedAt == 0) revert PerpMarketNoOrder(accountId, marketId, slot);
+    }
+
+    function _configOf(PerpMarketStorage storage $, bytes32 marketId) private view returns (MarketConfig memory) {
+        return $.configs[marketId];
+    }
+
+    function _totalsOf(PerpMarketStorage storage $, bytes32 marketId) private view returns (MarketTotals memory) {
+        return $.totals[marketId];
+    }
+
+    function _positionOf(PerpMarketStorage storage $, uint256 accountId, bytes32 marketId)
+        private
+        view
+        returns (Position memory)
+    {
+        return $.positions[accountId][marketId];
+    }
+
+    function _expiry(MarketConfig storage config) private view returns (uint256) {
+        return uint256(config.settlementDelay) + config.settlementWindow;
+    }
+
+    function _abs(int256 value) private pure returns (uint256) {
+        return value < 0 ? uint256(-value) : uint256(value);
+    }
+
+    function _bps(uint256 band) private pure returns (Bps) {
+        return Bps.wrap(band);
+    }
+}

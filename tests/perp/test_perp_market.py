@@ -1,0 +1,353 @@
+"""PerpMarket (issue 15): orders committed by traders and settled by keepers at a report nobody picks, fills and
+fees against dualtrack.perp's model, margin through the vault, funding through the FundingRateOracle."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from dualtrack.perp import (
+    OrderKind,
+    fill_price,
+    funding_owed,
+    order_fee,
+    position_pnl,
+    settlement_of,
+)
+from dualtrack.units import WAD
+from tests.margin.conftest import BTC_FEED, ETH_FEED, TSLA_FEED, USDC_UNIT, usd
+from tests.perp.conftest import BTC_MARKET, BTC_PERP, DELAY, KEEPER_FEE, PERP_FEEDS, WINDOW, PerpDesk
+from tests.suite_fixtures import Actors
+
+SCALE = 10**12  # USD (18 decimals) per USDC unit
+
+
+def _refresh(perp: PerpDesk, btc: float = 60_000) -> None:
+    perp.desk.prices(perp.evm.timestamp() + 5, btc=btc)
+
+
+def test_settle__tsla_collateral_shorts_btc__opened_and_closed_with_pnl_in_cash(
+    perp: PerpDesk, holders: Actors
+) -> None:
+    alice = holders.alice.wallet
+    _refresh(perp)
+    account = perp.account(alice, tsla=20)  # $5,000 of TSLA, weighed at 60%: $3,000 of margin, no cash
+    lp_before = perp.lp_credit()
+    keeper_before = perp.desk.vault.functions.creditOf(perp.keeper).call()
+    skew = perp.market.functions.totalsOf(BTC_PERP).call()
+
+    opened = perp.trade(account, alice, -WAD, 60_000)
+
+    assert skew[0] == skew[1] == 0
+    expected_fill = fill_price(usd(60_000), 0, -WAD, BTC_MARKET.skew_scale)
+    assert opened.fill_price == expected_fill
+    assert opened.fee == order_fee(0, -WAD, expected_fill, 2, 6)
+    assert (opened.new_size, opened.pnl, opened.funding) == (-WAD, 0, 0)
+    assert opened.keeper == perp.keeper and opened.keeper_fee == KEEPER_FEE
+    position = perp.position(account)
+    assert (position.size, position.entry_price) == (-WAD, expected_fill)
+    # No cash: the fee and the keeper fee became debt to the counterparty.
+    fee_units = -(-opened.fee // SCALE)
+    assert perp.debt(account) == fee_units + KEEPER_FEE
+    # The counterparty advanced the keeper's fee and holds both as the account's debt.
+    assert perp.lp_credit() == lp_before - KEEPER_FEE
+    assert perp.desk.vault.functions.creditOf(perp.keeper).call() == keeper_before + KEEPER_FEE
+
+    closed = perp.trade(account, alice, WAD, 57_000)
+
+    close_fill = fill_price(usd(57_000), -WAD, WAD, BTC_MARKET.skew_scale)
+    assert closed.fill_price == close_fill
+    assert closed.new_size == 0
+    assert closed.pnl == position_pnl(-WAD, expected_fill, close_fill)
+    assert closed.funding == funding_owed(-WAD, position.entry_funding_index, closed_index(perp))
+    net = closed.pnl - closed.funding - closed.fee
+    assert net > 0
+    assert perp.position(account).size == 0
+    assert perp.market.functions.positionMarketsOf(account).call() == []
+    assert perp.desk.vault.functions.marketsOf(account).call() == []
+    # The profit repaid the debt first and the rest is cash; the TSLA never moved.
+    debt_then = fee_units + KEEPER_FEE
+    assert perp.cash(account) - perp.debt(account) == net // SCALE - debt_then - KEEPER_FEE
+
+
+def closed_index(perp: PerpDesk) -> int:
+    return int(perp.funding.functions.stateOf(BTC_PERP).call()[3])
+
+
+# --------------------------------------------------------------------------- which report fills an order
+
+
+def test_settle__report_observed_after_fill_time__refused_keeper_cannot_pick(perp: PerpDesk, holders: Actors) -> None:
+    alice = holders.alice.wallet
+    _refresh(perp)
+    account = perp.account(alice, usdc=5_000)
+    slot, committed_at = perp.commit(account, alice, WAD // 10)
+    fill_time = committed_at + DELAY
+    for observed in (fill_time + 1, fill_time + 5):
+        with perp.evm.reverts("PerpMarketReportNotFirst", observed, fill_time):
+            perp.settle_tx(account, slot, committed_at, 59_000, observed_at=observed, at=fill_time + 10)
+    # Only the report observed at the fill time fills it.
+    skew = skew_now(perp)
+    settled = settlement_of(
+        perp.evm, perp.market, perp.settle_tx(account, slot, committed_at, 60_000, at=fill_time + 11)
+    )
+    assert settled.fill_price == fill_price(usd(60_000), skew, WAD // 10, BTC_MARKET.skew_scale)
+
+
+def test_settle__report_older_than_commitment__refused(perp: PerpDesk, holders: Actors) -> None:
+    alice = holders.alice.wallet
+    _refresh(perp)
+    account = perp.account(alice, usdc=5_000)
+    slot, committed_at = perp.commit(account, alice, WAD // 10)
+    with perp.evm.reverts("PerpMarketReportNotFirst", committed_at - 1, committed_at + DELAY):
+        perp.settle_tx(account, slot, committed_at, 60_000, observed_at=committed_at - 1, at=committed_at + DELAY + 1)
+    assert perp.market.functions.orderOf(account, BTC_PERP, slot).call()[2] == committed_at  # still pending
+
+
+def test_settle__fill_report_superseded_on_oracle__verified_and_used(perp: PerpDesk, holders: Actors) -> None:
+    alice = holders.alice.wallet
+    _refresh(perp)
+    account = perp.account(alice, usdc=5_000)
+    slot, committed_at = perp.commit(account, alice, -WAD // 10)
+    fill_time = committed_at + DELAY
+    # Someone posts a newer BTC report first: the fill-time report can no longer be stored, only verified.
+    perp.desk.prices(fill_time + 3, feeds=(BTC_FEED,), btc=60_100)
+    skew = skew_now(perp)
+    receipt = perp.settle_tx(account, slot, committed_at, 60_050, at=perp.evm.timestamp() + 1)
+    settled = settlement_of(perp.evm, perp.market, receipt)
+    assert settled.fill_price == fill_price(usd(60_050), skew, -WAD // 10, BTC_MARKET.skew_scale)
+    assert not perp.evm.events(receipt, perp.desk.oracle, "ReportAccepted")  # not stored: only verified
+
+
+def test_settle__after_window__expired_then_anyone_cancels(perp: PerpDesk, holders: Actors) -> None:
+    alice, bob = holders.alice.wallet, holders.bob.wallet
+    _refresh(perp)
+    account = perp.account(alice, usdc=5_000)
+    slot, committed_at = perp.commit(account, alice, WAD // 10)
+    expires_at = committed_at + DELAY + WINDOW
+    with perp.evm.reverts("PerpMarketOrderExpired", expires_at, expires_at + 1):
+        perp.settle_tx(account, slot, committed_at, 60_000, at=expires_at + 1)
+    receipt = perp.evm.send(perp.market.functions.cancelOrder(account, BTC_PERP, slot), bob)
+    assert perp.evm.events(receipt, perp.market, "OrderCancelled")[0]["by"] == bob
+    with perp.evm.reverts("PerpMarketNoOrder", account, BTC_PERP, slot):
+        perp.settle_tx(account, slot, committed_at, 60_000, at=perp.evm.timestamp() + 1)
+
+
+def test_cancel__pending_market_order_by_stranger__refused(perp: PerpDesk, holders: Actors) -> None:
+    alice, bob = holders.alice.wallet, holders.bob.wallet
+    _refresh(perp)
+    account = perp.account(alice, usdc=5_000)
+    slot, _ = perp.commit(account, alice, WAD // 10)
+    with perp.evm.reverts("PerpMarketCancelNotAllowed", account, bob):
+        perp.evm.send(perp.market.functions.cancelOrder(account, BTC_PERP, slot), bob)
+    perp.evm.send(perp.market.functions.cancelOrder(account, BTC_PERP, slot), alice)
+    assert perp.market.functions.orderOf(account, BTC_PERP, slot).call()[2] == 0
+
+
+def test_settle__before_fill_time__not_ready(perp: PerpDesk, holders: Actors) -> None:
+    alice = holders.alice.wallet
+    _refresh(perp)
+    account = perp.account(alice, usdc=5_000)
+    slot, committed_at = perp.commit(account, alice, WAD // 10)
+    with perp.evm.reverts("PerpMarketOrderNotReady", committed_at + DELAY, committed_at + 1):
+        perp.settle_tx(account, slot, committed_at, 60_000, observed_at=committed_at, at=committed_at + 1)
+
+
+# --------------------------------------------------------------------------- order checks
+
+
+def test_commit__bad_requests__each_refused_with_its_error(perp: PerpDesk, holders: Actors) -> None:
+    alice, bob = holders.alice.wallet, holders.bob.wallet
+    account = perp.account(alice, usdc=1_000)
+    with perp.evm.reverts("PerpMarketNotAccountOwner", account, bob):
+        perp.commit(account, bob, WAD)
+    with perp.evm.reverts("PerpMarketSizeInvalid", 0):
+        perp.commit(account, alice, 0)
+    with perp.evm.reverts("PerpMarketSizeInvalid", 501 * WAD):
+        perp.commit(account, alice, 501 * WAD)
+    with perp.evm.reverts("PerpMarketKeeperFeeOutOfBounds", 6 * USDC_UNIT, USDC_UNIT, 5 * USDC_UNIT):
+        perp.commit(account, alice, WAD, keeper_fee=6 * USDC_UNIT)
+    with perp.evm.reverts("PerpMarketTriggerInvalid", int(OrderKind.LIMIT), 0):
+        perp.commit(account, alice, WAD, kind=OrderKind.LIMIT)
+    with perp.evm.reverts("PerpMarketTriggerInvalid", int(OrderKind.MARKET), 5):
+        perp.commit(account, alice, WAD, trigger=5)
+    with perp.evm.reverts("PerpMarketUnknownMarket", b"\x01" * 32):
+        perp.commit(account, alice, WAD, market_id=b"\x01" * 32)
+    for _ in range(4):
+        perp.commit(account, alice, WAD)
+    with perp.evm.reverts("PerpMarketTooManyOrders", account, BTC_PERP, 4):
+        perp.commit(account, alice, WAD)
+
+
+def test_settle__fill_worse_than_acceptable__refused_nothing_changed(perp: PerpDesk, holders: Actors) -> None:
+    alice = holders.alice.wallet
+    _refresh(perp)
+    account = perp.account(alice, usdc=5_000)
+    slot, committed_at = perp.commit(account, alice, WAD // 10, acceptable=usd(60_000))
+    skew = skew_now(perp)
+    fill = fill_price(usd(60_010), skew, WAD // 10, BTC_MARKET.skew_scale)
+    with perp.evm.reverts("PerpMarketPriceNotAcceptable", fill, usd(60_000)):
+        perp.settle_tx(account, slot, committed_at, 60_010)
+    assert perp.position(account).size == 0 and perp.cash(account) == 5_000 * USDC_UNIT
+
+
+def test_settle__account_without_collateral__refused_by_initial_margin(perp: PerpDesk, holders: Actors) -> None:
+    alice = holders.alice.wallet
+    _refresh(perp)
+    account = perp.account(alice)
+    slot, committed_at = perp.commit(account, alice, WAD // 10)
+    with perp.evm.reverts("MarginVaultInsufficientMargin"):
+        perp.settle_tx(account, slot, committed_at, 60_000)
+    assert perp.position(account).size == 0 and perp.debt(account) == 0
+
+
+def test_settle__trader_settles_own_order__no_keeper_fee(perp: PerpDesk, holders: Actors) -> None:
+    alice = holders.alice.wallet
+    _refresh(perp)
+    account = perp.account(alice, usdc=5_000)
+    slot, committed_at = perp.commit(account, alice, WAD // 10)
+    settled = settlement_of(perp.evm, perp.market, perp.settle_tx(account, slot, committed_at, 60_000, keeper=alice))
+    assert settled.keeper_fee == 0
+    assert perp.cash(account) == 5_000 * USDC_UNIT - -(-settled.fee // SCALE)
+
+
+def test_settle__reduce_only_order_that_would_flip__refused(perp: PerpDesk, holders: Actors) -> None:
+    alice = holders.alice.wallet
+    _refresh(perp)
+    account = perp.account(alice, usdc=5_000)
+    perp.trade(account, alice, WAD // 10, 60_000)
+    slot, committed_at = perp.commit(account, alice, -WAD // 5, reduce_only=True)
+    with perp.evm.reverts("PerpMarketReduceOnly", BTC_PERP, WAD // 10, -WAD // 5):
+        perp.settle_tx(account, slot, committed_at, 60_000)
+    halved = perp.trade(account, alice, -WAD // 20, 60_000, reduce_only=True)
+    assert halved.new_size == WAD // 20
+
+
+def test_settle__open_interest_cap__refused(perp: PerpDesk, holders: Actors) -> None:
+    alice = holders.alice.wallet
+    _refresh(perp)
+    account = perp.account(alice, usdc=50_000)
+    longs = int(perp.market.functions.totalsOf(BTC_PERP).call()[0])
+    cap = longs + 2 * WAD
+    tight = replace(BTC_MARKET, max_open_interest=cap)
+    perp.evm.send(perp.market.functions.configureMarket(BTC_PERP, tight.as_tuple()), perp.desk.admin)
+    try:
+        perp.trade(account, alice, 3 * WAD // 2, 60_000)
+        slot, committed_at = perp.commit(account, alice, WAD)
+        with perp.evm.reverts("PerpMarketOpenInterestExceeded", BTC_PERP, longs + 5 * WAD // 2, cap):
+            perp.settle_tx(account, slot, committed_at, 60_000)
+        assert perp.position(account).size == 3 * WAD // 2
+    finally:
+        perp.evm.send(perp.market.functions.configureMarket(BTC_PERP, BTC_MARKET.as_tuple()), perp.desk.admin)
+
+
+# --------------------------------------------------------------------------- conditional orders
+
+
+def test_settle__limit_buy__fills_only_at_or_below_its_trigger(perp: PerpDesk, holders: Actors) -> None:
+    alice = holders.alice.wallet
+    _refresh(perp)
+    account = perp.account(alice, usdc=5_000)
+    trigger = usd(59_000)
+    slot, committed_at = perp.commit(
+        account, alice, WAD // 10, kind=OrderKind.LIMIT, trigger=trigger, acceptable=usd(59_100)
+    )
+    later = committed_at + DELAY + 30
+    with perp.evm.reverts("PerpMarketNotTriggered", usd(59_500), trigger):
+        perp.settle_tx(account, slot, committed_at, 59_500, observed_at=later)
+    perp.desk.prices(later + 10, btc=58_900)  # the price comes down to the limit: anyone may fill it now
+    skew = skew_now(perp)
+    receipt = perp.evm.send(perp.market.functions.settleOrder(account, BTC_PERP, slot, b""), perp.keeper)
+    settled = settlement_of(perp.evm, perp.market, receipt)
+    assert settled.fill_price == fill_price(usd(58_900), skew, WAD // 10, BTC_MARKET.skew_scale)
+    assert settled.new_size == WAD // 10
+
+
+def test_settle__stop_loss__fills_when_the_price_falls_through_it(perp: PerpDesk, holders: Actors) -> None:
+    alice = holders.alice.wallet
+    _refresh(perp)
+    account = perp.account(alice, usdc=5_000)
+    perp.trade(account, alice, WAD // 10, 60_000)
+    stop = usd(58_000)
+    slot, committed_at = perp.commit(
+        account, alice, -WAD // 10, kind=OrderKind.STOP_LOSS, trigger=stop, reduce_only=True
+    )
+    with perp.evm.reverts("PerpMarketNotTriggered", usd(59_000), stop):
+        perp.settle_tx(account, slot, committed_at, 59_000, observed_at=committed_at + DELAY + 5)
+    receipt = perp.settle_tx(account, slot, committed_at, 57_900, observed_at=committed_at + DELAY + 20)
+    settled = settlement_of(perp.evm, perp.market, receipt)
+    assert settled.new_size == 0 and settled.pnl < 0
+
+
+def test_settle__take_profit_with_stale_report__refused_not_latest(perp: PerpDesk, holders: Actors) -> None:
+    alice = holders.alice.wallet
+    _refresh(perp)
+    account = perp.account(alice, usdc=5_000)
+    perp.trade(account, alice, WAD // 10, 60_000)
+    slot, committed_at = perp.commit(
+        account, alice, -WAD // 10, kind=OrderKind.TAKE_PROFIT, trigger=usd(61_000), reduce_only=True
+    )
+    old = committed_at + DELAY + 1
+    perp.desk.prices(old + 10, btc=60_500)
+    latest = int(perp.desk.oracle.functions.lastObservedAt(PERP_FEEDS[BTC_PERP]).call())
+    with perp.evm.reverts("PerpMarketReportNotLatest", old, latest):
+        perp.settle_tx(account, slot, committed_at, 61_500, observed_at=old, at=perp.evm.timestamp() + 1)
+
+
+# --------------------------------------------------------------------------- liquidation through the vault
+
+
+def test_liquidate__btc_rallies__vault_closes_the_short_and_sells_tsla(perp: PerpDesk, holders: Actors) -> None:
+    alice, bob = holders.alice.wallet, holders.bob.wallet
+    _refresh(perp)
+    account = perp.account(alice, tsla=20)
+    perp.trade(account, alice, -WAD, 60_000)
+    assert not perp.desk.vault.functions.isLiquidatable(account).call()[0]
+    _refresh(perp, btc=63_500)
+    assert perp.desk.vault.functions.isLiquidatable(account).call()[0]
+    perp.evm.send(perp.desk.usdc.functions.approve(perp.desk.vault.address, 2**256 - 1), bob)
+
+    receipt = perp.evm.send(perp.desk.vault.functions.liquidate(account, perp.desk.tsla.address, 2**255, 0), bob)
+
+    (closed,) = perp.evm.events(receipt, perp.market, "PositionLiquidated")
+    assert closed["size"] == -WAD and closed["pnl"] < 0
+    assert perp.position(account).size == 0
+    assert perp.market.functions.positionMarketsOf(account).call() == []
+    assert perp.desk.vault.functions.marketsOf(account).call() == []
+
+
+def test_liquidate__healthy_account__refused_position_kept(perp: PerpDesk, holders: Actors) -> None:
+    alice, bob = holders.alice.wallet, holders.bob.wallet
+    _refresh(perp)
+    account = perp.account(alice, tsla=20)
+    perp.trade(account, alice, -WAD // 2, 60_000)
+    with perp.evm.reverts("MarginVaultNotLiquidatable"):
+        perp.evm.send(perp.desk.vault.functions.liquidate(account, perp.desk.tsla.address, 2**255, 0), bob)
+    assert perp.position(account).size == -WAD // 2
+
+
+def test_close_for_liquidation__not_the_vault__refused(perp: PerpDesk, holders: Actors) -> None:
+    with perp.evm.reverts("PerpMarketNotVault", holders.alice.wallet):
+        perp.evm.send(perp.market.functions.closeForLiquidation(1), holders.alice.wallet)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def skew_now(perp: PerpDesk) -> int:
+    longs, shorts = perp.market.functions.totalsOf(BTC_PERP).call()[:2]
+    return int(longs) - int(shorts)
+
+
+def test_withdraw__btc_price_stale__fails_closed_position_kept(perp: PerpDesk, holders: Actors) -> None:
+    alice = holders.alice.wallet
+    _refresh(perp)
+    account = perp.account(alice, usdc=20_000)
+    perp.trade(account, alice, -WAD // 10, 60_000)
+    # An hour later only TSLA and ETH are re-reported: BTC's price is too old to value the position.
+    perp.desk.prices(perp.evm.timestamp() + 3_700, feeds=(TSLA_FEED, ETH_FEED))
+    _, _, initial, _ = perp.market.functions.accountMargin(account).call()
+    assert initial == 2**128 - 1
+    with perp.evm.reverts("MarginVaultInsufficientMargin"):
+        perp.evm.send(perp.desk.vault.functions.withdraw(account, perp.desk.usdc.address, USDC_UNIT), alice)
+    assert not perp.desk.vault.functions.isLiquidatable(account).call()[0]
+    assert perp.position(account).size == -WAD // 10
