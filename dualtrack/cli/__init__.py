@@ -1,5 +1,5 @@
 """The ``dualtrack`` command line: one module per domain (``prices``, ``oracle``, ``deploy``, ``margin``,
-``pool``, ``perp``, ``demo``).
+``pool``, ``perp``, ``keeper``, ``demo``).
 
 Shared options (RPC URL, the sender's key) live in :mod:`dualtrack.cli.common`; the keepers' commands
 of the trading track join here as their own modules.
@@ -17,6 +17,7 @@ from dualtrack import __version__
 from dualtrack.artifacts import local_artifact, local_artifact_names
 from dualtrack.cli.demo import demo_command
 from dualtrack.cli.deploy import deploy_command
+from dualtrack.cli.keeper import keeper
 from dualtrack.cli.margin import margin
 from dualtrack.cli.oracle import oracle
 from dualtrack.cli.perp import perp
@@ -62,4 +63,5 @@ main.add_command(deploy_command)
 main.add_command(margin)
 main.add_command(pool)
 main.add_command(perp)
+main.add_command(keeper)
 main.add_command(demo_command)

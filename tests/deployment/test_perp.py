@@ -14,22 +14,26 @@ from click.testing import CliRunner, Result
 
 from dualtrack.chain import Chain
 from dualtrack.cli import main
+from dualtrack.cli.keeper import local_keeper
 from dualtrack.deployment import Outcome, deploy, open_manifest
 from dualtrack.deployment.config import load_config
 from dualtrack.deployment.perp_plan import PERP_MARKET
 from dualtrack.deployment.pool_plan import POOL
 from dualtrack.governance import Role
+from dualtrack.keepers.perp_keeper import Action
 from dualtrack.keepers.reporter import Reporter
 from dualtrack.liquidity_pool import advance_and_settle, request_deposit
 from dualtrack.margin import deposit, main_account
 from dualtrack.market import MarketStatus
 from dualtrack.oracle import feed_id, reporter_accounts, submit_at
+from dualtrack.perp import OrderKind, OrderRequest, commit_order
 from tests.deployment.conftest import LOCAL_TOML
 from tests.support import ETHER, funded_key
 
 TSLA = 10**18
 USDC = 10**6
 BTC_PERP = feed_id("BTC-PERP")
+WAD = 10**18
 
 
 @pytest.fixture(scope="module")
@@ -148,3 +152,69 @@ def test_cli_perp__mistakes__error_naming_them_and_nothing_sent(evm: Chain, depl
         unknown.exit_code == 2
         and "no perp market DOGE-PERP: the deployment lists BTC-PERP, TSLA-PERP" in unknown.output
     )
+
+
+def test_keeper__orders_and_a_rally__settles_fills_the_stop_and_liquidates(
+    evm: Chain, deployed: tuple[Outcome, Path]
+) -> None:
+    """The keeper (bob: a verified TSLA holder with USDC) settles alice's short at its fill-time report, fills
+    her stop once BTC rises through it, and liquidates her second, oversized short after a rally."""
+    snapshot = evm.snapshot()
+    try:
+        outcome, path = deployed
+        ctx = outcome.context
+        account = _ready_to_trade(evm, deployed)
+        config = ctx.config
+        assert config is not None
+        alice, bob = config.investors[0].wallet, config.investors[1].wallet
+        evm.send(ctx.contract("stablecoin").functions.mint(bob, 50_000 * USDC), ctx.deployer)
+        actions: list[Action] = []
+        bot = local_keeper(evm, path, bob)
+        bot.log = actions.append
+        market = ctx.contract(PERP_MARKET)
+
+        opened = _perp(evm, path, "open", "BTC-PERP", "-0.05", "--node-account", "2")
+        assert opened.exit_code == 0, opened.output
+        evm.mine(evm.timestamp() + 3)
+        bot.step()
+        assert [(a.kind, a.account_id) for a in actions] == [("settled", account)]
+        assert market.functions.positionOf(account, BTC_PERP).call()[0] == -WAD // 20
+
+        stop = OrderRequest(BTC_PERP, account, WAD // 20, 2**128 - 1, 62_000 * ETHER, OrderKind.STOP_LOSS, True, USDC)
+        commit_order(evm, market, stop, alice)
+        evm.mine(evm.timestamp() + 3)
+        bot.step()
+        assert len(actions) == 1  # BTC at 60,000: not triggered
+        _post(evm, deployed, {"TSLA": 250, "BTC": 62_500})
+        bot.step()
+        assert actions[-1].kind == "settled" and market.functions.positionOf(account, BTC_PERP).call()[0] == 0
+
+        # A 1.2 BTC short on the 40 TSLA ($10,000, $7,000 at the maintenance weight): a rally to 68,500 leaves it
+        # below maintenance. (1.2 BTC is within the pool's 80% utilisation of its 100,000 USDC.)
+        commit_order(evm, market, OrderRequest(BTC_PERP, account, -6 * WAD // 5, 0, keeper_fee=USDC), alice)
+        evm.mine(evm.timestamp() + 3)
+        bot.step()
+        assert market.functions.positionOf(account, BTC_PERP).call()[0] == -6 * WAD // 5
+        _post(evm, deployed, {"TSLA": 250, "BTC": 68_500})
+        assert ctx.contract("margin.vault").functions.isLiquidatable(account).call()[0]
+        bot.step()
+        assert actions[-1].kind == "liquidated" and actions[-1].account_id == account
+        assert market.functions.positionOf(account, BTC_PERP).call()[0] == 0
+        assert ctx.contract("tsla.token").functions.balanceOf(bob).call() > 250 * TSLA  # seized at a discount
+    finally:
+        evm.revert_to(snapshot)
+
+
+def _post(evm: Chain, deployed: tuple[Outcome, Path], prices: dict[str, int]) -> None:
+    ctx = deployed[0].context
+    oracle = ctx.contract("oracle.price_oracle")
+    at = evm.timestamp() + 2
+    for offset, (symbol, price) in enumerate(prices.items()):
+        reporter = Reporter(reporter_accounts(5)[:3], int(evm.w3.eth.chain_id), oracle.address, feed_id(symbol))
+        submit_at(
+            evm,
+            oracle,
+            reporter.sign(reporter.report(at, MarketStatus.OPEN, price * ETHER)),
+            ctx.deployer,
+            at + 1 + offset,
+        )

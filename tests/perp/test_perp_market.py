@@ -15,7 +15,7 @@ from dualtrack.perp import (
 )
 from dualtrack.units import WAD
 from tests.margin.conftest import BTC_FEED, ETH_FEED, TSLA_FEED, USDC_UNIT, usd
-from tests.perp.conftest import BTC_MARKET, BTC_PERP, DELAY, KEEPER_FEE, PERP_FEEDS, WINDOW, PerpDesk
+from tests.perp.conftest import BTC_MARKET, BTC_PERP, DELAY, KEEPER_FEE, PERP_FEEDS, TSLA_PERP, WINDOW, PerpDesk
 from tests.suite_fixtures import Actors
 
 SCALE = 10**12  # USD (18 decimals) per USDC unit
@@ -351,3 +351,53 @@ def test_withdraw__btc_price_stale__fails_closed_position_kept(perp: PerpDesk, h
         perp.evm.send(perp.desk.vault.functions.withdraw(account, perp.desk.usdc.address, USDC_UNIT), alice)
     assert not perp.desk.vault.functions.isLiquidatable(account).call()[0]
     assert perp.position(account).size == -WAD // 10
+
+
+def test_settle__take_profit__fills_once_the_price_reaches_it(perp: PerpDesk, holders: Actors) -> None:
+    alice = holders.alice.wallet
+    _refresh(perp)
+    account = perp.account(alice, usdc=5_000)
+    perp.trade(account, alice, -WAD // 10, 60_000)
+    target = usd(57_000)
+    slot, committed_at = perp.commit(
+        account, alice, WAD // 10, kind=OrderKind.TAKE_PROFIT, trigger=target, reduce_only=True
+    )
+    with perp.evm.reverts("PerpMarketNotTriggered", usd(58_000), target):
+        perp.settle_tx(account, slot, committed_at, 58_000, observed_at=committed_at + DELAY + 5)
+    receipt = perp.settle_tx(account, slot, committed_at, 56_900, observed_at=committed_at + DELAY + 20)
+    settled = settlement_of(perp.evm, perp.market, receipt)
+    assert settled.new_size == 0 and settled.pnl > 0
+
+
+def test_trader_pnl__pool_view__equals_the_positions_valued_one_by_one(perp: PerpDesk, holders: Actors) -> None:
+    """The pool's O(1) read (aggregate entry values) against every open position valued on its own."""
+    alice, bob = holders.alice.wallet, holders.bob.wallet
+    _refresh(perp)
+    accounts = [perp.account(alice, usdc=20_000), perp.account(bob, usdc=20_000)]
+    perp.trade(accounts[0], alice, WAD // 4, 60_000)
+    perp.trade(accounts[1], bob, -WAD // 2, 60_200)
+    _refresh(perp, btc=61_000)
+    net, profit, interest = perp.market.functions.traderPnl().call()
+    longs, shorts = perp.market.functions.totalsOf(BTC_PERP).call()[:2]
+    totals_tsla = perp.market.functions.totalsOf(TSLA_PERP).call()
+    assert totals_tsla[0] == totals_tsla[1] == 0  # only BTC has positions in this session
+    assert interest == (longs + shorts) * usd(61_000) // WAD
+    # Every open position of the session, valued alone, sums to the pool's figure within a wei per position.
+    index = int(perp.funding.functions.previewState(BTC_PERP, usd(61_000)).call()[3])
+    owners = _open_accounts(perp)
+    values = []
+    for account in owners:
+        position = perp.position(account)
+        values.append(
+            position_pnl(position.size, position.entry_price, usd(61_000))
+            - funding_owed(position.size, position.entry_funding_index, index)
+        )
+    assert abs(net - sum(values)) <= 2 * len(owners) + 2
+    assert profit >= max(net, 0)
+
+
+def _open_accounts(perp: PerpDesk) -> list[int]:
+    """Every account holding a BTC-PERP position (from the market's fill events)."""
+    events = perp.market.events.OrderSettled().get_logs(from_block=0)
+    candidates = {int(event["args"]["accountId"]) for event in events}
+    return sorted(account for account in candidates if perp.position(account).size != 0)

@@ -1,0 +1,181 @@
+"""The perp keeper: settles due orders, fills triggered conditional orders and liquidates accounts below
+maintenance, logging each action.
+
+Each ``step``:
+
+1. reads the orders committed since the last step (``OrderCommitted`` events) and keeps those still pending;
+2. settles each market order whose fill time has come (``settlementDelay`` after its commitment) with the
+   report observed at that time, from its :class:`ReportSource`; an expired one is cancelled (anyone may);
+3. settles each limit, stop-loss or take-profit order whose trigger the oracle's latest price meets;
+4. liquidates each account holding a position that the vault says is liquidatable, repaying its debt from the
+   keeper's stablecoin and taking the account's first collateral asset (a stock token goes only to a keeper
+   that may hold it).
+
+A refused action (a price moved, a report missing) is logged with its custom error and retried at the next
+step. On a dev node :class:`LocalReportSource` signs the reports with the demo reporter keys at the oracle's
+last accepted price; on a network a source fetches them from the reporting network (Data Streams).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from web3.contract import Contract
+
+from dualtrack.chain import Chain, Reverted
+from dualtrack.keepers.reporter import Reporter
+from dualtrack.market import MarketStatus
+from dualtrack.oracle import latest_price
+from dualtrack.perp import SETTLE_GAS, OrderKind
+
+MAX_UINT = 2**256 - 1
+LIQUIDATE_GAS = 3_000_000
+
+
+class ReportSource(Protocol):
+    """Where the keeper gets the signed report of ``feed`` observed at a given second."""
+
+    def report_at(self, feed: bytes, observed_at: int) -> bytes | None: ...
+
+
+@dataclass
+class LocalReportSource:
+    """A dev node's stand-in for the reporting network: the demo reporters sign, at any second, the oracle's
+    last accepted price of the feed (the venue open)."""
+
+    oracle: Contract
+    reporters: Callable[[bytes], Reporter]
+
+    def report_at(self, feed: bytes, observed_at: int) -> bytes | None:
+        view = latest_price(self.oracle, feed)
+        if view.observed_at == 0:
+            return None
+        reporter = self.reporters(feed)
+        return reporter.sign(reporter.report(observed_at, MarketStatus.OPEN, view.price_per_share))
+
+
+@dataclass(frozen=True)
+class PendingOrder:
+    account_id: int
+    market_id: bytes
+    slot: int
+    committed_at: int
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing the keeper did or tried: ``kind`` settled, cancelled, liquidated or refused."""
+
+    kind: str
+    account_id: int
+    market_id: bytes
+    detail: str
+
+
+@dataclass
+class PerpKeeper:
+    evm: Chain
+    market: Contract
+    vault: Contract
+    stablecoin: Contract
+    source: ReportSource
+    keeper: str
+    log: Callable[[Action], None] = lambda action: None
+    from_block: int = 0
+    pending: dict[tuple[int, bytes, int], PendingOrder] = field(default_factory=dict)
+    traders: set[int] = field(default_factory=set)
+
+    def step(self) -> list[Action]:
+        """One pass: new orders, due settlements, triggered orders, liquidations."""
+        self._read_new_orders()
+        actions = [*self._settle_due(), *self._liquidate()]
+        for action in actions:
+            self.log(action)
+        return actions
+
+    def _read_new_orders(self) -> None:
+        head = self.evm.w3.eth.block_number
+        if head < self.from_block:
+            return
+        for event in self.market.events.OrderCommitted().get_logs(from_block=self.from_block, to_block=head):
+            args = event["args"]
+            block = self.evm.w3.eth.get_block(event["blockNumber"])
+            order = PendingOrder(
+                int(args["accountId"]), bytes(args["marketId"]), int(args["slot"]), int(block["timestamp"])
+            )
+            self.pending[(order.account_id, order.market_id, order.slot)] = order
+            self.traders.add(order.account_id)
+        self.from_block = head + 1
+
+    def _settle_due(self) -> list[Action]:
+        actions = []
+        now = self.evm.timestamp()
+        for key, order in list(self.pending.items()):
+            stored = self.market.functions.orderOf(order.account_id, order.market_id, order.slot).call()
+            if int(stored[2]) != order.committed_at:  # settled, cancelled or replaced
+                del self.pending[key]
+                continue
+            config = self.market.functions.configOf(order.market_id).call()
+            feed, delay, window = bytes(config[0]), int(config[9]), int(config[10])
+            fill_time = order.committed_at + delay
+            if now <= fill_time:
+                continue
+            if OrderKind(int(stored[3])) == OrderKind.MARKET:
+                actions.append(self._settle_market_order(key, order, feed, fill_time, now > fill_time + window))
+            else:
+                actions.append(self._settle_conditional(key, order))
+        return [action for action in actions if action is not None]
+
+    def _settle_market_order(
+        self, key: tuple[int, bytes, int], order: PendingOrder, feed: bytes, fill_time: int, expired: bool
+    ) -> Action | None:
+        if expired:
+            call = self.market.functions.cancelOrder(order.account_id, order.market_id, order.slot)
+            return self._send(key, order, call, "cancelled", "expired before a keeper settled it")
+        report = self.source.report_at(feed, fill_time)
+        if report is None:
+            return Action("refused", order.account_id, order.market_id, f"no report observed at {fill_time}")
+        call = self.market.functions.settleOrder(order.account_id, order.market_id, order.slot, report)
+        return self._send(key, order, call, "settled", f"at the report observed at {fill_time}")
+
+    def _settle_conditional(self, key: tuple[int, bytes, int], order: PendingOrder) -> Action | None:
+        call = self.market.functions.settleOrder(order.account_id, order.market_id, order.slot, b"")
+        try:
+            self.evm.call(call, self.keeper, gas=SETTLE_GAS)
+        except Reverted:
+            return None  # not triggered yet (or not fillable): try again at the next step
+        return self._send(key, order, call, "settled", "its trigger met at the oracle's latest price")
+
+    def _send(self, key: tuple[int, bytes, int], order: PendingOrder, call: object, kind: str, detail: str) -> Action:
+        try:
+            self.evm.send(call, self.keeper, gas=SETTLE_GAS)  # type: ignore[arg-type]
+        except Reverted as error:
+            return Action("refused", order.account_id, order.market_id, f"{kind}: {error}")
+        del self.pending[key]
+        return Action(kind, order.account_id, order.market_id, detail)
+
+    def _liquidate(self) -> list[Action]:
+        actions = []
+        for account in sorted(self.traders):
+            if not self.market.functions.positionMarketsOf(account).call():
+                continue
+            liquidatable, health = self.vault.functions.isLiquidatable(account).call()
+            if not liquidatable:
+                continue
+            assets = self.vault.functions.assetsOf(account).call()
+            if not assets:
+                continue
+            if self.stablecoin.functions.allowance(self.keeper, self.vault.address).call() < MAX_UINT // 2:
+                self.evm.send(self.stablecoin.functions.approve(self.vault.address, MAX_UINT), self.keeper)
+            call = self.vault.functions.liquidate(account, assets[0], MAX_UINT // 2, 0)
+            try:
+                receipt = self.evm.send(call, self.keeper, gas=LIQUIDATE_GAS)
+            except Reverted as error:
+                actions.append(Action("refused", account, b"", f"liquidation: {error}"))
+                continue
+            closed = self.evm.events(receipt, self.market, "PositionLiquidated")
+            detail = f"health {health / 10**18:.3f}: {len(closed)} position(s) closed, collateral {assets[0]}"
+            actions.append(Action("liquidated", account, b"", detail))
+        return actions
