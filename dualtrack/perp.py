@@ -26,6 +26,7 @@ from dualtrack.market import MarketStatus
 from dualtrack.units import BPS, WAD, value_of_up
 
 CONTRACT = "PerpMarket"
+ADMIN_MODULE = "PerpMarketAdminModule"  # the settings, run by DELEGATECALL (the market's code fits one contract)
 SETTLE_GAS = 2_000_000  # a settlement sent at a set time (not estimated on another block)
 
 
@@ -211,13 +212,16 @@ def deploy_perp_market(
     settlement_decimals: int,
     authority: str | None = None,
 ) -> Contract:
-    """Deploy the PerpMarket behind a ``ProtocolProxy`` (its wiring immutable in the implementation).
+    """Deploy the PerpMarket behind a ``ProtocolProxy`` (its wiring immutable in the implementation and in its
+    settings module, deployed first).
 
     ``authority`` is the protocol's AccessManager (None: a new one in which ``admin`` holds every role).
     """
 
     def deploy(manager: str) -> Contract:
-        implementation = evm.deploy(CONTRACT, vault, price_oracle, funding_oracle, settlement_decimals, sender=admin)
+        wiring = (vault, price_oracle, funding_oracle, settlement_decimals)
+        module = evm.deploy(ADMIN_MODULE, *wiring, sender=admin)
+        implementation = evm.deploy(CONTRACT, *wiring, module.address, sender=admin)
         init = implementation.encode_abi("initialize", args=[manager])
         proxy = evm.deploy("ProtocolProxy", implementation.address, init, sender=admin)
         return evm.at(CONTRACT, proxy.address)

@@ -36,8 +36,9 @@ contract PerpMarket is PerpMarketBase {
         IMarginVault vault_,
         IEquityPriceOracle priceOracle_,
         IFundingRateOracle fundingOracle_,
-        uint8 settlementDecimals
-    ) PerpMarketBase(vault_, priceOracle_, fundingOracle_, settlementDecimals) {}
+        uint8 settlementDecimals,
+        address adminModule
+    ) PerpMarketBase(vault_, priceOracle_, fundingOracle_, settlementDecimals, adminModule) {}
 
     // ---- Trading ----
 

@@ -1,97 +1,41 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {
-    AccessManagedUpgradeable
-} from "@openzeppelin/contracts-upgradeable/access/manager/AccessManagedUpgradeable.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {IMarginVault} from "../interfaces/margin/IMarginVault.sol";
 import {IEquityPriceOracle} from "../interfaces/oracle/IEquityPriceOracle.sol";
 import {IFundingRateOracle} from "../interfaces/perp/IFundingRateOracle.sol";
 import {IPerpMarket} from "../interfaces/perp/IPerpMarket.sol";
-import {ILiquidityPool} from "../interfaces/pool/ILiquidityPool.sol";
+import {Delegation} from "../libraries/Delegation.sol";
 import {PerpMath} from "../libraries/PerpMath.sol";
 import {PositionMath} from "../libraries/PositionMath.sol";
 import {UsdPerToken} from "../interfaces/types/Units.sol";
+import {PerpMarketStore} from "./PerpMarketStore.sol";
 
-/// @title PerpMarketBase - the perp market's storage, wiring, market settings and valuation helpers
-/// @notice Everything PerpMarket's trading paths share: the ERC-7201 namespace, the immutable wiring (vault,
-///         price oracle, funding-rate oracle), the listing and configuration of markets with their bounds, and
-///         the valuation of a position at the oracle's price and the funding index now.
+/// @title PerpMarketBase - the perp market's proxy set-up, settings forwarders, views and valuation helpers
+/// @notice Everything PerpMarket's trading paths share: initialisation behind the proxy, the settings (run in
+///         PerpMarketAdminModule by DELEGATECALL), the views, and the valuation of a position at the oracle's
+///         price and the funding index now. Storage and wiring: PerpMarketStore.
 /// @dev A UUPS proxy's implementation (`ProtocolProxy`; upgrades: UPGRADER), `AccessManaged` by the protocol's
 ///      manager. The wiring is immutable: an upgrade that rewires deploys a new implementation.
-abstract contract PerpMarketBase is IPerpMarket, AccessManagedUpgradeable, UUPSUpgradeable {
-    // ---- Constants ----
-
-    /// @notice The most markets listed (traderPnl loops over them).
-    uint256 public constant MAX_MARKETS = 16;
-    /// @notice The most markets in which one account holds a position (accountMargin loops over them).
-    uint256 public constant MAX_POSITIONS = 8;
-    /// @notice The order slots per account and market.
-    uint256 public constant MAX_ORDERS = 4;
-    /// @notice The highest maker or taker fee (1%).
-    uint256 public constant MAX_FEE_BPS = 100;
-    /// @notice The longest settlement delay and window (seconds).
-    uint256 public constant MAX_SETTLEMENT_TIME = 1 hours;
-    /// @notice The largest keeper fee an order may reserve, in USD (18 decimals): $100.
-    uint256 public constant MAX_KEEPER_FEE_USD = 100e18;
-    uint256 internal constant WAD = 1e18;
-    /// @dev The initial margin reported for a position whose price cannot value it: withdrawals and new risk fail
-    ///      closed while maintenance keeps the last price.
-    uint256 internal constant UNPRICED_MARGIN = type(uint128).max;
-
-    // ---- Wiring (immutable) ----
-
-    IMarginVault internal immutable _vault;
-    IEquityPriceOracle internal immutable _priceOracle;
-    IFundingRateOracle internal immutable _fundingOracle;
-    /// @dev USD (18 decimals) per settlement unit: 1e12 for a 6-decimal stablecoin.
-    uint256 internal immutable _usdPerUnit;
-
-    // ---- Storage ----
-
-    /// @custom:storage-location erc7201:dualtrack.storage.PerpMarket
-    struct PerpMarketStorage {
-        ILiquidityPool pool;
-        bytes32[] marketIds;
-        mapping(bytes32 marketId => MarketConfig) configs;
-        mapping(bytes32 marketId => MarketTotals) totals;
-        mapping(uint256 accountId => mapping(bytes32 marketId => Position)) positions;
-        mapping(uint256 accountId => mapping(bytes32 marketId => Order[MAX_ORDERS])) orders;
-        mapping(uint256 accountId => bytes32[]) positionMarkets;
-    }
-
-    // keccak256(abi.encode(uint256(keccak256("dualtrack.storage.PerpMarket")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant PERP_MARKET_STORAGE = 0x90c1faff53a64dee9002f7b1bff5a4aef78001122f78dd7abce857fc75edb500;
-
-    function _getPerpMarketStorage() internal pure returns (PerpMarketStorage storage $) {
-        assembly {
-            $.slot := PERP_MARKET_STORAGE
-        }
-    }
+abstract contract PerpMarketBase is IPerpMarket, PerpMarketStore, UUPSUpgradeable {
+    /// @dev The module that runs the settings (PerpMarketAdminModule).
+    address internal immutable _adminModule;
 
     // ---- Construction ----
 
     /// @param vault_ The margin vault. @param priceOracle_ The EquityPriceOracle. @param fundingOracle_ The
     /// FundingRateOracle. @param settlementDecimals The vault's settlement asset's decimals (at most 18).
+    /// @param adminModule The PerpMarketAdminModule built with the same wiring.
     constructor(
         IMarginVault vault_,
         IEquityPriceOracle priceOracle_,
         IFundingRateOracle fundingOracle_,
-        uint8 settlementDecimals
-    ) {
-        if (
-            address(vault_) == address(0) || address(priceOracle_) == address(0)
-                || address(fundingOracle_) == address(0)
-        ) {
-            revert PerpMarketZeroAddress();
-        }
-        if (settlementDecimals > 18) revert PerpMarketConfigInvalid(bytes32(0));
-        _vault = vault_;
-        _priceOracle = priceOracle_;
-        _fundingOracle = fundingOracle_;
-        _usdPerUnit = 10 ** (18 - settlementDecimals);
-        _disableInitializers();
+        uint8 settlementDecimals,
+        address adminModule
+    ) PerpMarketStore(vault_, priceOracle_, fundingOracle_, settlementDecimals) {
+        if (adminModule.code.length == 0) revert PerpMarketZeroAddress();
+        _adminModule = adminModule;
     }
 
     /// @notice Set up the market behind its proxy.
@@ -104,33 +48,26 @@ abstract contract PerpMarketBase is IPerpMarket, AccessManagedUpgradeable, UUPSU
     // ---- Settings (restricted) ----
 
     /// @inheritdoc IPerpMarket
-    function listMarket(bytes32 marketId, MarketConfig calldata config) external restricted {
-        PerpMarketStorage storage $ = _getPerpMarketStorage();
-        if ($.configs[marketId].skewScale != 0) revert PerpMarketAlreadyListed(marketId);
-        if ($.marketIds.length == MAX_MARKETS) revert PerpMarketTooManyMarkets(MAX_MARKETS);
-        if (_priceOracle.feedConfig(config.feedId).jumpBandBps == 0) revert PerpMarketConfigInvalid(marketId);
-        _checkConfig(marketId, config);
-        $.configs[marketId] = config;
-        $.marketIds.push(marketId);
-        emit MarketListed(marketId, config);
+    function listMarket(bytes32, MarketConfig calldata) external {
+        Delegation.delegateAndReturn(_adminModule);
     }
 
     /// @inheritdoc IPerpMarket
-    function configureMarket(bytes32 marketId, MarketConfig calldata config) external restricted {
-        MarketConfig storage current = _listed(marketId);
-        if (config.feedId != current.feedId) revert PerpMarketConfigInvalid(marketId);
-        _checkConfig(marketId, config);
-        _getPerpMarketStorage().configs[marketId] = config;
-        emit MarketConfigured(marketId, config);
+    function configureMarket(bytes32, MarketConfig calldata) external {
+        Delegation.delegateAndReturn(_adminModule);
     }
 
     /// @inheritdoc IPerpMarket
-    function setPool(address pool) external restricted {
-        _getPerpMarketStorage().pool = ILiquidityPool(pool);
-        emit PoolSet(pool);
+    function setPool(address) external {
+        Delegation.delegateAndReturn(_adminModule);
     }
 
     // ---- Views ----
+
+    /// @notice The module that runs the settings (PerpMarketAdminModule), built with this implementation's wiring.
+    function adminModule() external view returns (address) {
+        return _adminModule;
+    }
 
     /// @inheritdoc IPerpMarket
     function wiring() external view returns (address vault, address priceOracle, address fundingOracle, address pool) {
@@ -217,24 +154,6 @@ abstract contract PerpMarketBase is IPerpMarket, AccessManagedUpgradeable, UUPSU
             maintenanceScalar: config.maintenanceScalar,
             minPositionMargin: config.minPositionMargin
         });
-    }
-
-    /// @dev Bounds: a skew scale within the funding oracle's (int128 / 10), open interest at most 10 skew scales,
-    ///      fees at most MAX_FEE_BPS, 0 < minimum IMR <= 1, IMR slope at most 10, 0 < maintenance scalar < 1, a
-    ///      minimum position margin at most $1M, 0 < delay and window <= MAX_SETTLEMENT_TIME, keeper fees ordered
-    ///      and at most MAX_KEEPER_FEE_USD; the market's funding must name this contract as its market.
-    function _checkConfig(bytes32 marketId, MarketConfig calldata c) private view {
-        bool valid = c.skewScale != 0 && uint256(c.skewScale) * 10 <= uint256(uint128(type(int128).max))
-            && c.maxOpenInterest != 0 && uint256(c.maxOpenInterest) <= uint256(c.skewScale) * 10
-            && c.makerFeeBps <= MAX_FEE_BPS && c.takerFeeBps <= MAX_FEE_BPS && c.minInitialMarginRatio != 0
-            && c.minInitialMarginRatio <= WAD && c.initialMarginRatio <= 10 * WAD && c.maintenanceScalar != 0
-            && c.maintenanceScalar < WAD && c.minPositionMargin <= 1e24 && c.settlementDelay != 0
-            && c.settlementDelay <= MAX_SETTLEMENT_TIME && c.settlementWindow != 0
-            && c.settlementWindow <= MAX_SETTLEMENT_TIME && c.minKeeperFee <= c.maxKeeperFee
-            && uint256(c.maxKeeperFee) * _usdPerUnit <= MAX_KEEPER_FEE_USD;
-        if (!valid || _fundingOracle.configOf(marketId).market != address(this)) {
-            revert PerpMarketConfigInvalid(marketId);
-        }
     }
 
     function _authorizeUpgrade(address) internal override restricted {}

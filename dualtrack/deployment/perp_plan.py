@@ -1,7 +1,8 @@
-"""The ``perp`` section of the plan (with a ``[perp]`` section): the FundingRateOracle and the PerpMarket, each an
-implementation behind a ProtocolProxy initialised in the same transaction, the PerpLens, every configured market
-(its funding on the oracle, naming the market contract, then its listing), and the market's registration on
-the vault and, with a ``[pool]``, on the liquidity pool (which it then asks before open interest grows).
+"""The ``perp`` section of the plan (with a ``[perp]`` section): the FundingRateOracle and the PerpMarket (with its
+settings module), each an implementation behind a ProtocolProxy initialised in the same transaction, the
+PerpLens, every configured market (its funding on the oracle, naming the market contract, then its listing),
+and the market's registration on the vault and, with a ``[pool]``, on the liquidity pool (which it then asks
+before open interest grows).
 
 Runs after the ``pool`` section and before ``roles`` (whose wiring maps the perps' restricted functions, see
 ``governed_contracts``): until then the deployer, ADMIN, calls them.
@@ -26,7 +27,8 @@ MANAGER = "governance.access_manager"
 WAD = 10**18
 PERP_GAS = {
     "FundingRateOracle": 2_500_000,
-    "PerpMarket": 6_500_000,
+    "PerpMarket": 6_000_000,
+    "PerpMarketAdminModule": 1_600_000,
     "PerpLens": 1_600_000,
     "ProtocolProxy": 460_000,  # with `initialize`
 }
@@ -109,13 +111,16 @@ def _contract_steps() -> list[Step]:
         init = implementation.encode_abi("initialize", args=[ctx.address(MANAGER)])
         return implementation.address, bytes.fromhex(init[2:])
 
-    def market_args(ctx: Context) -> tuple[str, str, str, int]:
+    def module_args(ctx: Context) -> tuple[str, str, str, int]:
         return (
             ctx.address(VAULT),
             ctx.address("oracle.price_oracle"),
             ctx.address(FUNDING_ORACLE),
             stablecoin_decimals(ctx),
         )
+
+    def market_args(ctx: Context) -> tuple[str, str, str, int, str]:
+        return (*module_args(ctx), ctx.address("perp.implementations.admin_module"))
 
     def market_proxy_args(ctx: Context) -> tuple[str, bytes]:
         implementation = ctx.contract("perp.implementations.market")
@@ -136,6 +141,13 @@ def _contract_steps() -> list[Step]:
             args=funding_proxy_args,
             abi="FundingRateOracle",
             gas_budget=PERP_GAS["ProtocolProxy"],
+        ),
+        deploy_step(
+            "perp.implementations.admin_module",
+            "PerpMarketAdminModule",
+            "PerpMarketAdminModule: the market's settings, run by DELEGATECALL (same wiring)",
+            args=module_args,
+            gas_budget=PERP_GAS["PerpMarketAdminModule"],
         ),
         deploy_step(
             "perp.implementations.market",

@@ -100,6 +100,7 @@ DEPLOYED_CONTRACTS = (
     "StockCapitalAdminModule",
     "StockCapital",
     "FundingRateOracle",
+    "PerpMarketAdminModule",
     "PerpMarket",
     "PerpLens",
 )

@@ -67,7 +67,7 @@ def test_demo__fresh_local_node__two_verified_investors_a_price_week_and_a_margi
     assert "alice shorted 0.05 BTC (BTC-PERP)" in out and "margined by its TSLA alone: filled at" in out
     perps = out[out.index("alice shorted") :]
     assert "perp positions of margin account #" in perps and "-0.0500" in perps
-    assert "BTC falls to 57,000 USD" in perps and "150." in perps  # 0.05 x 3,000 of PnL, less the impact
+    assert "BTC falls to 57,000 USD" in perps and "149.99" in perps  # 0.05 x (59,999.85 - 57,000), rounded down
 
 
 def test_deploy_command__invalid_configuration__lists_each_problem_and_exits_1(tmp_path: Path) -> None:

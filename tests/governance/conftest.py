@@ -28,6 +28,7 @@ from dualtrack.insurance import deploy_insurance_pool
 from dualtrack.liquidity_pool import deploy_liquidity_pool
 from dualtrack.margin import deploy_margin_vault
 from dualtrack.oracle import deploy_oracle, reporter_accounts
+from dualtrack.perp import deploy_perp_market
 from dualtrack.proxy import deploy_authority
 from dualtrack.sequencer import deploy_sentinel, deploy_uptime_feed
 from dualtrack.stock_capital import deploy_stock_capital
@@ -86,6 +87,15 @@ def council(evm: Chain, issuer: str, agent: str, alice: str, bob: str, keeper: s
     contracts["InsurancePool"] = deploy_insurance_pool(evm, issuer, vault, authority=authority)
     contracts["LiquidityPool"] = deploy_liquidity_pool(evm, issuer, contracts["MarginVault"], authority=authority)
     contracts["FundingRateOracle"] = deploy_funding_oracle(evm, issuer, authority=authority)
+    contracts["PerpMarket"] = deploy_perp_market(
+        evm,
+        issuer,
+        vault=vault,
+        price_oracle=oracle.address,
+        funding_oracle=contracts["FundingRateOracle"].address,
+        settlement_decimals=6,
+        authority=authority,
+    )
     assert set(contracts) == set(FUNCTION_ROLES)
     for name, contract in contracts.items():
         wire_target(evm, manager, contract, name, issuer)

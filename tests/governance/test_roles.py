@@ -106,6 +106,7 @@ def test_margin_vault__initialised_with_a_manager_without_code__proxy_deployment
         "LiquidityPool",
         "StockCapital",
         "FundingRateOracle",
+        "PerpMarket",
     } == set(FUNCTION_ROLES)  # every contract is covered
 
 
@@ -118,6 +119,18 @@ def test_funding_oracle__initialised_with_a_manager_without_code__proxy_deployme
     for manager in (ZERO, issuer):
         init = implementation.encode_abi("initialize", args=[manager])
         with council.evm.reverts("FundingOracleZeroAddress"):
+            council.evm.deploy("ProtocolProxy", implementation.address, init, sender=issuer)
+
+
+def test_perp_market__initialised_with_a_manager_without_code__proxy_deployment_reverts(
+    council: Council, issuer: str
+) -> None:
+    """The perp market is set up by its proxy's `initialize` (UUPS): a manager without code is refused."""
+    market = council.contracts["PerpMarket"]
+    implementation = council.evm.at("PerpMarket", _implementation_of(council.evm, market.address))
+    for manager in (ZERO, issuer):
+        init = implementation.encode_abi("initialize", args=[manager])
+        with council.evm.reverts("PerpMarketZeroAddress"):
             council.evm.deploy("ProtocolProxy", implementation.address, init, sender=issuer)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from dualtrack.oracle import feed_id
 from dualtrack.perp import (
     OrderKind,
     fill_price,
@@ -401,3 +402,40 @@ def _open_accounts(perp: PerpDesk) -> list[int]:
     events = perp.market.events.OrderSettled().get_logs(from_block=0)
     candidates = {int(event["args"]["accountId"]) for event in events}
     return sorted(account for account in candidates if perp.position(account).size != 0)
+
+
+# --------------------------------------------------------------------------- settings (PerpMarketAdminModule)
+
+
+def test_list_market__bad_settings__each_refused_with_its_error(perp: PerpDesk, holders: Actors) -> None:
+    admin = perp.desk.admin
+    with perp.evm.reverts("PerpMarketAlreadyListed", BTC_PERP):
+        perp.evm.send(perp.market.functions.listMarket(BTC_PERP, BTC_MARKET.as_tuple()), admin)
+    unfunded = feed_id("ETH-PERP")  # no funding configuration naming the market
+    with perp.evm.reverts("PerpMarketConfigInvalid", unfunded):
+        perp.evm.send(perp.market.functions.listMarket(unfunded, BTC_MARKET.as_tuple()), admin)
+    for bad in (
+        replace(BTC_MARKET, taker_fee_bps=101),
+        replace(BTC_MARKET, maintenance_scalar=WAD),
+        replace(BTC_MARKET, min_initial_margin_ratio=0),
+        replace(BTC_MARKET, min_keeper_fee=6 * USDC_UNIT),
+        replace(BTC_MARKET, max_keeper_fee=101 * USDC_UNIT),
+        replace(BTC_MARKET, settlement_window=0),
+        replace(BTC_MARKET, feed_id=ETH_FEED),
+    ):
+        with perp.evm.reverts("PerpMarketConfigInvalid", BTC_PERP):
+            perp.evm.send(perp.market.functions.configureMarket(BTC_PERP, bad.as_tuple()), admin)
+    with perp.evm.reverts("PerpMarketUnknownMarket", unfunded):
+        perp.evm.send(perp.market.functions.configureMarket(unfunded, BTC_MARKET.as_tuple()), admin)
+    assert tuple(perp.market.functions.configOf(BTC_PERP).call()) == BTC_MARKET.as_tuple()
+
+
+def test_settings__not_risk_admin_or_module_called_directly__refused(perp: PerpDesk, holders: Actors) -> None:
+    alice = holders.alice.wallet
+    with perp.evm.reverts("AccessManagedUnauthorized", alice):
+        perp.evm.send(perp.market.functions.setPool(alice), alice)
+    with perp.evm.reverts("AccessManagedUnauthorized", alice):
+        perp.evm.send(perp.market.functions.configureMarket(BTC_PERP, BTC_MARKET.as_tuple()), alice)
+    module = perp.evm.at("PerpMarketAdminModule", perp.admin_module)
+    with perp.evm.reverts("PerpMarketModuleNotDelegated"):
+        perp.evm.send(module.functions.setPool(alice), perp.desk.admin)

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IPerpMarket} from "../interfaces/perp/IPerpMarket.sol";
+import {IMarginVault} from "../interfaces/margin/IMarginVault.sol";
+import {IEquityPriceOracle} from "../interfaces/oracle/IEquityPriceOracle.sol";
+import {IFundingRateOracle} from "../interfaces/perp/IFundingRateOracle.sol";
+import {ILiquidityPool} from "../interfaces/pool/ILiquidityPool.sol";
+import {PerpMarketStore} from "./PerpMarketStore.sol";
+
+/// @title PerpMarketAdminModule - the perp market's settings, run by DELEGATECALL from PerpMarket
+/// @notice Listing and configuring markets within their bounds, and the pool the market asks: RISK_ADMIN's
+///         functions, moved out of PerpMarket so that its trading code fits one contract. It has no state of its
+///         own (it acts on the market's storage) and refuses a direct call. Rules: IPerpMarket.
+/// @dev Constructed with the same wiring as the PerpMarket implementation that delegates to it.
+contract PerpMarketAdminModule is PerpMarketStore {
+    /// @notice The module was called directly instead of through the market.
+    error PerpMarketModuleNotDelegated();
+
+    address private immutable _self = address(this);
+
+    modifier onlyDelegated() {
+        if (address(this) == _self) revert PerpMarketModuleNotDelegated();
+        _;
+    }
+
+    /// @param vault_ The margin vault. @param priceOracle_ The EquityPriceOracle. @param fundingOracle_ The
+    /// FundingRateOracle. @param settlementDecimals The vault's settlement asset's decimals.
+    constructor(
+        IMarginVault vault_,
+        IEquityPriceOracle priceOracle_,
+        IFundingRateOracle fundingOracle_,
+        uint8 settlementDecimals
+    ) PerpMarketStore(vault_, priceOracle_, fundingOracle_, settlementDecimals) {}
+
+    /// @notice See IPerpMarket.listMarket.
+    function listMarket(bytes32 marketId, IPerpMarket.MarketConfig calldata config) external onlyDelegated restricted {
+        PerpMarketStorage storage $ = _getPerpMarketStorage();
+        if ($.configs[marketId].skewScale != 0) revert IPerpMarket.PerpMarketAlreadyListed(marketId);
+        if ($.marketIds.length == MAX_MARKETS) revert IPerpMarket.PerpMarketTooManyMarkets(MAX_MARKETS);
+        if (_priceOracle.feedConfig(config.feedId).jumpBandBps == 0) {
+            revert IPerpMarket.PerpMarketConfigInvalid(marketId);
+        }
+        _checkConfig(marketId, config);
+        $.configs[marketId] = config;
+        $.marketIds.push(marketId);
+        emit IPerpMarket.MarketListed(marketId, config);
+    }
+
+    /// @notice See IPerpMarket.configureMarket.
+    function configureMarket(bytes32 marketId, IPerpMarket.MarketConfig calldata config)
+        external
+        onlyDelegated
+        restricted
+    {
+        IPerpMarket.MarketConfig storage current = _getPerpMarketStorage().configs[marketId];
+        if (current.skewScale == 0) revert IPerpMarket.PerpMarketUnknownMarket(marketId);
+        if (config.feedId != current.feedId) revert IPerpMarket.PerpMarketConfigInvalid(marketId);
+        _checkConfig(marketId, config);
+        _getPerpMarketStorage().configs[marketId] = config;
+        emit IPerpMarket.MarketConfigured(marketId, config);
+    }
+
+    /// @notice See IPerpMarket.setPool.
+    function setPool(address pool) external onlyDelegated restricted {
+        _getPerpMarketStorage().pool = ILiquidityPool(pool);
+        emit IPerpMarket.PoolSet(pool);
+    }
+
+    // ---- Internal ----
+
+    /// @dev Bounds: a skew scale within the funding oracle's (int128 / 10), open interest at most 10 skew scales,
+    ///      fees at most MAX_FEE_BPS, 0 < minimum IMR <= 1, IMR slope at most 10, 0 < maintenance scalar < 1, a
+    ///      minimum position margin at most $1M, 0 < delay and window <= MAX_SETTLEMENT_TIME, keeper fees ordered
+    ///      and at most MAX_KEEPER_FEE_USD; the market's funding must name this contract as its market.
+    function _checkConfig(bytes32 marketId, IPerpMarket.MarketConfig calldata c) private view {
+        bool valid = c.skewScale != 0 && uint256(c.skewScale) * 10 <= uint256(uint128(type(int128).max))
+            && c.maxOpenInterest != 0 && uint256(c.maxOpenInterest) <= uint256(c.skewScale) * 10
+            && c.makerFeeBps <= MAX_FEE_BPS && c.takerFeeBps <= MAX_FEE_BPS && c.minInitialMarginRatio != 0
+            && c.minInitialMarginRatio <= WAD && c.initialMarginRatio <= 10 * WAD && c.maintenanceScalar != 0
+            && c.maintenanceScalar < WAD && c.minPositionMargin <= 1e24 && c.settlementDelay != 0
+            && c.settlementDelay <= MAX_SETTLEMENT_TIME && c.settlementWindow != 0
+            && c.settlementWindow <= MAX_SETTLEMENT_TIME && c.minKeeperFee <= c.maxKeeperFee
+            && uint256(c.maxKeeperFee) * _usdPerUnit <= MAX_KEEPER_FEE_USD;
+        if (!valid || _fundingOracle.configOf(marketId).market != address(this)) {
+            revert IPerpMarket.PerpMarketConfigInvalid(marketId);
+        }
+    }
+}
