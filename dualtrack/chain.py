@@ -229,6 +229,9 @@ class Chain:
         result = self.w3.provider.make_request("evm_revert", [snapshot_id])  # type: ignore[arg-type]
         if not result.get("result"):
             raise RuntimeError(f"evm_revert({snapshot_id}) failed: {result}")
+        for transport in self._transports.values():
+            if isinstance(transport, KeyTransport):
+                transport.forget_nonce()  # the reverted chain's nonces are lower than the ones cached
 
     def timestamp(self) -> int:
         return int(self.w3.eth.get_block("latest")["timestamp"])

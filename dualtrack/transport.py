@@ -133,6 +133,12 @@ class KeyTransport:
     def address(self) -> str:
         return to_checksum_address(self.account.address)
 
+    def forget_nonce(self) -> None:
+        """Read the nonce from the node again before the next transaction: the chain moved back (a dev
+        node's snapshot revert) or another client sent from this key. A cached nonce above the chain's
+        would leave the next transaction queued behind a gap, never mined."""
+        self._next_nonce = None
+
     def send(self, w3: Web3, tx: dict[str, Any], observer: TxObserver | None) -> TxReceipt:
         for attempt in range(2):
             full = self._complete(w3, tx)

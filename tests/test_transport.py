@@ -38,6 +38,19 @@ def test_use_key__key_the_node_never_unlocked__deploys_and_sends_with_its_own_no
     assert evm.w3.eth.get_transaction_count(sender) == 4
 
 
+def test_use_key__snapshot_reverted_after_sends__next_send_mined_at_the_chains_nonce(evm: Chain) -> None:
+    sender = evm.use_key(funded_key(evm), receipt_timeout=5)
+    coin = evm.deploy("MockStablecoin", "USD Coin (mock)", "USDC", sender, sender=sender)
+    snapshot = evm.snapshot()
+    for amount in (1, 2):
+        evm.send(coin.functions.mint(sender, amount), sender)
+    evm.revert_to(snapshot)  # the chain forgets two of the sender's nonces; the transport must too
+    receipt = evm.send(coin.functions.mint(sender, 5), sender)
+    assert receipt["status"] == 1
+    assert coin.functions.balanceOf(sender).call() == 5
+    assert evm.w3.eth.get_transaction_count(sender) == 2
+
+
 def test_use_key__revert__decoded_custom_error_and_nothing_sent(evm: Chain, tsla: Suite, holders: Actors) -> None:
     sender = evm.use_key(funded_key(evm))
     with evm.reverts("AgentRoleNotAgent", sender):
