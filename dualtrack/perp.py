@@ -151,6 +151,19 @@ class MarketConfig:
 
 
 @dataclass(frozen=True)
+class DividendSource:
+    """IPerpMarket.DividendSource: ``distributor`` announces ``token``'s distributions, ``pass_through_bps`` of
+    each passes to the market's positions (10,000: gross). All zero: none."""
+
+    distributor: str
+    token: str
+    pass_through_bps: int
+
+    def as_tuple(self) -> tuple[object, ...]:
+        return astuple(self)
+
+
+@dataclass(frozen=True)
 class OrderRequest:
     """IPerpMarket.OrderRequest."""
 
@@ -234,6 +247,27 @@ def list_market(evm: Chain, market: Contract, market_id: bytes, config: MarketCo
     return evm.send(market.functions.listMarket(market_id, config.as_tuple()), risk_admin)
 
 
+def set_dividend_source(
+    evm: Chain, market: Contract, market_id: bytes, source: DividendSource, risk_admin: str
+) -> TxReceipt:
+    """Pass ``source``'s distributions through to ``market_id``'s positions (RISK_ADMIN)."""
+    return evm.send(market.functions.setDividendSource(market_id, source.as_tuple()), risk_admin)
+
+
+def schedule_dividend(evm: Chain, market: Contract, market_id: bytes, distribution_id: int, sender: str) -> int:
+    """Schedule distribution ``distribution_id`` on ``market_id`` (anyone, before its record time); returns the
+    dividend per token it passes (USD, 18 decimals, per 1e18 base units)."""
+    receipt = evm.send(market.functions.scheduleDividend(market_id, distribution_id), sender)
+    (event,) = evm.events(receipt, market, "DividendScheduled")
+    return int(event["perToken"])
+
+
+def dividend_per_token(amount_per_share: int, usd_per_unit: int, pass_through_bps: int) -> int:
+    """What a distribution of ``amount_per_share`` settlement units per share passes per token, rounded down
+    (USD, 18 decimals; ``usd_per_unit``: 10**12 for a 6-decimal stablecoin)."""
+    return amount_per_share * usd_per_unit * pass_through_bps // BPS
+
+
 def commit_order(evm: Chain, market: Contract, request: OrderRequest, trader: str) -> tuple[int, int]:
     """Commit ``request`` as the account's owner; returns (slot, commitment time)."""
     receipt = evm.send(market.functions.commitOrder(request.as_tuple()), trader)
@@ -305,10 +339,19 @@ class MarketModel:
     funding_config: funding.FundingConfig
     state: funding.FundingState = field(default_factory=funding.FundingState)
     positions: dict[int, Position] = field(default_factory=dict)
+    dividends: list[tuple[int, int]] = field(default_factory=list)  # (record time, per token)
 
     @property
     def skew(self) -> int:
         return sum(position.size for position in self.positions.values())
+
+    def dividend_index(self, timestamp: int) -> int:
+        """The dividends paid per token by ``timestamp`` (each joins at its record time)."""
+        return sum(per_token for record_time, per_token in self.dividends if timestamp >= record_time)
+
+    def carry_index(self, funding_index: int, timestamp: int) -> int:
+        """The index positions enter at: funding less dividends (IPerpMarket.Position.entryFundingIndex)."""
+        return funding_index - self.dividend_index(timestamp)
 
     def fill(self, account: int, size_delta: int, price: int, timestamp: int) -> ModelFill:
         """Fill ``size_delta`` for ``account`` at oracle ``price`` at ``timestamp`` and update the books."""
@@ -317,7 +360,7 @@ class MarketModel:
         filled = fill_price(price, skew, size_delta, self.config.skew_scale)
         fee = order_fee(skew, size_delta, filled, self.config.maker_fee_bps, self.config.taker_fee_bps)
         self.state, _ = funding.update(self.funding_config, self.state, timestamp, skew + size_delta, price)
-        index = self.state.index
+        index = self.carry_index(self.state.index, timestamp)
         pnl = position_pnl(position.size, position.entry_price, filled)
         owed = funding_owed(position.size, position.entry_funding_index, index)
         new_size = position.size + size_delta

@@ -336,7 +336,7 @@ contract PerpMarket is PerpMarketBase {
     ) private {
         PositionMath.apply_(totals, position, false);
         int256 newSkew = PositionMath.skew(totals) + fill.newSize;
-        fill.index = _fundingOracle.update(marketId, newSkew, fill.price);
+        fill.index = _fundingOracle.update(marketId, newSkew, fill.price) - int256(_dividendIndex(marketId));
         fill.pnl = PositionMath.pnl(fill.size, position.entryPrice, fill.fillPrice);
         fill.funding = PositionMath.fundingOwed(fill.size, position.entryFundingIndex, fill.index);
         Position memory next = Position({

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {IDividendDistributor} from "../interfaces/corporate/IDividendDistributor.sol";
 import {IPerpMarket} from "../interfaces/perp/IPerpMarket.sol";
 import {IMarginVault} from "../interfaces/margin/IMarginVault.sol";
 import {IEquityPriceOracle} from "../interfaces/oracle/IEquityPriceOracle.sol";
@@ -9,9 +10,10 @@ import {ILiquidityPool} from "../interfaces/pool/ILiquidityPool.sol";
 import {PerpMarketStore} from "./PerpMarketStore.sol";
 
 /// @title PerpMarketAdminModule - the perp market's settings, run by DELEGATECALL from PerpMarket
-/// @notice Listing and configuring markets within their bounds, and the pool the market asks: RISK_ADMIN's
-///         functions, moved out of PerpMarket so that its trading code fits one contract. It has no state of its
-///         own (it acts on the market's storage) and refuses a direct call. Rules: IPerpMarket.
+/// @notice Listing and configuring markets within their bounds, the pool the market asks and the markets' dividend
+///         sources (RISK_ADMIN's functions), and scheduling a dividend (anyone's): the paths that run seldom, moved
+///         out of PerpMarket so that its trading code fits one contract. It has no state of its own (it acts on the
+///         market's storage) and refuses a direct call. Rules: IPerpMarket.
 /// @dev Constructed with the same wiring as the PerpMarket implementation that delegates to it.
 contract PerpMarketAdminModule is PerpMarketStore {
     /// @notice The module was called directly instead of through the market.
@@ -65,6 +67,71 @@ contract PerpMarketAdminModule is PerpMarketStore {
     function setPool(address pool) external onlyDelegated restricted {
         _getPerpMarketStorage().pool = ILiquidityPool(pool);
         emit IPerpMarket.PoolSet(pool);
+    }
+
+    /// @notice See IPerpMarket.setDividendSource.
+    function setDividendSource(bytes32 marketId, IPerpMarket.DividendSource calldata source)
+        external
+        onlyDelegated
+        restricted
+    {
+        PerpMarketStorage storage $ = _getPerpMarketStorage();
+        IPerpMarket.MarketConfig storage config = $.configs[marketId];
+        if (config.skewScale == 0) revert IPerpMarket.PerpMarketUnknownMarket(marketId);
+        bool valid = source.distributor == address(0)
+            ? source.token == address(0) && source.passThroughBps == 0
+            : source.distributor.code.length != 0 && source.passThroughBps != 0 && source.passThroughBps <= BPS
+                && source.token != address(0) && source.token == _priceOracle.feedConfig(config.feedId).token;
+        if (!valid) revert IPerpMarket.PerpMarketConfigInvalid(marketId);
+        // Distribution ids count per distributor: a new one starts its own sequence.
+        if ($.dividendSources[marketId].distributor != source.distributor) {
+            $.dividends[marketId].lastDistributionId = 0;
+        }
+        $.dividendSources[marketId] = source;
+        emit IPerpMarket.DividendSourceSet(marketId, source);
+    }
+
+    /// @notice See IPerpMarket.scheduleDividend (anyone).
+    function scheduleDividend(bytes32 marketId, uint256 distributionId) external onlyDelegated {
+        PerpMarketStorage storage $ = _getPerpMarketStorage();
+        if ($.configs[marketId].skewScale == 0) revert IPerpMarket.PerpMarketUnknownMarket(marketId);
+        IPerpMarket.DividendSource memory source = $.dividendSources[marketId];
+        if (source.distributor == address(0)) revert IPerpMarket.PerpMarketNoDividendSource(marketId);
+        IPerpMarket.DividendState memory state = $.dividends[marketId];
+        if (distributionId <= state.lastDistributionId || distributionId > type(uint40).max) {
+            revert IPerpMarket.PerpMarketDividendAlreadyScheduled(distributionId, state.lastDistributionId);
+        }
+        if (block.timestamp < state.recordTime) {
+            revert IPerpMarket.PerpMarketDividendPending(marketId, state.recordTime);
+        }
+        IDividendDistributor.Distribution memory d =
+            IDividendDistributor(source.distributor).distribution(distributionId);
+        if (d.token != source.token) {
+            revert IPerpMarket.PerpMarketDividendWrongToken(distributionId, d.token, source.token);
+        }
+        (, address settlement,,,,) = _vault.wiring();
+        if (d.paymentToken != settlement) {
+            revert IPerpMarket.PerpMarketDividendWrongCurrency(distributionId, d.paymentToken, settlement);
+        }
+        if (d.recordTime <= block.timestamp) {
+            revert IPerpMarket.PerpMarketDividendRecordTimePassed(distributionId, d.recordTime, block.timestamp);
+        }
+        // Rounded down: longs receive at most the dividend, and the pool's side never pays more than its share.
+        if (d.amountPerShare > type(uint80).max) {
+            revert IPerpMarket.PerpMarketDividendTooLarge(distributionId, d.amountPerShare);
+        }
+        uint256 perToken = d.amountPerShare * _usdPerUnit * source.passThroughBps / BPS;
+        uint256 paid = uint256(state.paidIndex) + state.pendingPerToken; // the previous one's record time has come
+        if (perToken > type(uint80).max || paid > type(uint96).max) {
+            revert IPerpMarket.PerpMarketDividendTooLarge(distributionId, d.amountPerShare);
+        }
+        $.dividends[marketId] = IPerpMarket.DividendState({
+            paidIndex: uint96(paid),
+            pendingPerToken: uint80(perToken),
+            recordTime: d.recordTime,
+            lastDistributionId: uint40(distributionId)
+        });
+        emit IPerpMarket.DividendScheduled(marketId, distributionId, d.recordTime, perToken);
     }
 
     // ---- Internal ----

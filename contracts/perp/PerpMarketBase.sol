@@ -62,6 +62,16 @@ abstract contract PerpMarketBase is IPerpMarket, PerpMarketStore, UUPSUpgradeabl
         Delegation.delegateAndReturn(_adminModule);
     }
 
+    /// @inheritdoc IPerpMarket
+    function setDividendSource(bytes32, DividendSource calldata) external {
+        Delegation.delegateAndReturn(_adminModule);
+    }
+
+    /// @inheritdoc IPerpMarket
+    function scheduleDividend(bytes32, uint256) external {
+        Delegation.delegateAndReturn(_adminModule);
+    }
+
     // ---- Views ----
 
     /// @notice The module that runs the settings (PerpMarketAdminModule), built with this implementation's wiring.
@@ -105,6 +115,16 @@ abstract contract PerpMarketBase is IPerpMarket, PerpMarketStore, UUPSUpgradeabl
         return _getPerpMarketStorage().positionMarkets[accountId];
     }
 
+    /// @inheritdoc IPerpMarket
+    function dividendSourceOf(bytes32 marketId) external view returns (DividendSource memory) {
+        return _getPerpMarketStorage().dividendSources[marketId];
+    }
+
+    /// @inheritdoc IPerpMarket
+    function dividendsOf(bytes32 marketId) external view returns (DividendState memory state, uint256 index) {
+        return (_getPerpMarketStorage().dividends[marketId], _dividendIndex(marketId));
+    }
+
     // ---- Internal ----
 
     function _listed(bytes32 marketId) internal view returns (MarketConfig storage config) {
@@ -123,10 +143,19 @@ abstract contract PerpMarketBase is IPerpMarket, PerpMarketStore, UUPSUpgradeabl
         return (UsdPerToken.unwrap(read.pricePerToken), read.usableToValue, read.usableToLiquidate);
     }
 
-    /// @dev The funding index `marketId` would have if updated now at `price` (0 before any price).
+    /// @dev The carry index `marketId` would have if funding were updated now at `price`: the funding index less
+    ///      the dividend index (PositionMath values a position's funding and dividends as one difference of it).
     function _indexAt(bytes32 marketId, uint256 price) internal view returns (int256) {
-        if (price == 0) return _fundingOracle.stateOf(marketId).index;
-        return _fundingOracle.previewState(marketId, price).index;
+        int256 funding =
+            price == 0 ? _fundingOracle.stateOf(marketId).index : _fundingOracle.previewState(marketId, price).index;
+        return funding - int256(_dividendIndex(marketId));
+    }
+
+    /// @dev The dividends paid per token so far, the scheduled one included once its record time has come.
+    function _dividendIndex(bytes32 marketId) internal view returns (uint256 index) {
+        DividendState memory state = _getPerpMarketStorage().dividends[marketId];
+        index = state.paidIndex;
+        if (block.timestamp >= state.recordTime) index += state.pendingPerToken;
     }
 
     /// @dev `position`'s PnL net of its funding (USD, signed) and its initial and maintenance margins at `price`.

@@ -30,6 +30,7 @@ abstract contract PerpMarketStore is AccessManagedUpgradeable {
     /// @notice The largest keeper fee an order may reserve, in USD (18 decimals): $100.
     uint256 public constant MAX_KEEPER_FEE_USD = 100e18;
     uint256 internal constant WAD = 1e18;
+    uint256 internal constant BPS = 10_000;
     /// @dev The initial margin reported for a position whose price cannot value it: withdrawals and new risk fail
     ///      closed while maintenance keeps the last price.
     uint256 internal constant UNPRICED_MARGIN = type(uint128).max;
@@ -53,6 +54,8 @@ abstract contract PerpMarketStore is AccessManagedUpgradeable {
         mapping(uint256 accountId => mapping(bytes32 marketId => IPerpMarket.Position)) positions;
         mapping(uint256 accountId => mapping(bytes32 marketId => IPerpMarket.Order[MAX_ORDERS])) orders;
         mapping(uint256 accountId => bytes32[]) positionMarkets;
+        mapping(bytes32 marketId => IPerpMarket.DividendSource) dividendSources;
+        mapping(bytes32 marketId => IPerpMarket.DividendState) dividends;
     }
 
     // keccak256(abi.encode(uint256(keccak256("dualtrack.storage.PerpMarket")) - 1)) & ~bytes32(uint256(0xff))

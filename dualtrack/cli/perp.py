@@ -152,14 +152,29 @@ def perp() -> None:
 @rpc_option
 @manifest_option
 def markets_command(rpc_url: str, manifest_path: Path) -> None:
-    """List the markets: feed, skew scale, leverage, fees, open interest per side and skew."""
+    """List the markets: feed, skew scale, leverage, fees, open interest per side, skew and dividends passed."""
     desk = open_perps(connect(rpc_url), manifest_path)
     table = Table(title="perp markets")
-    for column in ("market id", "max leverage", "maker / taker", "OI cap a side", "longs", "shorts", "skew scale"):
+    columns = (
+        "market id",
+        "max leverage",
+        "maker / taker",
+        "OI cap a side",
+        "longs",
+        "shorts",
+        "skew scale",
+        "dividends",
+    )
+    for column in columns:
         table.add_column(column, justify="left" if column == "market id" else "right")
     for market_id in desk.market_ids():
         config = desk.market.functions.configOf(market_id).call()
         totals = desk.market.functions.totalsOf(market_id).call()
+        pass_through = int(desk.market.functions.dividendSourceOf(market_id).call()[2])
+        state, index = desk.market.functions.dividendsOf(market_id).call()
+        dividends = f"{pass_through / 100:g}%, ${index / WAD:,.4f} paid" if pass_through else "-"
+        if pass_through and int(state[1]) and index == int(state[0]):
+            dividends += f", ${int(state[1]) / WAD:,.4f} at {int(state[2])}"
         table.add_row(
             _market_label(market_id, desk.labels),
             f"{WAD / config[6]:,.0f}x",
@@ -168,6 +183,7 @@ def markets_command(rpc_url: str, manifest_path: Path) -> None:
             f"{totals[0] / WAD:,.4f}",
             f"{totals[1] / WAD:,.4f}",
             f"{config[1] / WAD:,.0f}",
+            dividends,
         )
     console().print(table)
 

@@ -10,7 +10,13 @@ from typing import Any
 from eth_utils.address import to_checksum_address
 
 from dualtrack.claims import ClaimTopic, KeyPurpose, key_hash
-from dualtrack.deployment.perp_plan import FUNDING_ORACLE, PERP_MARKET, funding_config, market_config
+from dualtrack.deployment.perp_plan import (
+    FUNDING_ORACLE,
+    PERP_MARKET,
+    dividend_source,
+    funding_config,
+    market_config,
+)
 from dualtrack.deployment.plan import (
     MANAGER,
     MARGIN_MODULES,
@@ -354,6 +360,11 @@ def perp_checks(ctx: Context) -> Iterator[Check]:
             f"perp: {settings.symbol} funding",
             funding_config(settings, market.address).as_tuple(),
             tuple(funding.functions.configOf(market_id).call()),
+        )
+        yield Check(
+            f"perp: {settings.symbol} dividend source",
+            dividend_source(ctx, settings).as_tuple(),
+            tuple(market.functions.dividendSourceOf(market_id).call()),
         )
     vault, price_oracle, funding_oracle, pool = market.functions.wiring().call()
     yield Check("perp: the market's vault", ctx.address("margin.vault"), vault)

@@ -426,6 +426,13 @@ class PerpMarketSettings(_Section):
     max_keeper_fee: Decimal = Field(ge=0, le=MAX_KEEPER_FEE_USD, description="stablecoin, at most 100")
     impact_size: Decimal = Field(gt=0, description="funding: the impact orders' size (whole units)")
     interest_per_8h: Decimal = Field(ge=Decimal("-0.01"), le=Decimal("0.01"), description="funding: 0.0001 = 0.01%")
+    dividend_pass_through: Decimal | None = Field(
+        default=None,
+        gt=0,
+        le=1,
+        description="share of the stock's cash dividends passed to positions (1: gross, 0.7: net of 30%); a stock "
+        "feed's market only; unset: none",
+    )
 
     @model_validator(mode="after")
     def _bounds(self) -> PerpMarketSettings:
@@ -526,11 +533,15 @@ class DeploymentConfig(_Section):
         symbols = [market.symbol for market in self.perp.markets]
         if len(set(symbols)) != len(symbols):
             raise ValueError(f"perp market symbols must be distinct, got {symbols}")
-        feeds = {feed.symbol for feed in self.oracle.feeds}
+        feeds = {feed.symbol: feed for feed in self.oracle.feeds}
         for market in self.perp.markets:
             if market.feed not in feeds:
                 raise ValueError(
                     f"perp market {market.symbol} is priced by feed {market.feed}, which is not configured"
+                )
+            if market.dividend_pass_through is not None and feeds[market.feed].stock is None:
+                raise ValueError(
+                    f"perp market {market.symbol} passes dividends through, but feed {market.feed} is no stock's"
                 )
         return self
 

@@ -1,6 +1,7 @@
 """The ``perp`` section of the plan (with a ``[perp]`` section): the FundingRateOracle and the PerpMarket (with its
 settings module), each an implementation behind a ProtocolProxy initialised in the same transaction, the
-PerpLens, every configured market (its funding on the oracle, naming the market contract, then its listing),
+PerpLens, every configured market (its funding on the oracle, naming the market contract, then its listing and,
+for a stock's market passing dividends through, its dividend source: the protocol's DividendDistributor),
 and the market's registration on the vault and, with a ``[pool]``, on the liquidity pool (which it then asks
 before open interest grows).
 
@@ -17,18 +18,21 @@ from dualtrack.deployment.pool_plan import POOL, stablecoin_decimals
 from dualtrack.deployment.steps import Context, Step, deploy_step, method_step
 from dualtrack.funding import FundingConfig
 from dualtrack.oracle import feed_id
-from dualtrack.perp import MarketConfig
+from dualtrack.perp import DividendSource, MarketConfig
+from dualtrack.units import BPS
 
 PERP_MARKET = "perp.market"  # manifest keys (the proxies, with the implementations' ABIs)
 FUNDING_ORACLE = "perp.funding_oracle"
 PERP_LENS = "perp.lens"
 VAULT = "margin.vault"
 MANAGER = "governance.access_manager"
+DISTRIBUTOR = "corporate.dividends"
+ZERO = "0x" + "00" * 20
 WAD = 10**18
 PERP_GAS = {
     "FundingRateOracle": 2_500_000,
     "PerpMarket": 6_000_000,
-    "PerpMarketAdminModule": 1_600_000,
+    "PerpMarketAdminModule": 2_300_000,
     "PerpLens": 1_600_000,
     "ProtocolProxy": 460_000,  # with `initialize`
 }
@@ -170,8 +174,35 @@ def _contract_steps() -> list[Step]:
     ]
 
 
+def dividend_source(ctx: Context, market: PerpMarketSettings) -> DividendSource:
+    """``[[perp.markets]]``'s dividend source: the protocol's DividendDistributor and the feed's stock token, or
+    none (all zero) without ``dividend_pass_through``."""
+    config = ctx.config
+    if market.dividend_pass_through is None or config is None:
+        return DividendSource(ZERO, ZERO, 0)
+    stock = next(feed.stock for feed in config.oracle.feeds if feed.symbol == market.feed)
+    return DividendSource(
+        ctx.address(DISTRIBUTOR),
+        ctx.address(f"{str(stock).lower()}.token"),
+        int(market.dividend_pass_through * BPS),
+    )
+
+
 def _market_steps(config: DeploymentConfig, market: PerpMarketSettings) -> list[Step]:
     market_id = feed_id(market.symbol)
+    dividends = []
+    if market.dividend_pass_through is not None:
+        dividends.append(
+            method_step(
+                f"perp.dividends.{market.symbol}",
+                f"perp market: {market.symbol} passes {market.dividend_pass_through:%} of {market.feed}'s cash "
+                "dividends through to its positions",
+                PERP_MARKET,
+                "setDividendSource",
+                lambda ctx: (market_id, dividend_source(ctx, market).as_tuple()),
+                gas_budget=120_000,
+            )
+        )
     return [
         method_step(
             f"perp.funding.{market.symbol}",
@@ -191,4 +222,5 @@ def _market_steps(config: DeploymentConfig, market: PerpMarketSettings) -> list[
             lambda ctx: (market_id, market_config(market, stablecoin_decimals(ctx)).as_tuple()),
             gas_budget=260_000,
         ),
+        *dividends,
     ]

@@ -1,13 +1,15 @@
-"""The perp keeper: settles due orders, fills triggered conditional orders and liquidates accounts below
-maintenance, logging each action.
+"""The perp keeper: schedules stock perps' dividends, settles due orders, fills triggered conditional orders and
+liquidates accounts below maintenance, logging each action.
 
 Each ``step``:
 
-1. reads the orders committed since the last step (``OrderCommitted`` events) and keeps those still pending;
-2. settles each market order whose fill time has come (``settlementDelay`` after its commitment) with the
+1. schedules each new distribution of a stock perp's dividend source (``scheduleDividend``: it must happen
+   before the record time, so the keeper does it on announcement), one at a time per market;
+2. reads the orders committed since the last step (``OrderCommitted`` events) and keeps those still pending;
+3. settles each market order whose fill time has come (``settlementDelay`` after its commitment) with the
    report observed at that time, from its :class:`ReportSource`; an expired one is cancelled (anyone may);
-3. settles each limit, stop-loss or take-profit order whose trigger the oracle's latest price meets;
-4. liquidates each account holding a position that the vault says is liquidatable, repaying its debt from the
+4. settles each limit, stop-loss or take-profit order whose trigger the oracle's latest price meets;
+5. liquidates each account holding a position that the vault says is liquidatable, repaying its debt from the
    keeper's stablecoin and taking the account's first collateral asset (a stock token goes only to a keeper
    that may hold it).
 
@@ -66,7 +68,7 @@ class PendingOrder:
 
 @dataclass(frozen=True)
 class Action:
-    """One thing the keeper did or tried: ``kind`` settled, cancelled, liquidated or refused."""
+    """One thing the keeper did or tried: ``kind`` dividend, settled, cancelled, liquidated or refused."""
 
     kind: str
     account_id: int
@@ -86,11 +88,14 @@ class PerpKeeper:
     from_block: int = 0
     pending: dict[tuple[int, bytes, int], PendingOrder] = field(default_factory=dict)
     traders: set[int] = field(default_factory=set)
+    # (market, distributor) -> the next distribution id to look at: each id is looked at until it is scheduled
+    # or can never be (another token's, another currency's, its record time passed).
+    dividend_cursor: dict[tuple[bytes, str], int] = field(default_factory=dict)
 
     def step(self) -> list[Action]:
-        """One pass: new orders, due settlements, triggered orders, liquidations."""
+        """One pass: dividends to schedule, new orders, due settlements, triggered orders, liquidations."""
         self._read_new_orders()
-        actions = [*self._settle_due(), *self._liquidate()]
+        actions = [*self._schedule_dividends(), *self._settle_due(), *self._liquidate()]
         for action in actions:
             self.log(action)
         return actions
@@ -155,6 +160,38 @@ class PerpKeeper:
             return Action("refused", order.account_id, order.market_id, f"{kind}: {error}")
         del self.pending[key]
         return Action(kind, order.account_id, order.market_id, detail)
+
+    def _schedule_dividends(self) -> list[Action]:
+        actions = []
+        for raw_id in self.market.functions.markets().call():
+            market_id = bytes(raw_id)
+            distributor_address = str(self.market.functions.dividendSourceOf(market_id).call()[0])
+            if int(distributor_address, 16) == 0:
+                continue
+            distributor = self.evm.at("DividendDistributor", distributor_address)
+            state, _ = self.market.functions.dividendsOf(market_id).call()
+            key = (market_id, distributor_address)
+            next_id = max(self.dividend_cursor.get(key, 0), int(state[3]) + 1)
+            count = int(distributor.functions.distributionCount().call())
+            while next_id <= count:
+                call = self.market.functions.scheduleDividend(market_id, next_id)
+                try:
+                    self.evm.call(call, self.keeper)
+                except Reverted as error:
+                    if error.name == "PerpMarketDividendPending":
+                        break  # after the scheduled one's record time
+                    next_id += 1  # never schedulable on this market
+                    continue
+                receipt = self.evm.send(call, self.keeper)
+                (event,) = self.evm.events(receipt, self.market, "DividendScheduled")
+                detail = (
+                    f"distribution {next_id}: ${int(event['perToken']) / 10**18:,.6f} a token at record time "
+                    f"{int(event['recordTime'])}"
+                )
+                actions.append(Action("dividend", 0, market_id, detail))
+                next_id += 1
+            self.dividend_cursor[key] = next_id
+        return actions
 
     def _liquidate(self) -> list[Action]:
         actions = []

@@ -14,6 +14,12 @@ import {IPoolMarket} from "../pool/IPoolMarket.sol";
 ///         raw token units and priced per raw token (the oracle's `pricePerToken`, continuous across splits),
 ///         so a split changes no position's value, margin or PnL. Perps are cash-settled: no stock token moves.
 ///
+///         Dividends: a stock perp is a total-return swap. A scheduled distribution (`scheduleDividend`) adds its
+///         dividend per token (times the market's pass-through share) to the market's dividend index at its
+///         record time; a position's carry is size x (funding index change - dividend index change), so a long
+///         held at the record time receives the dividend and a short pays it, as the ex-dividend price drop
+///         takes it from the long's PnL and gives it to the short's: nobody's equity moves.
+///
 ///         Orders. The trader commits; anyone (a keeper) settles, with a signed oracle report:
 ///         - a market order fills at the report observed exactly `settlementDelay` seconds after its
 ///           commitment (the first report of its window: the reporting network signs one per second), settled
@@ -104,6 +110,8 @@ interface IPerpMarket is IMarket, IPoolMarket {
     }
 
     /// @notice A position (`size` zero: none). Entry values restart at every fill (PnL is realised then).
+    ///         `entryFundingIndex` is the market's carry index at the fill: the funding index less the dividend
+    ///         index, so a position's funding and dividends are one O(1) difference.
     struct Position {
         int128 size;
         uint128 entryPrice;
@@ -123,8 +131,26 @@ interface IPerpMarket is IMarket, IPoolMarket {
         int128 shortEntryFunding;
     }
 
+    /// @notice Where a stock perp's cash dividends come from: `distributor` (a DividendDistributor) announces
+    ///         `token`'s distributions; `passThroughBps` of each (10,000: gross) passes through to positions.
+    ///         All zero: none.
+    struct DividendSource {
+        address distributor;
+        address token;
+        uint16 passThroughBps;
+    }
+
+    /// @notice A market's dividends: `paidIndex` (USD, 18 decimals, per 1e18 base units, cumulative), the
+    ///         scheduled `pendingPerToken` that joins it at `recordTime`, and the last distribution scheduled.
+    struct DividendState {
+        uint96 paidIndex;
+        uint80 pendingPerToken;
+        uint40 recordTime;
+        uint40 lastDistributionId;
+    }
+
     /// @notice What a settled order did: `pnl` and `funding` realised on the previous position (USD, 18
-    ///         decimals; pnl positive to the trader, funding positive when paid), `fee` charged (USD) and
+    ///         decimals; pnl positive to the trader, funding positive when paid, dividends included), `fee` charged (USD) and
     ///         `keeperFee` (settlement units) paid to `keeper` (zero when the trader settled their own order).
     struct Settlement {
         int256 sizeDelta;
@@ -188,12 +214,33 @@ interface IPerpMarket is IMarket, IPoolMarket {
     error PerpMarketOpenInterestExceeded(bytes32 marketId, uint256 openInterest, uint256 maxOpenInterest);
     /// @notice Only the account's owner may cancel its pending market order before it expires.
     error PerpMarketCancelNotAllowed(uint256 accountId, address caller);
+    /// @notice `marketId` has no dividend source.
+    error PerpMarketNoDividendSource(bytes32 marketId);
+    /// @notice The distribution is of `token`, not of the market's `expected` stock token.
+    error PerpMarketDividendWrongToken(uint256 distributionId, address token, address expected);
+    /// @notice The distribution pays in `paymentToken`, not in the vault's settlement asset.
+    error PerpMarketDividendWrongCurrency(uint256 distributionId, address paymentToken, address settlementAsset);
+    /// @notice Distributions are scheduled once each, in increasing ids (`lastScheduled` so far).
+    error PerpMarketDividendAlreadyScheduled(uint256 distributionId, uint256 lastScheduled);
+    /// @notice The distribution's record time has passed: a dividend joins positions held at it only if
+    ///         scheduled before it.
+    error PerpMarketDividendRecordTimePassed(uint256 distributionId, uint256 recordTime, uint256 now_);
+    /// @notice The market's scheduled dividend (record time `recordTime`) is still ahead: one at a time.
+    error PerpMarketDividendPending(bytes32 marketId, uint256 recordTime);
+    /// @notice The dividend per token (USD, 18 decimals) is beyond what the market holds.
+    error PerpMarketDividendTooLarge(uint256 distributionId, uint256 amountPerShare);
 
     // ---- Events ----
 
     event MarketListed(bytes32 indexed marketId, MarketConfig config);
     event MarketConfigured(bytes32 indexed marketId, MarketConfig config);
     event PoolSet(address indexed pool);
+    event DividendSourceSet(bytes32 indexed marketId, DividendSource source);
+    /// @notice Distribution `distributionId` passes `perToken` (USD, 18 decimals, per 1e18 base units) to the
+    ///         market's positions held at `recordTime`: longs receive it, shorts pay it.
+    event DividendScheduled(
+        bytes32 indexed marketId, uint256 indexed distributionId, uint256 recordTime, uint256 perToken
+    );
     event OrderCommitted(uint256 indexed accountId, bytes32 indexed marketId, uint256 slot, OrderRequest request);
     event OrderCancelled(uint256 indexed accountId, bytes32 indexed marketId, uint256 slot, address by);
     /// @notice An order in `slot` filled (see `Settlement`).
@@ -215,6 +262,13 @@ interface IPerpMarket is IMarket, IPoolMarket {
     /// @notice Cancel an order: the owner at any time; anyone once a market order has expired.
     function cancelOrder(uint256 accountId, bytes32 marketId, uint256 slot) external;
 
+    /// @notice Schedule distribution `distributionId` of the market's stock token (anyone; the keeper does it on
+    ///         announcement): at its record time, each position receives (long) or pays (short) the dividend
+    ///         per share, times the source's pass-through share, on its size, through the market's dividend
+    ///         index (O(1) per position). It must pay in the vault's settlement asset, be scheduled before its
+    ///         record time and after the previous one's, once.
+    function scheduleDividend(bytes32 marketId, uint256 distributionId) external;
+
     // ---- Settings (restricted) ----
 
     /// @notice List `marketId` (RISK_ADMIN); its funding must be configured on the FundingRateOracle with this
@@ -226,6 +280,10 @@ interface IPerpMarket is IMarket, IPoolMarket {
 
     /// @notice Set the liquidity pool asked before open interest grows (zero: none) (RISK_ADMIN).
     function setPool(address pool) external;
+
+    /// @notice Set where `marketId`'s dividends come from (RISK_ADMIN): `source.token` must be the market feed's
+    ///         stock token, 0 < passThroughBps <= 10,000; all zero: none (a scheduled dividend stays scheduled).
+    function setDividendSource(bytes32 marketId, DividendSource calldata source) external;
 
     // ---- Views ----
 
@@ -249,4 +307,11 @@ interface IPerpMarket is IMarket, IPoolMarket {
 
     /// @notice The markets in which `accountId` holds a position.
     function positionMarketsOf(uint256 accountId) external view returns (bytes32[] memory);
+
+    /// @notice `marketId`'s dividend source.
+    function dividendSourceOf(bytes32 marketId) external view returns (DividendSource memory);
+
+    /// @notice `marketId`'s dividend state, and its dividend index now (with the scheduled dividend once its record
+    ///         time has come).
+    function dividendsOf(bytes32 marketId) external view returns (DividendState memory state, uint256 index);
 }

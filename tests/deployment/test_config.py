@@ -72,6 +72,19 @@ def test_parse_config__perp_market_on_unknown_feed__refused() -> None:
     assert raised.value.problems == ["perp market BTC-PERP is priced by feed DOGE, which is not configured"]
 
 
+def test_parse_config__dividends_on_a_crypto_perp_or_above_gross__refused() -> None:
+    data = local_data()
+    data["perp"]["markets"][0]["dividend_pass_through"] = 1  # BTC-PERP: the BTC feed is no stock's
+    with pytest.raises(ConfigError) as raised:
+        parse_config(data)
+    assert raised.value.problems == ["perp market BTC-PERP passes dividends through, but feed BTC is no stock's"]
+    data = local_data()
+    data["perp"]["markets"][1]["dividend_pass_through"] = 1.5
+    with pytest.raises(ConfigError) as raised:
+        parse_config(data)
+    assert len(raised.value.problems) == 1 and "dividend_pass_through" in raised.value.problems[0]
+
+
 def test_parse_config__perp_impact_above_skew_scale__refused() -> None:
     data = local_data()
     data["perp"]["markets"][0]["impact_size"] = 20_000

@@ -90,6 +90,7 @@ def test_deploy__local_perp_section__markets_funding_and_registrations_read_back
         "perp: BTC-PERP funding",
         "perp: TSLA-PERP listed",
         "perp: TSLA-PERP funding",
+        "perp: TSLA-PERP dividend source",
         "perp: a market of the vault",
         "perp: a market of the pool",
         "perp: the market's pool",
@@ -110,6 +111,7 @@ def test_cli_perp__markets_and_funding__listed_with_their_symbols(evm: Chain, de
     markets = _perp(evm, deployed[1], "markets")
     assert markets.exit_code == 0, markets.output
     assert "BTC-PERP" in markets.output and "TSLA-PERP" in markets.output and "50x" in markets.output
+    assert "100%" in markets.output  # TSLA-PERP passes TSLA's dividends through gross
     funding = _perp(evm, deployed[1], "funding")
     assert funding.exit_code == 0, funding.output
     assert "BTC-PERP" in funding.output and "predicted rate" in funding.output

@@ -16,6 +16,7 @@ from web3.types import TxReceipt
 
 from dualtrack.chain import Chain
 from dualtrack.funding import CRYPTO_INTEREST_PER_8H, FundingConfig, configure_market, deploy_funding_oracle
+from dualtrack.keepers.reporter import Multipliers
 from dualtrack.market import MarketStatus
 from dualtrack.oracle import feed_id
 from dualtrack.perp import (
@@ -35,6 +36,7 @@ from tests.margin.conftest import (
     THRESHOLD,
     TSLA_FEED,
     TSLA_UNIT,
+    UNIT_MULTIPLIERS,
     USDC_UNIT,
     Desk,
     usd,
@@ -129,11 +131,14 @@ class PerpDesk:
         event = self.evm.events(receipt, self.market, "OrderCommitted")[0]
         return int(event["slot"]), int(self.evm.w3.eth.get_block(receipt["blockNumber"])["timestamp"])
 
-    def report(self, market_id: bytes, observed_at: int, price: float) -> bytes:
-        """A report of ``price`` (whole USD) for ``market_id``'s feed observed at ``observed_at``, signed."""
-        feed = PERP_FEEDS[market_id]
+    def report(
+        self, market_id: bytes, observed_at: int, price: float, multipliers: Multipliers = UNIT_MULTIPLIERS
+    ) -> bytes:
+        """A report of ``price`` (whole USD a share) for ``market_id``'s feed observed at ``observed_at``, signed."""
+        feed = PERP_FEEDS.get(market_id, market_id)
         reporter = self.desk.reporters[feed]
-        return reporter.sign(reporter.report(observed_at, MarketStatus.OPEN, usd(price)), THRESHOLD)
+        report = reporter.report(observed_at, MarketStatus.OPEN, usd(price), None, multipliers)
+        return reporter.sign(report, THRESHOLD)
 
     def settle_tx(
         self,
@@ -146,11 +151,14 @@ class PerpDesk:
         keeper: str | None = None,
         observed_at: int | None = None,
         at: int | None = None,
+        feed: bytes | None = None,
+        multipliers: Multipliers = UNIT_MULTIPLIERS,
     ) -> TxReceipt:
-        """Settle with a report of ``price`` observed at ``observed_at`` (default: the order's fill time)."""
+        """Settle with a report of ``price`` observed at ``observed_at`` (default: the order's fill time) on
+        ``feed`` (default: the market's)."""
         fill_time = committed_at + DELAY
         observed = fill_time if observed_at is None else observed_at
-        payload = self.report(market_id, observed, price)
+        payload = self.report(feed or market_id, observed, price, multipliers)
         call = self.market.functions.settleOrder(account, market_id, slot, payload)
         when = max(fill_time, observed) + 1 if at is None else at
         return self.evm.send_at(call, keeper or self.keeper, when, gas=SETTLE_GAS)
