@@ -133,21 +133,40 @@ class MarketConfig:
     min_keeper_fee: int
     max_keeper_fee: int
     reduce_only: bool = False
+    closed_min_initial_margin_ratio: int = 0  # 0: the open session's
+    closed_max_open_interest: int = 0  # 0: no new risk while the venue is closed
 
     def as_tuple(self) -> tuple[object, ...]:
         return astuple(self)
 
     @property
     def params(self) -> PerpParams:
+        return self.params_for(closed=False)
+
+    def closed_ratio(self) -> int:
+        """The IMR floor while the venue is closed (also the closed session's fill band)."""
+        return self.closed_min_initial_margin_ratio or self.min_initial_margin_ratio
+
+    def params_for(self, *, closed: bool) -> PerpParams:
+        """The margin parameters of the session: the closed IMR floor while ``closed``."""
         return PerpParams(
             self.skew_scale,
             self.maker_fee_bps,
             self.taker_fee_bps,
             self.initial_margin_ratio,
-            self.min_initial_margin_ratio,
+            self.closed_ratio() if closed else self.min_initial_margin_ratio,
             self.maintenance_scalar,
             self.min_position_margin,
         )
+
+
+def closed_mark(venue: int, tokenized: int, band: int) -> int:
+    """PerpMath.closedMark: the price a stock perp fills at while the venue is closed, the 24/7 ``tokenized``
+    price held within ``band`` (WAD) of the last exchange price ``venue``."""
+    if tokenized == 0:
+        return venue
+    width = venue * band // WAD
+    return min(max(tokenized, max(venue - width, 0)), venue + width)
 
 
 @dataclass(frozen=True)

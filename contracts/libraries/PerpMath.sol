@@ -36,9 +36,8 @@ library PerpMath {
         bool up = premium > 0;
         // A buy (size > 0) pays more and a sell receives less: round the premium that way.
         bool roundAway = (size > 0) == up;
-        uint256 adjustment = Math.mulDiv(
-            price, _abs(premium), 2 * skewScale, roundAway ? Math.Rounding.Ceil : Math.Rounding.Floor
-        );
+        uint256 adjustment =
+            Math.mulDiv(price, _abs(premium), 2 * skewScale, roundAway ? Math.Rounding.Ceil : Math.Rounding.Floor);
         if (up) return price + adjustment;
         return adjustment >= price ? 0 : price - adjustment;
     }
@@ -56,14 +55,24 @@ library PerpMath {
 
     /// @notice The initial margin (USD, 18 decimals) of a position of `size` at `price`.
     function initialMargin(int256 size, uint256 price, Params memory params) internal pure returns (uint256) {
-        return Math.mulDiv(_notional(size, price), _imr(size, params), WAD, Math.Rounding.Ceil)
-            + params.minPositionMargin;
+        return
+            Math.mulDiv(_notional(size, price), _imr(size, params), WAD, Math.Rounding.Ceil) + params.minPositionMargin;
     }
 
     /// @notice The maintenance margin (USD, 18 decimals) of a position of `size` at `price`.
     function maintenanceMargin(int256 size, uint256 price, Params memory params) internal pure returns (uint256) {
         uint256 ratio = Math.mulDiv(_imr(size, params), params.maintenanceScalar, WAD, Math.Rounding.Ceil);
         return Math.mulDiv(_notional(size, price), ratio, WAD, Math.Rounding.Ceil) + params.minPositionMargin;
+    }
+
+    /// @notice The price a stock perp fills at while its venue is closed: the 24/7 `tokenized` price held within
+    ///         `band` (WAD: the closed session's 1 / max leverage) of the last exchange price `venue`. Without a
+    ///         tokenized price, the exchange price.
+    function closedMark(uint256 venue, uint256 tokenized, uint256 band) internal pure returns (uint256) {
+        if (tokenized == 0) return venue;
+        uint256 width = Math.mulDiv(venue, band, WAD);
+        uint256 low = venue > width ? venue - width : 0;
+        return Math.min(Math.max(tokenized, low), venue + width);
     }
 
     function _imr(int256 size, Params memory params) private pure returns (uint256) {

@@ -16,6 +16,9 @@ library PriceCache {
     using TransientSlot for TransientSlot.Uint256Slot;
 
     /// @notice A cached read: the price per whole token and what it may be used for (sequencer ignored).
+    ///         `usableToOpenRisk`: an exchange price fit to open risk, or, while the venue is closed (not halted,
+    ///         not in maintenance), a last close fit to value collateral while the 24/7 reporting is live: closed
+    ///         collateral backs new risk (a weekend BTC short on TSLA) at the closed haircut (`closed`).
     struct Price {
         UsdPerToken pricePerToken;
         bool usableToValue;
@@ -63,7 +66,9 @@ library PriceCache {
         bool sane = raw < PRESENT;
         word = (sane ? raw : 0) | PRESENT;
         if (sane && p.usableToValue) word |= VALUE;
-        if (sane && p.usableToOpenRisk) word |= OPEN_RISK;
+        bool weekend = p.marketStatus == IEquityPriceOracle.MarketStatus.Closed && !p.inMaintenance
+            && p.usableToValue && p.usableTokenized;
+        if (sane && (p.usableToOpenRisk || weekend)) word |= OPEN_RISK;
         if (sane && p.usableToLiquidate) word |= LIQUIDATE;
         if (sane && p.liquidatableIgnoringSequencer) word |= LIQUIDATABLE;
         if (p.marketStatus != IEquityPriceOracle.MarketStatus.Open || p.inMaintenance) word |= CLOSED;

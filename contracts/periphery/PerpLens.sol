@@ -9,12 +9,12 @@ import {PerpMath} from "../libraries/PerpMath.sol";
 import {PositionMath} from "../libraries/PositionMath.sol";
 
 /// @title PerpLens - what a perp position is worth now and what an order would do, with the market's own rules
-/// @notice A periphery view for wallets, keepers and the CLI: a position valued at the oracle's price and the
-///         funding index now (PnL, accrued funding, both margins), and an order's preview (fill price with the
+/// @notice A periphery view for wallets, keepers and the CLI: a position valued at the oracle's exchange price and
+///         the carry index now (PnL, accrued funding net of dividends, both margins of the session), and an order's preview (fill price with the
 ///         skew impact, fee with its maker part, the PnL and funding it would realise, the margins after it), read
 ///         with PerpMath and PositionMath as the market settles. It holds nothing and changes nothing.
 contract PerpLens {
-    /// @notice A position valued now (USD, 18 decimals; funding positive when owed).
+    /// @notice A position valued now (USD, 18 decimals; funding positive when owed, dividends included).
     struct PositionView {
         int256 size;
         uint256 entryPrice;
@@ -46,7 +46,7 @@ contract PerpLens {
     {
         IPerpMarket.MarketConfig memory config = market.configOf(marketId);
         IPerpMarket.Position memory position = market.positionOf(accountId, marketId);
-        uint256 price = _price(market, config.feedId);
+        (uint256 price, bool closed) = _price(market, config.feedId);
         view_.size = position.size;
         view_.entryPrice = position.entryPrice;
         view_.price = price;
@@ -54,7 +54,7 @@ contract PerpLens {
         view_.pnl = PositionMath.pnl(position.size, position.entryPrice, price);
         view_.accruedFunding =
             PositionMath.fundingOwed(position.size, position.entryFundingIndex, _index(market, marketId, price));
-        PerpMath.Params memory params = _params(config);
+        PerpMath.Params memory params = _params(config, closed);
         view_.initialMargin = PerpMath.initialMargin(position.size, price, params);
         view_.maintenanceMargin = PerpMath.maintenanceMargin(position.size, price, params);
     }
@@ -78,30 +78,43 @@ contract PerpLens {
             PositionMath.fundingOwed(position.size, position.entryFundingIndex, _index(market, marketId, price));
         preview.newSize = position.size + sizeDelta;
         if (preview.newSize != 0) {
-            PerpMath.Params memory params = _params(config);
+            (, bool closed) = _price(market, config.feedId);
+            PerpMath.Params memory params = _params(config, closed);
             preview.initialMarginAfter = PerpMath.initialMargin(preview.newSize, price, params);
             preview.maintenanceMarginAfter = PerpMath.maintenanceMargin(preview.newSize, price, params);
         }
     }
 
-    function _price(IPerpMarket market, bytes32 feedId) private view returns (uint256) {
+    /// @dev The exchange price positions are valued at, and whether the closed session's margins apply.
+    function _price(IPerpMarket market, bytes32 feedId) private view returns (uint256 price, bool closed) {
         (, address priceOracle,,) = market.wiring();
-        return UsdPerToken.unwrap(IEquityPriceOracle(priceOracle).consumerPrice(feedId).pricePerToken);
+        IEquityPriceOracle.ConsumerPrice memory read = IEquityPriceOracle(priceOracle).consumerPrice(feedId);
+        closed = read.marketStatus != IEquityPriceOracle.MarketStatus.Open || read.inMaintenance;
+        return (UsdPerToken.unwrap(read.pricePerToken), closed);
     }
 
+    /// @dev The market's carry index now: funding (previewed at `price`) less dividends.
     function _index(IPerpMarket market, bytes32 marketId, uint256 price) private view returns (int256) {
         (,, address fundingOracle,) = market.wiring();
-        if (price == 0) return IFundingRateOracle(fundingOracle).stateOf(marketId).index;
-        return IFundingRateOracle(fundingOracle).previewState(marketId, price).index;
+        (, uint256 dividends) = market.dividendsOf(marketId);
+        int256 funding = price == 0
+            ? IFundingRateOracle(fundingOracle).stateOf(marketId).index
+            : IFundingRateOracle(fundingOracle).previewState(marketId, price).index;
+        return funding - int256(dividends);
     }
 
-    function _params(IPerpMarket.MarketConfig memory config) private pure returns (PerpMath.Params memory) {
+    function _params(IPerpMarket.MarketConfig memory config, bool closed)
+        private
+        pure
+        returns (PerpMath.Params memory)
+    {
+        uint256 closedRatio = config.closedMinInitialMarginRatio;
         return PerpMath.Params({
             skewScale: config.skewScale,
             makerFeeBps: config.makerFeeBps,
             takerFeeBps: config.takerFeeBps,
             initialMarginRatio: config.initialMarginRatio,
-            minInitialMarginRatio: config.minInitialMarginRatio,
+            minInitialMarginRatio: closed && closedRatio != 0 ? closedRatio : config.minInitialMarginRatio,
             maintenanceScalar: config.maintenanceScalar,
             minPositionMargin: config.minPositionMargin
         });

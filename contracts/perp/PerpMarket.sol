@@ -30,6 +30,7 @@ contract PerpMarket is PerpMarketBase {
         int256 pnl;
         int256 funding;
         bool addsRisk;
+        bool closed;
     }
 
     constructor(
@@ -154,7 +155,7 @@ contract PerpMarket is PerpMarketBase {
             MarketConfig memory config = _configOf($, marketId);
             Fill memory fill;
             bool usable;
-            (fill.price,, usable) = _markPrice(config.feedId);
+            (fill.price,, usable,) = _markPrice(config.feedId);
             if (!usable) continue; // no close at a price the oracle does not let liquidate
             Position memory position = _positionOf($, accountId, marketId);
             MarketTotals memory totals = _totalsOf($, marketId);
@@ -180,7 +181,7 @@ contract PerpMarket is PerpMarketBase {
             bytes32 marketId = $.marketIds[i];
             MarketTotals memory totals = _totalsOf($, marketId);
             if (totals.longSize == 0 && totals.shortSize == 0) continue;
-            (uint256 price,,) = _markPrice($.configs[marketId].feedId);
+            (uint256 price,,,) = _markPrice($.configs[marketId].feedId);
             (int256 longs, int256 shorts) = PositionMath.sidePnl(totals, price, _indexAt(marketId, price));
             netPnlUsd += longs + shorts;
             if (longs > 0) profit += uint256(longs);
@@ -199,8 +200,9 @@ contract PerpMarket is PerpMarketBase {
         returns (int256 net, uint256 initial, uint256 maintenance)
     {
         MarketConfig memory config = _configOf($, marketId);
-        (uint256 price, bool usable,) = _markPrice(config.feedId);
-        (net, initial, maintenance) = _value($.positions[accountId][marketId], config, price, _indexAt(marketId, price));
+        (uint256 price, bool usable,, bool closed) = _markPrice(config.feedId);
+        (net, initial, maintenance) =
+            _value($.positions[accountId][marketId], config, price, _indexAt(marketId, price), closed);
         if (!usable) initial = UNPRICED_MARGIN;
     }
 
@@ -215,7 +217,7 @@ contract PerpMarket is PerpMarketBase {
         _listed(marketId);
         MarketConfig memory config = _configOf($, marketId);
         bool usable;
-        (fill.price, usable) = _settlementPrice(order, config, signedReport);
+        (fill.price, usable, fill.closed) = _settlementPrice(order, config, signedReport);
         Position memory position = _positionOf($, accountId, marketId);
         MarketTotals memory totals = _totalsOf($, marketId);
         fill.size = position.size;
@@ -228,14 +230,16 @@ contract PerpMarket is PerpMarketBase {
         _fill($, accountId, marketId, config, position, totals, fill);
     }
 
-    /// @dev The price an order fills at (per token) and whether the oracle lets it open risk now.
+    /// @dev The price an order fills at (per token), whether it may add risk now, and whether the venue is closed.
     ///      Market order: the report observed exactly `settlementDelay` after the commitment, settled within the
     ///      window; submitted when newer than the feed's last one, else verified and used if it is continuous (the
     ///      feed's jump band) with the accepted price. Conditional order: the feed's latest accepted report (the
     ///      given one submitted first, if any), observed at least `settlementDelay` after the commitment.
+    ///      While the venue is closed: the report's tokenized price held within the closed band of its exchange
+    ///      price, and new risk only where the market trades closed and the tokenized price is live.
     function _settlementPrice(Order memory order, MarketConfig memory config, bytes calldata signedReport)
         private
-        returns (uint256 price, bool usable)
+        returns (uint256 price, bool usable, bool closed)
     {
         uint256 readyAt = uint256(order.committedAt) + config.settlementDelay;
         if (block.timestamp < readyAt) revert PerpMarketOrderNotReady(readyAt, block.timestamp);
@@ -243,20 +247,36 @@ contract PerpMarket is PerpMarketBase {
             uint256 expiresAt = readyAt + config.settlementWindow;
             if (block.timestamp > expiresAt) revert PerpMarketOrderExpired(expiresAt, block.timestamp);
         }
-        uint256 reportPrice;
-        if (signedReport.length != 0) reportPrice = _useReport(order, config, signedReport, readyAt);
+        IEquityPriceOracle.Report memory verified;
+        if (signedReport.length != 0) verified = _useReport(order, config, signedReport, readyAt);
         else if (order.kind == OrderKind.Market) revert PerpMarketReportNotFirst(0, readyAt);
         IEquityPriceOracle.ConsumerPrice memory read = _priceOracle.consumerPrice(config.feedId);
+        uint256 tokenized;
+        IEquityPriceOracle.MarketStatus status;
+        if (verified.observedAt != 0) {
+            Multiplier multiplier = Multiplier.wrap(verified.currentMultiplier);
+            price = UsdPerToken.unwrap(UsdPerShare.wrap(verified.price).perToken(multiplier));
+            tokenized = UsdPerToken.unwrap(UsdPerShare.wrap(verified.tokenizedPrice).perToken(multiplier));
+            status = verified.marketStatus;
+        } else {
+            if (read.observedAt < readyAt) revert PerpMarketReportTooEarly(read.observedAt, readyAt);
+            price = UsdPerToken.unwrap(read.pricePerToken);
+            tokenized = UsdPerToken.unwrap(read.tokenizedPricePerToken);
+            status = read.marketStatus;
+        }
         usable = read.usableToOpenRisk;
-        if (reportPrice != 0) return (reportPrice, usable);
-        if (read.observedAt < readyAt) revert PerpMarketReportTooEarly(read.observedAt, readyAt);
-        return (UsdPerToken.unwrap(read.pricePerToken), usable);
+        closed = status == IEquityPriceOracle.MarketStatus.Closed;
+        if (closed) {
+            usable = config.closedMaxOpenInterest != 0 && read.usableTokenized && !read.inMaintenance
+                && read.marketStatus == IEquityPriceOracle.MarketStatus.Closed;
+            price = PerpMath.closedMark(price, tokenized, _closedRatio(config, true));
+        }
     }
 
-    /// @dev Submit or verify `signedReport`; returns a price only when the report is used without being stored.
+    /// @dev Submit or verify `signedReport`; returns the report only when it is used without being stored.
     function _useReport(Order memory order, MarketConfig memory config, bytes calldata signedReport, uint256 readyAt)
         private
-        returns (uint256 verifiedPrice)
+        returns (IEquityPriceOracle.Report memory verified)
     {
         (IEquityPriceOracle.Report memory report,) = SignedReports.decode(signedReport);
         if (report.feedId != config.feedId) revert PerpMarketReportWrongFeed(report.feedId, config.feedId);
@@ -272,15 +292,15 @@ contract PerpMarket is PerpMarketBase {
             if (_priceOracle.submit(signedReport) == IEquityPriceOracle.Outcome.Held) {
                 revert PerpMarketReportHeld(config.feedId, observedAt);
             }
-            return 0;
+            return verified;
         }
         if (order.kind != OrderKind.Market) {
             if (observedAt < last) revert PerpMarketReportNotLatest(observedAt, last);
-            return 0; // already the feed's latest
+            return verified; // already the feed's latest
         }
-        report = _priceOracle.verifyReport(signedReport);
-        verifiedPrice =
-            UsdPerToken.unwrap(UsdPerShare.wrap(report.price).perToken(Multiplier.wrap(report.currentMultiplier)));
+        verified = _priceOracle.verifyReport(signedReport);
+        uint256 verifiedPrice =
+            UsdPerToken.unwrap(UsdPerShare.wrap(verified.price).perToken(Multiplier.wrap(verified.currentMultiplier)));
         IEquityPriceOracle.ConsumerPrice memory read = _priceOracle.consumerPrice(config.feedId);
         uint256 band = _priceOracle.feedConfig(config.feedId).jumpBandBps;
         // A report the feed never accepted is used only when continuous with the accepted price and no newer
@@ -359,9 +379,8 @@ contract PerpMarket is PerpMarketBase {
         Fill memory fill
     ) private view {
         uint256 side = fill.newSize > 0 ? totals.longSize : totals.shortSize;
-        if (side > config.maxOpenInterest) {
-            revert PerpMarketOpenInterestExceeded(marketId, side, config.maxOpenInterest);
-        }
+        uint256 cap = fill.closed ? config.closedMaxOpenInterest : config.maxOpenInterest;
+        if (side > cap) revert PerpMarketOpenInterestExceeded(marketId, side, cap);
         if (address($.pool) == address(0)) return;
         uint256 before = _abs(fill.size);
         uint256 after_ = _abs(fill.newSize);

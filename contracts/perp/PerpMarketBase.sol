@@ -132,15 +132,17 @@ abstract contract PerpMarketBase is IPerpMarket, PerpMarketStore, UUPSUpgradeabl
         if (config.skewScale == 0) revert PerpMarketUnknownMarket(marketId);
     }
 
-    /// @dev The oracle's last accepted price per token (continuous across splits) and whether it may value
-    ///      collateral and liquidate.
+    /// @dev The oracle's last accepted exchange price per token (continuous across splits; the last close while
+    ///      the venue is closed), whether it may value collateral and liquidate, and whether the closed session's
+    ///      margins apply (venue not open, or the token in maintenance).
     function _markPrice(bytes32 feedId)
         internal
         view
-        returns (uint256 price, bool usableToValue, bool usableToLiquidate)
+        returns (uint256 price, bool usableToValue, bool usableToLiquidate, bool closed)
     {
         IEquityPriceOracle.ConsumerPrice memory read = _priceOracle.consumerPrice(feedId);
-        return (UsdPerToken.unwrap(read.pricePerToken), read.usableToValue, read.usableToLiquidate);
+        closed = read.marketStatus != IEquityPriceOracle.MarketStatus.Open || read.inMaintenance;
+        return (UsdPerToken.unwrap(read.pricePerToken), read.usableToValue, read.usableToLiquidate, closed);
     }
 
     /// @dev The carry index `marketId` would have if funding were updated now at `price`: the funding index less
@@ -158,8 +160,9 @@ abstract contract PerpMarketBase is IPerpMarket, PerpMarketStore, UUPSUpgradeabl
         if (block.timestamp >= state.recordTime) index += state.pendingPerToken;
     }
 
-    /// @dev `position`'s PnL net of its funding (USD, signed) and its initial and maintenance margins at `price`.
-    function _value(Position memory position, MarketConfig memory config, uint256 price, int256 index)
+    /// @dev `position`'s PnL net of its funding (USD, signed) and its initial and maintenance margins at `price`
+    ///      (the closed session's when `closed`).
+    function _value(Position memory position, MarketConfig memory config, uint256 price, int256 index, bool closed)
         internal
         pure
         returns (int256 net, uint256 initial, uint256 maintenance)
@@ -168,21 +171,27 @@ abstract contract PerpMarketBase is IPerpMarket, PerpMarketStore, UUPSUpgradeabl
         if (size == 0) return (0, 0, 0);
         net = PositionMath.pnl(size, position.entryPrice, price)
             - PositionMath.fundingOwed(size, position.entryFundingIndex, index);
-        PerpMath.Params memory params = _params(config);
+        PerpMath.Params memory params = _params(config, closed);
         initial = PerpMath.initialMargin(size, price, params);
         maintenance = PerpMath.maintenanceMargin(size, price, params);
     }
 
-    function _params(MarketConfig memory config) internal pure returns (PerpMath.Params memory) {
+    function _params(MarketConfig memory config, bool closed) internal pure returns (PerpMath.Params memory) {
         return PerpMath.Params({
             skewScale: config.skewScale,
             makerFeeBps: config.makerFeeBps,
             takerFeeBps: config.takerFeeBps,
             initialMarginRatio: config.initialMarginRatio,
-            minInitialMarginRatio: config.minInitialMarginRatio,
+            minInitialMarginRatio: _closedRatio(config, closed),
             maintenanceScalar: config.maintenanceScalar,
             minPositionMargin: config.minPositionMargin
         });
+    }
+
+    /// @dev The IMR floor of the session: the closed one (when set) while `closed`.
+    function _closedRatio(MarketConfig memory config, bool closed) internal pure returns (uint256) {
+        uint256 ratio = config.closedMinInitialMarginRatio;
+        return closed && ratio != 0 ? ratio : config.minInitialMarginRatio;
     }
 
     function _authorizeUpgrade(address) internal override restricted {}

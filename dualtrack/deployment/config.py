@@ -426,6 +426,16 @@ class PerpMarketSettings(_Section):
     max_keeper_fee: Decimal = Field(ge=0, le=MAX_KEEPER_FEE_USD, description="stablecoin, at most 100")
     impact_size: Decimal = Field(gt=0, description="funding: the impact orders' size (whole units)")
     interest_per_8h: Decimal = Field(ge=Decimal("-0.01"), le=Decimal("0.01"), description="funding: 0.0001 = 0.01%")
+    closed_min_initial_margin_ratio: Decimal | None = Field(
+        default=None,
+        gt=0,
+        le=1,
+        description="the IMR floor while the venue is closed (lower leverage, the reopening-gap step-up, the closed "
+        "fill band); unset: the open one",
+    )
+    closed_max_open_interest: Decimal = Field(
+        default=Decimal(0), ge=0, description="open-interest cap a side while the venue is closed; 0: reduce-only then"
+    )
     dividend_pass_through: Decimal | None = Field(
         default=None,
         gt=0,
@@ -442,6 +452,11 @@ class PerpMarketSettings(_Section):
             raise ValueError(f"perp market {self.symbol}: max_open_interest is above 10 skew scales")
         if self.min_keeper_fee > self.max_keeper_fee:
             raise ValueError(f"perp market {self.symbol}: min_keeper_fee is above max_keeper_fee")
+        closed_ratio = self.closed_min_initial_margin_ratio
+        if closed_ratio is not None and closed_ratio < self.min_initial_margin_ratio:
+            raise ValueError(f"perp market {self.symbol}: closed_min_initial_margin_ratio is below the open one")
+        if self.closed_max_open_interest > self.max_open_interest:
+            raise ValueError(f"perp market {self.symbol}: closed_max_open_interest is above max_open_interest")
         return self
 
 

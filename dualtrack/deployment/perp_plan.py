@@ -92,6 +92,8 @@ def market_config(market: PerpMarketSettings, stablecoin_decimals: int) -> Marke
         settlement_window=market.settlement_window,
         min_keeper_fee=whole_to_raw(market.min_keeper_fee, stablecoin_decimals),
         max_keeper_fee=whole_to_raw(market.max_keeper_fee, stablecoin_decimals),
+        closed_min_initial_margin_ratio=_wad(market.closed_min_initial_margin_ratio or Decimal(0)),
+        closed_max_open_interest=_wad(market.closed_max_open_interest),
     )
 
 

@@ -29,7 +29,7 @@ from web3.contract import Contract
 from dualtrack.chain import Chain, Reverted
 from dualtrack.keepers.reporter import Reporter
 from dualtrack.market import MarketStatus
-from dualtrack.oracle import latest_price
+from dualtrack.oracle import ONE, latest_price
 from dualtrack.perp import SETTLE_GAS, OrderKind
 
 MAX_UINT = 2**256 - 1
@@ -45,7 +45,8 @@ class ReportSource(Protocol):
 @dataclass
 class LocalReportSource:
     """A dev node's stand-in for the reporting network: the demo reporters sign, at any second, the oracle's
-    last accepted price of the feed (the venue open)."""
+    last accepted report of the feed again (its venue status, price and 24/7 tokenized price; a halted or
+    unknown venue is reported open)."""
 
     oracle: Contract
     reporters: Callable[[bytes], Reporter]
@@ -55,7 +56,9 @@ class LocalReportSource:
         if view.observed_at == 0:
             return None
         reporter = self.reporters(feed)
-        return reporter.sign(reporter.report(observed_at, MarketStatus.OPEN, view.price_per_share))
+        status = MarketStatus.CLOSED if view.market_status == MarketStatus.CLOSED else MarketStatus.OPEN
+        tokenized = view.tokenized_price_per_token * ONE // view.multiplier if view.multiplier else None
+        return reporter.sign(reporter.report(observed_at, status, view.price_per_share, tokenized or None))
 
 
 @dataclass(frozen=True)

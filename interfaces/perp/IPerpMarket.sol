@@ -14,6 +14,15 @@ import {IPoolMarket} from "../pool/IPoolMarket.sol";
 ///         raw token units and priced per raw token (the oracle's `pricePerToken`, continuous across splits),
 ///         so a split changes no position's value, margin or PnL. Perps are cash-settled: no stock token moves.
 ///
+///         Market hours (stock perps). While the venue is closed, market orders fill at the report's 24/7
+///         tokenized price held within the closed session's band (`closedMinInitialMarginRatio`) of the last
+///         exchange price, under the closed session's open-interest cap, if the market allows weekend trading
+///         (`closedMaxOpenInterest`) and the tokenized price is live. Positions are always VALUED (margins,
+///         liquidation, the pool's PnL) at the oracle's exchange price: the last close while closed, so a
+///         weekend print moves fills only and liquidates nobody, and the first open price after the reopen
+///         is used at once. While closed or halted or in maintenance, the margins use the closed IMR floor.
+///         A halt or a maintenance window makes the market reduce-only.
+///
 ///         Dividends: a stock perp is a total-return swap. A scheduled distribution (`scheduleDividend`) adds its
 ///         dividend per token (times the market's pass-through share) to the market's dividend index at its
 ///         record time; a position's carry is size x (funding index change - dividend index change), so a long
@@ -63,6 +72,11 @@ interface IPerpMarket is IMarket, IPoolMarket {
     /// @param minKeeperFee Smallest keeper fee an order may reserve (settlement units).
     /// @param maxKeeperFee Largest keeper fee an order may reserve (settlement units).
     /// @param reduceOnly Only orders that reduce positions are accepted (halted or delisting markets).
+    /// @param closedMinInitialMarginRatio WAD: the IMR floor while the venue is closed or halted or the token in
+    ///        maintenance (lower leverage, and the margin step-up that covers a reopening gap); also the band
+    ///        that holds a closed-session fill within the last exchange price. Zero: the open session's.
+    /// @param closedMaxOpenInterest The open-interest cap per side while the venue is closed; zero: no new risk
+    ///        while closed.
     struct MarketConfig {
         bytes32 feedId;
         uint128 skewScale;
@@ -78,6 +92,8 @@ interface IPerpMarket is IMarket, IPoolMarket {
         uint64 minKeeperFee;
         uint64 maxKeeperFee;
         bool reduceOnly;
+        uint64 closedMinInitialMarginRatio;
+        uint96 closedMaxOpenInterest;
     }
 
     /// @notice What a trader commits.

@@ -85,6 +85,23 @@ def test_parse_config__dividends_on_a_crypto_perp_or_above_gross__refused() -> N
     assert len(raised.value.problems) == 1 and "dividend_pass_through" in raised.value.problems[0]
 
 
+def test_parse_config__closed_session_looser_than_the_open_one__refused() -> None:
+    data = local_data()
+    data["perp"]["markets"][1]["closed_min_initial_margin_ratio"] = 0.05  # TSLA-PERP's open floor is 0.1
+    data["perp"]["markets"][1]["closed_max_open_interest"] = 200_000  # its open cap is 100,000
+    with pytest.raises(ConfigError) as raised:
+        parse_config(data)
+    assert raised.value.problems == [
+        "perp.markets.1: perp market TSLA-PERP: closed_min_initial_margin_ratio is below the open one"
+    ]
+    data["perp"]["markets"][1]["closed_min_initial_margin_ratio"] = 0.2
+    with pytest.raises(ConfigError) as raised:
+        parse_config(data)
+    assert raised.value.problems == [
+        "perp.markets.1: perp market TSLA-PERP: closed_max_open_interest is above max_open_interest"
+    ]
+
+
 def test_parse_config__perp_impact_above_skew_scale__refused() -> None:
     data = local_data()
     data["perp"]["markets"][0]["impact_size"] = 20_000

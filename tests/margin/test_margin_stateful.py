@@ -97,7 +97,7 @@ from tests.support import DAY, ZERO
 
 GAS = 4_000_000  # fixed: an estimate would run at another block time
 MAX_REPAY = 2**255
-OPEN_AGE, VALUE_AGE, LIQUIDATE_AGE, _ = AGES
+OPEN_AGE, VALUE_AGE, LIQUIDATE_AGE, TOKENIZED_AGE = AGES
 USD_PER_CASH_UNIT = 10**12  # USD (18 decimals) per raw USDC unit
 WETH_CAP = 150 * WETH_UNIT
 WBTC_DEPTH = 2 * WBTC_UNIT
@@ -486,7 +486,11 @@ class MarginMachine(RuleBasedStateMachine):
             if kind == MAINTENANCE:
                 usable = feed.status in (MarketStatus.OPEN, MarketStatus.CLOSED) and age <= LIQUIDATE_AGE
             elif kind == RISK:
-                usable = feed.status == MarketStatus.OPEN and age <= OPEN_AGE and not paused
+                # An exchange price fresh enough to open risk, or a weekend close (value-fresh, tokenized
+                # reporting live: its age within the same hour here) at the closed haircut.
+                open_price = feed.status == MarketStatus.OPEN and age <= OPEN_AGE
+                weekend = feed.status == MarketStatus.CLOSED and age <= min(VALUE_AGE, TOKENIZED_AGE)
+                usable = (open_price or weekend) and not paused
             else:
                 usable = feed.status != MarketStatus.UNKNOWN and age <= VALUE_AGE
             if not (sound and usable):

@@ -132,12 +132,21 @@ class PerpDesk:
         return int(event["slot"]), int(self.evm.w3.eth.get_block(receipt["blockNumber"])["timestamp"])
 
     def report(
-        self, market_id: bytes, observed_at: int, price: float, multipliers: Multipliers = UNIT_MULTIPLIERS
+        self,
+        market_id: bytes,
+        observed_at: int,
+        price: float,
+        multipliers: Multipliers = UNIT_MULTIPLIERS,
+        *,
+        status: MarketStatus = MarketStatus.OPEN,
+        tokenized: float | None = None,
     ) -> bytes:
-        """A report of ``price`` (whole USD a share) for ``market_id``'s feed observed at ``observed_at``, signed."""
+        """A report of ``price`` (whole USD a share; the venue's, the last close while ``status`` is closed) and
+        the 24/7 ``tokenized`` price (default: the same) for ``market_id``'s feed observed at ``observed_at``."""
         feed = PERP_FEEDS.get(market_id, market_id)
         reporter = self.desk.reporters[feed]
-        report = reporter.report(observed_at, MarketStatus.OPEN, usd(price), None, multipliers)
+        tokenized_wad = None if tokenized is None else usd(tokenized)
+        report = reporter.report(observed_at, status, usd(price), tokenized_wad, multipliers)
         return reporter.sign(report, THRESHOLD)
 
     def settle_tx(
@@ -153,12 +162,14 @@ class PerpDesk:
         at: int | None = None,
         feed: bytes | None = None,
         multipliers: Multipliers = UNIT_MULTIPLIERS,
+        status: MarketStatus = MarketStatus.OPEN,
+        tokenized: float | None = None,
     ) -> TxReceipt:
         """Settle with a report of ``price`` observed at ``observed_at`` (default: the order's fill time) on
-        ``feed`` (default: the market's)."""
+        ``feed`` (default: the market's), with the venue's ``status`` and the ``tokenized`` price."""
         fill_time = committed_at + DELAY
         observed = fill_time if observed_at is None else observed_at
-        payload = self.report(feed or market_id, observed, price, multipliers)
+        payload = self.report(feed or market_id, observed, price, multipliers, status=status, tokenized=tokenized)
         call = self.market.functions.settleOrder(account, market_id, slot, payload)
         when = max(fill_time, observed) + 1 if at is None else at
         return self.evm.send_at(call, keeper or self.keeper, when, gas=SETTLE_GAS)

@@ -422,6 +422,9 @@ def test_list_market__bad_settings__each_refused_with_its_error(perp: PerpDesk, 
         replace(BTC_MARKET, max_keeper_fee=101 * USDC_UNIT),
         replace(BTC_MARKET, settlement_window=0),
         replace(BTC_MARKET, feed_id=ETH_FEED),
+        replace(BTC_MARKET, closed_min_initial_margin_ratio=WAD // 100),  # looser than the open 2%
+        replace(BTC_MARKET, closed_min_initial_margin_ratio=WAD + 1),
+        replace(BTC_MARKET, closed_max_open_interest=501 * WAD),  # above the open cap
     ):
         with perp.evm.reverts("PerpMarketConfigInvalid", BTC_PERP):
             perp.evm.send(perp.market.functions.configureMarket(BTC_PERP, bad.as_tuple()), admin)
