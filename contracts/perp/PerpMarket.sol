@@ -115,6 +115,19 @@ contract PerpMarket is PerpMarketBase {
         emit OrderCancelled(accountId, marketId, slot, msg.sender);
     }
 
+    /// @inheritdoc IPerpMarket
+    function autoDeleverage(uint256 accountId, bytes32 marketId, uint256 amount) external {
+        _listed(marketId);
+        PerpMarketStorage storage $ = _getPerpMarketStorage();
+        if (address($.pool) == address(0) || !$.pool.checkAdl()) revert PerpMarketAdlNotTriggered(marketId);
+        MarketConfig memory config = _configOf($, marketId);
+        Position memory position = _positionOf($, accountId, marketId);
+        Fill memory fill = _adlFill(accountId, marketId, config, position, amount);
+        _fill($, accountId, marketId, config, position, _totalsOf($, marketId), fill);
+        if ($.positionMarkets[accountId].length == 0) _vault.leaveMarket(accountId);
+        emit PositionAutoDeleveraged(accountId, marketId, fill.newSize - fill.size, fill.price, fill.pnl, fill.funding);
+    }
+
     // ---- The vault (IMarket) ----
 
     /// @inheritdoc IMarket
@@ -309,6 +322,27 @@ contract PerpMarket is PerpMarketBase {
         {
             revert PerpMarketReportHeld(config.feedId, observedAt);
         }
+    }
+
+    /// @dev ADL's fill: `amount` of the position at the oracle's exchange price, if the position is in profit there.
+    function _adlFill(
+        uint256 accountId,
+        bytes32 marketId,
+        MarketConfig memory config,
+        Position memory position,
+        uint256 amount
+    ) private view returns (Fill memory fill) {
+        if (amount == 0 || amount > _abs(position.size)) {
+            revert PerpMarketSizeInvalid(position.size);
+        }
+        bool usable;
+        (fill.price,, usable,) = _markPrice(config.feedId);
+        if (!usable) revert PerpMarketPriceUnusable(config.feedId);
+        (int256 net,,) = _value(position, config, fill.price, _indexAt(marketId, fill.price), false);
+        if (net <= 0) revert PerpMarketAdlNotProfitable(accountId, marketId, net);
+        fill.size = position.size;
+        fill.newSize = position.size > 0 ? position.size - int256(amount) : position.size + int256(amount);
+        fill.fillPrice = fill.price;
     }
 
     function _checkOrder(

@@ -1,5 +1,6 @@
-"""The perp keeper: schedules stock perps' dividends, settles due orders, fills triggered conditional orders and
-liquidates accounts below maintenance, logging each action.
+"""The perp keeper: schedules stock perps' dividends, settles due orders, fills triggered conditional orders,
+liquidates accounts below maintenance and auto-deleverages while the pool's ADL trigger is active, logging each
+action.
 
 Each ``step``:
 
@@ -11,7 +12,10 @@ Each ``step``:
 4. settles each limit, stop-loss or take-profit order whose trigger the oracle's latest price meets;
 5. liquidates each account holding a position that the vault says is liquidatable, repaying its debt from the
    keeper's stablecoin and taking the account's first collateral asset (a stock token goes only to a keeper
-   that may hold it).
+   that may hold it);
+6. while the pool's ADL trigger is active, closes the most profitable position (return on its entry notional
+   at the oracle's price) with ``autoDeleverage``, and again, until the trigger clears (at most
+   ``MAX_ADL_PER_STEP`` a step). The market re-checks the trigger and the position's profit when each executes.
 
 A refused action (a price moved, a report missing) is logged with its custom error and retried at the next
 step. On a dev node :class:`LocalReportSource` signs the reports with the demo reporter keys at the oracle's
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Protocol
 
 from web3.contract import Contract
@@ -34,6 +39,7 @@ from dualtrack.perp import SETTLE_GAS, OrderKind
 
 MAX_UINT = 2**256 - 1
 LIQUIDATE_GAS = 3_000_000
+MAX_ADL_PER_STEP = 8
 
 
 class ReportSource(Protocol):
@@ -71,7 +77,8 @@ class PendingOrder:
 
 @dataclass(frozen=True)
 class Action:
-    """One thing the keeper did or tried: ``kind`` dividend, settled, cancelled, liquidated or refused."""
+    """One thing the keeper did or tried: ``kind`` dividend, settled, cancelled, liquidated, deleveraged or
+    refused."""
 
     kind: str
     account_id: int
@@ -98,7 +105,7 @@ class PerpKeeper:
     def step(self) -> list[Action]:
         """One pass: dividends to schedule, new orders, due settlements, triggered orders, liquidations."""
         self._read_new_orders()
-        actions = [*self._schedule_dividends(), *self._settle_due(), *self._liquidate()]
+        actions = [*self._schedule_dividends(), *self._settle_due(), *self._liquidate(), *self._deleverage()]
         for action in actions:
             self.log(action)
         return actions
@@ -195,6 +202,50 @@ class PerpKeeper:
                 next_id += 1
             self.dividend_cursor[key] = next_id
         return actions
+
+    def _deleverage(self) -> list[Action]:
+        _, oracle_address, _, pool_address = self.market.functions.wiring().call()
+        if int(pool_address, 16) == 0:
+            return []
+        pool = self.evm.at("LiquidityPool", pool_address)
+        oracle = self.evm.at("EquityPriceOracle", oracle_address)
+        actions = []
+        for _ in range(MAX_ADL_PER_STEP):
+            if not pool.functions.adlState().call()[0]:
+                break
+            candidate = self._most_profitable(oracle)
+            if candidate is None:
+                break
+            account, market_id, size = candidate
+            call = self.market.functions.autoDeleverage(account, market_id, abs(size))
+            try:
+                receipt = self.evm.send(call, self.keeper, gas=SETTLE_GAS)
+            except Reverted as error:
+                actions.append(Action("refused", account, market_id, f"adl: {error}"))
+                break
+            (event,) = self.evm.events(receipt, self.market, "PositionAutoDeleveraged")
+            detail = (
+                f"{abs(size) / 10**18:g} closed at ${int(event['price']) / 10**18:,.2f}, "
+                f"PnL ${int(event['pnl']) / 10**18:,.2f}"
+            )
+            actions.append(Action("deleveraged", account, market_id, detail))
+        return actions
+
+    def _most_profitable(self, oracle: Contract) -> tuple[int, bytes, int] | None:
+        """The open position with the highest return on its entry notional at the oracle's price, if any is up."""
+        best: tuple[Fraction, int, bytes, int] | None = None
+        for account in sorted(self.traders):
+            for raw_id in self.market.functions.positionMarketsOf(account).call():
+                market_id = bytes(raw_id)
+                size, entry, _ = self.market.functions.positionOf(account, market_id).call()
+                feed = bytes(self.market.functions.configOf(market_id).call()[0])
+                price = int(oracle.functions.consumerPrice(feed).call()[0])
+                if size == 0 or entry == 0:
+                    continue
+                ret = Fraction(int(size) * (price - int(entry)), abs(int(size)) * int(entry))
+                if ret > 0 and (best is None or ret > best[0]):
+                    best = (ret, account, market_id, int(size))
+        return None if best is None else best[1:]
 
     def _liquidate(self) -> list[Action]:
         actions = []

@@ -230,6 +230,10 @@ interface IPerpMarket is IMarket, IPoolMarket {
     error PerpMarketOpenInterestExceeded(bytes32 marketId, uint256 openInterest, uint256 maxOpenInterest);
     /// @notice Only the account's owner may cancel its pending market order before it expires.
     error PerpMarketCancelNotAllowed(uint256 accountId, address caller);
+    /// @notice The pool's ADL trigger is not active (or no pool is set): no position may be auto-deleveraged.
+    error PerpMarketAdlNotTriggered(bytes32 marketId);
+    /// @notice Only a position in profit at the oracle's price (net of its carry) is auto-deleveraged.
+    error PerpMarketAdlNotProfitable(uint256 accountId, bytes32 marketId, int256 pnl);
     /// @notice `marketId` has no dividend source.
     error PerpMarketNoDividendSource(bytes32 marketId);
     /// @notice The distribution is of `token`, not of the market's `expected` stock token.
@@ -251,6 +255,11 @@ interface IPerpMarket is IMarket, IPoolMarket {
     event MarketListed(bytes32 indexed marketId, MarketConfig config);
     event MarketConfigured(bytes32 indexed marketId, MarketConfig config);
     event PoolSet(address indexed pool);
+    /// @notice ADL reduced `accountId`'s position by `sizeDelta` at the oracle's `price`, realising `pnl` and
+    ///         `funding` on the reduced position (no fee, no skew impact).
+    event PositionAutoDeleveraged(
+        uint256 indexed accountId, bytes32 indexed marketId, int256 sizeDelta, uint256 price, int256 pnl, int256 funding
+    );
     event DividendSourceSet(bytes32 indexed marketId, DividendSource source);
     /// @notice Distribution `distributionId` passes `perToken` (USD, 18 decimals, per 1e18 base units) to the
     ///         market's positions held at `recordTime`: longs receive it, shorts pay it.
@@ -277,6 +286,14 @@ interface IPerpMarket is IMarket, IPoolMarket {
 
     /// @notice Cancel an order: the owner at any time; anyone once a market order has expired.
     function cancelOrder(uint256 accountId, bytes32 marketId, uint256 slot) external;
+
+    /// @notice Auto-deleverage (anyone: the keeper): while the pool's ADL trigger is active (`checkAdl`, refreshed
+    ///         by this call), reduce a position that is in profit at the oracle's exchange price by `amount` base
+    ///         units (at most its size), at that price with no fee and no skew impact. Both conditions are checked
+    ///         when the call executes, whatever the keeper saw when it chose the position. Which positions go
+    ///         first is the keeper's choice: the most profitable (return on entry notional) until the trigger
+    ///         clears; ranking on-chain would loop over positions.
+    function autoDeleverage(uint256 accountId, bytes32 marketId, uint256 amount) external;
 
     /// @notice Schedule distribution `distributionId` of the market's stock token (anyone; the keeper does it on
     ///         announcement): at its record time, each position receives (long) or pays (short) the dividend
