@@ -50,8 +50,13 @@ def _ceil_div(numerator: int, denominator: int) -> int:
     return -(-numerator // denominator)
 
 
-def fill_price(price: int, skew: int, size: int, skew_scale: int) -> int:
-    """``price * (1 + (2 * skew + size) / (2 * skew_scale))``, rounded against the trader, floored at zero."""
+def fill_price(price: int, skew: int, size: int, skew_scale: int, positive_impact_bps: int = BPS) -> int:
+    """``price * (1 + (2 * skew + size) / (2 * skew_scale))``, rounded against the trader, floored at zero; a
+    premium in the trader's favour (the order reduces the skew) is paid at ``positive_impact_bps`` of its size."""
+    premium = 2 * skew + size
+    if premium != 0 and (size > 0) != (premium > 0):
+        adjustment = price * abs(premium) * positive_impact_bps // (2 * skew_scale * BPS)
+        return price + adjustment if premium > 0 else max(price - adjustment, 0)
     exact_numerator = price * (2 * skew_scale + 2 * skew + size)
     denominator = 2 * skew_scale
     filled = _ceil_div(exact_numerator, denominator) if size > 0 else exact_numerator // denominator
@@ -135,6 +140,7 @@ class MarketConfig:
     reduce_only: bool = False
     closed_min_initial_margin_ratio: int = 0  # 0: the open session's
     closed_max_open_interest: int = 0  # 0: no new risk while the venue is closed
+    positive_impact_bps: int = BPS  # 10,000: a favourable impact paid in full (Synthetix); less: GMX v2
 
     def as_tuple(self) -> tuple[object, ...]:
         return astuple(self)
@@ -376,7 +382,7 @@ class MarketModel:
         """Fill ``size_delta`` for ``account`` at oracle ``price`` at ``timestamp`` and update the books."""
         position = self.positions.get(account, Position(0, 0, 0))
         skew = self.skew
-        filled = fill_price(price, skew, size_delta, self.config.skew_scale)
+        filled = fill_price(price, skew, size_delta, self.config.skew_scale, self.config.positive_impact_bps)
         fee = order_fee(skew, size_delta, filled, self.config.maker_fee_bps, self.config.taker_fee_bps)
         self.state, _ = funding.update(self.funding_config, self.state, timestamp, skew + size_delta, price)
         index = self.carry_index(self.state.index, timestamp)

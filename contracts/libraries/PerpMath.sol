@@ -9,7 +9,8 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 ///         fills at a price rounded up and a sell at one rounded down; fees and margin requirements round up.
 ///
 ///         Fill price (Synthetix v3): the average of the price premium before and after the order,
-///         P x (1 + (skew + (skew + size)) / (2 x skewScale)), floored at zero.
+///         P x (1 + (skew + (skew + size)) / (2 x skewScale)), floored at zero; a premium in the trader's favour
+///         is scaled by the market's positive-impact share (GMX v2: not refunded in full).
 ///         Fees: the part of an order that reduces |skew| pays the maker fee, the rest the taker fee, so an order
 ///         crossing from reducing the skew to adding to it pays each fee on its own part.
 ///         Margin (Synthetix v3): IMR = |size| / skewScale x initialMarginRatio + minInitialMarginRatio;
@@ -30,14 +31,22 @@ library PerpMath {
         uint256 minPositionMargin;
     }
 
-    /// @notice The price `size` fills at on a market of `skewScale` with `skew`, at oracle `price`.
-    function fillPrice(uint256 price, int256 skew, int256 size, uint256 skewScale) internal pure returns (uint256) {
+    /// @notice The price `size` fills at on a market of `skewScale` with `skew`, at oracle `price`. A premium in
+    ///         the trader's favour (a sell above the price, a buy below it: the order reduces the skew) is paid
+    ///         at `positiveImpactBps` of its size (GMX v2's asymmetric impact: 10,000 refunds it whole, as
+    ///         Synthetix; less makes every open-and-close round trip lose the rest).
+    function fillPrice(uint256 price, int256 skew, int256 size, uint256 skewScale, uint256 positiveImpactBps)
+        internal
+        pure
+        returns (uint256)
+    {
         int256 premium = 2 * skew + size; // x price / (2 x skewScale)
         bool up = premium > 0;
         // A buy (size > 0) pays more and a sell receives less: round the premium that way.
         bool roundAway = (size > 0) == up;
-        uint256 adjustment =
-            Math.mulDiv(price, _abs(premium), 2 * skewScale, roundAway ? Math.Rounding.Ceil : Math.Rounding.Floor);
+        uint256 adjustment = roundAway
+            ? Math.mulDiv(price, _abs(premium), 2 * skewScale, Math.Rounding.Ceil)
+            : Math.mulDiv(price, _abs(premium) * positiveImpactBps, 2 * skewScale * BPS, Math.Rounding.Floor);
         if (up) return price + adjustment;
         return adjustment >= price ? 0 : price - adjustment;
     }

@@ -6,8 +6,12 @@ import {PerpMath} from "../libraries/PerpMath.sol";
 /// @title PerpMathHarness - exposes PerpMath so tests can check it against dualtrack.perp's model
 contract PerpMathHarness {
     /// @notice PerpMath.fillPrice.
-    function fillPrice(uint256 price, int256 skew, int256 size, uint256 skewScale) external pure returns (uint256) {
-        return PerpMath.fillPrice(price, skew, size, skewScale);
+    function fillPrice(uint256 price, int256 skew, int256 size, uint256 skewScale, uint256 positiveImpactBps)
+        external
+        pure
+        returns (uint256)
+    {
+        return PerpMath.fillPrice(price, skew, size, skewScale, positiveImpactBps);
     }
 
     /// @notice PerpMath.orderFee.

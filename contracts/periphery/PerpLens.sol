@@ -68,7 +68,7 @@ contract PerpLens {
         IPerpMarket.MarketConfig memory config = market.configOf(marketId);
         IPerpMarket.Position memory position = market.positionOf(accountId, marketId);
         int256 skew = PositionMath.skew(market.totalsOf(marketId));
-        preview.fillPrice = PerpMath.fillPrice(price, skew, sizeDelta, config.skewScale);
+        preview.fillPrice = PerpMath.fillPrice(price, skew, sizeDelta, config.skewScale, config.positiveImpactBps);
         preview.fee = PerpMath.orderFee(skew, sizeDelta, preview.fillPrice, config.makerFeeBps, config.takerFeeBps);
         if ((skew > 0 && sizeDelta < 0) || (skew < 0 && sizeDelta > 0)) {
             preview.makerPart = _min(_abs(sizeDelta), _abs(skew));

@@ -173,7 +173,9 @@ contract PerpMarket is PerpMarketBase {
             Position memory position = _positionOf($, accountId, marketId);
             MarketTotals memory totals = _totalsOf($, marketId);
             fill.size = position.size;
-            fill.fillPrice = PerpMath.fillPrice(fill.price, PositionMath.skew(totals), -position.size, config.skewScale);
+            fill.fillPrice = PerpMath.fillPrice(
+                fill.price, PositionMath.skew(totals), -position.size, config.skewScale, config.positiveImpactBps
+            );
             _fill($, accountId, marketId, config, position, totals, fill);
             emit PositionLiquidated(accountId, marketId, position.size, fill.fillPrice, fill.pnl, fill.funding);
         }
@@ -237,7 +239,8 @@ contract PerpMarket is PerpMarketBase {
         fill.newSize = position.size + order.sizeDelta;
         _checkOrder(order, config, marketId, fill, usable);
         int256 skew = PositionMath.skew(totals);
-        fill.fillPrice = PerpMath.fillPrice(fill.price, skew, order.sizeDelta, config.skewScale);
+        fill.fillPrice =
+            PerpMath.fillPrice(fill.price, skew, order.sizeDelta, config.skewScale, config.positiveImpactBps);
         _checkPrices(order, fill.fillPrice, fill.price);
         fill.fee = PerpMath.orderFee(skew, order.sizeDelta, fill.fillPrice, config.makerFeeBps, config.takerFeeBps);
         _fill($, accountId, marketId, config, position, totals, fill);

@@ -140,7 +140,8 @@ contract PerpMarketAdminModule is PerpMarketStore {
     ///      fees at most MAX_FEE_BPS, 0 < minimum IMR <= 1, IMR slope at most 10, 0 < maintenance scalar < 1, a
     ///      minimum position margin at most $1M, 0 < delay and window <= MAX_SETTLEMENT_TIME, keeper fees ordered
     ///      and at most MAX_KEEPER_FEE_USD, a closed IMR floor zero or between the open one and 1, a closed
-    ///      open-interest cap at most the open one; the market's funding must name this contract as its market.
+    ///      open-interest cap at most the open one, a positive-impact share at most 10,000; the market's funding
+    ///      must name this contract as its market.
     function _checkConfig(bytes32 marketId, IPerpMarket.MarketConfig calldata c) private view {
         bool valid = c.skewScale != 0 && uint256(c.skewScale) * 10 <= uint256(uint128(type(int128).max))
             && c.maxOpenInterest != 0 && uint256(c.maxOpenInterest) <= uint256(c.skewScale) * 10
@@ -152,7 +153,7 @@ contract PerpMarketAdminModule is PerpMarketStore {
             && uint256(c.maxKeeperFee) * _usdPerUnit <= MAX_KEEPER_FEE_USD
             && (c.closedMinInitialMarginRatio == 0
                 || (c.closedMinInitialMarginRatio >= c.minInitialMarginRatio && c.closedMinInitialMarginRatio <= WAD))
-            && c.closedMaxOpenInterest <= c.maxOpenInterest;
+            && c.closedMaxOpenInterest <= c.maxOpenInterest && c.positiveImpactBps <= BPS;
         if (!valid || _fundingOracle.configOf(marketId).market != address(this)) {
             revert IPerpMarket.PerpMarketConfigInvalid(marketId);
         }

@@ -436,6 +436,13 @@ class PerpMarketSettings(_Section):
     closed_max_open_interest: Decimal = Field(
         default=Decimal(0), ge=0, description="open-interest cap a side while the venue is closed; 0: reduce-only then"
     )
+    positive_impact: Decimal = Field(
+        default=Decimal(1),
+        ge=0,
+        le=1,
+        description="share of a favourable skew impact a fill pays out (1: all, as Synthetix; GMX v2 caps it lower "
+        "so that an open-and-close round trip loses the rest)",
+    )
     dividend_pass_through: Decimal | None = Field(
         default=None,
         gt=0,

@@ -94,6 +94,7 @@ def market_config(market: PerpMarketSettings, stablecoin_decimals: int) -> Marke
         max_keeper_fee=whole_to_raw(market.max_keeper_fee, stablecoin_decimals),
         closed_min_initial_margin_ratio=_wad(market.closed_min_initial_margin_ratio or Decimal(0)),
         closed_max_open_interest=_wad(market.closed_max_open_interest),
+        positive_impact_bps=int(market.positive_impact * BPS),
     )
 
 

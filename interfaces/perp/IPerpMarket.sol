@@ -77,6 +77,8 @@ interface IPerpMarket is IMarket, IPoolMarket {
     ///        that holds a closed-session fill within the last exchange price. Zero: the open session's.
     /// @param closedMaxOpenInterest The open-interest cap per side while the venue is closed; zero: no new risk
     ///        while closed.
+    /// @param positiveImpactBps The share of a skew impact in the trader's favour that a fill pays out (10,000:
+    ///        all of it; GMX v2 caps positive impact below negative so that a round trip loses the rest).
     struct MarketConfig {
         bytes32 feedId;
         uint128 skewScale;
@@ -94,6 +96,7 @@ interface IPerpMarket is IMarket, IPoolMarket {
         bool reduceOnly;
         uint64 closedMinInitialMarginRatio;
         uint96 closedMaxOpenInterest;
+        uint16 positiveImpactBps;
     }
 
     /// @notice What a trader commits.

@@ -12,7 +12,7 @@ from web3.contract import Contract
 
 from dualtrack.chain import Chain
 from dualtrack.perp import PerpParams, fill_price, initial_margin, maintenance_margin, order_fee
-from dualtrack.units import WAD
+from dualtrack.units import BPS, WAD
 
 PRICES = st.one_of(st.integers(1, 10**30), st.integers(1, 10**8).map(lambda dollars: dollars * WAD))
 SCALES = st.integers(1, 10**12).map(lambda units: units * WAD)
@@ -40,19 +40,35 @@ def test_fill_price__any_order__model_to_the_wei_and_against_the_trader(
 ) -> None:
     bound = 10 * scale
     skew, size = max(-bound, min(bound, skew)), max(-bound, min(bound, size))
-    filled = harness.functions.fillPrice(price, skew, size, scale).call()
+    filled = harness.functions.fillPrice(price, skew, size, scale, BPS).call()
     assert filled == fill_price(price, skew, size, scale)
     exact = max(Fraction(price) * (1 + Fraction(2 * skew + size, 2 * scale)), Fraction(0))
     assert (filled >= exact) if size > 0 else (filled <= exact)  # a buy never pays less, a sell never gets more
     assert abs(filled - exact) < 1
 
 
+@given(price=PRICES, skew=SIGNED, size=SIGNED, scale=SCALES, share=st.integers(0, BPS))
+def test_fill_price__positive_impact_share__model_to_the_wei_and_a_round_trip_keeps_the_rest(
+    harness: Contract, price: int, skew: int, size: int, scale: int, share: int
+) -> None:
+    bound = 10 * scale
+    skew, size = max(-bound, min(bound, skew)), max(-bound, min(bound, size))
+    assert harness.functions.fillPrice(price, skew, size, scale, share).call() == fill_price(
+        price, skew, size, scale, share
+    )
+    # From a flat market: the open pays the whole impact, the close gets back at most `share` of it (GMX v2).
+    opened = harness.functions.fillPrice(price, 0, size, scale, share).call()
+    closed = harness.functions.fillPrice(price, size, -size, scale, share).call()
+    impact, refund = abs(opened - price), abs(closed - price)
+    assert refund * BPS <= impact * share
+
+
 @given(price=PRICES, skew=SIGNED, size=SIGNED, scale=SCALES)
 def test_fill_price__open_then_close_at_the_same_oracle_price__never_profits(
     harness: Contract, price: int, skew: int, size: int, scale: int
 ) -> None:
-    opened = harness.functions.fillPrice(price, skew, size, scale).call()
-    closed = harness.functions.fillPrice(price, skew + size, -size, scale).call()
+    opened = harness.functions.fillPrice(price, skew, size, scale, BPS).call()
+    closed = harness.functions.fillPrice(price, skew + size, -size, scale, BPS).call()
     # Long: bought at `opened`, sold at `closed`; short: the reverse. The skew impact is symmetric, so the
     # round trip costs the rounding (and the fees), never less.
     assert (closed <= opened) if size > 0 else (closed >= opened)
