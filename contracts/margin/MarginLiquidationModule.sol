@@ -35,7 +35,9 @@ contract MarginLiquidationModule is MarginVaultModule {
             // Same cached prices: the account is re-valued only for what the markets settled.
             Health memory after_ = _valuation($, accountId, true, false);
             healthFactor = after_.healthFactor;
-            if (Wad.unwrap(healthFactor) >= Constants.WAD) {
+            // Healthy again, or no debt to repay yet: a market closed what it could now (a chunk of a large
+            // position per window, or nothing at a price it may not liquidate at), the rest in a later call.
+            if (Wad.unwrap(healthFactor) >= Constants.WAD || _debtOf(accountId) == 0) {
                 emit Liquidated(accountId, msg.sender, asset, 0, 0, 0, healthFactor);
                 return (0, 0);
             }

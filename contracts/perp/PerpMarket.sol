@@ -7,7 +7,8 @@ import {IEquityPriceOracle} from "../interfaces/oracle/IEquityPriceOracle.sol";
 import {IFundingRateOracle} from "../interfaces/perp/IFundingRateOracle.sol";
 import {IPoolMarket} from "../interfaces/pool/IPoolMarket.sol";
 import {IPerpMarket} from "../interfaces/perp/IPerpMarket.sol";
-import {Bps, Multiplier, UsdPerShare, UsdPerToken, UsdValue} from "../interfaces/types/Units.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {Bps, Multiplier, UsdPerShare, UsdPerToken, UsdValue, Wad} from "../interfaces/types/Units.sol";
 import {PerpMath} from "../libraries/PerpMath.sol";
 import {PositionMath} from "../libraries/PositionMath.sol";
 import {SignedReports} from "../libraries/SignedReports.sol";
@@ -102,20 +103,6 @@ contract PerpMarket is PerpMarketBase {
     }
 
     /// @inheritdoc IPerpMarket
-    function cancelOrder(uint256 accountId, bytes32 marketId, uint256 slot) external {
-        PerpMarketStorage storage $ = _getPerpMarketStorage();
-        Order storage stored = _order($, accountId, marketId, slot);
-        if (_vault.accountOwner(accountId) != msg.sender) {
-            uint256 expiresAt = uint256(stored.committedAt) + _expiry($.configs[marketId]);
-            if (stored.kind != OrderKind.Market || block.timestamp <= expiresAt) {
-                revert PerpMarketCancelNotAllowed(accountId, msg.sender);
-            }
-        }
-        stored.committedAt = 0;
-        emit OrderCancelled(accountId, marketId, slot, msg.sender);
-    }
-
-    /// @inheritdoc IPerpMarket
     function autoDeleverage(uint256 accountId, bytes32 marketId, uint256 amount) external {
         _listed(marketId);
         PerpMarketStorage storage $ = _getPerpMarketStorage();
@@ -156,8 +143,10 @@ contract PerpMarket is PerpMarketBase {
     }
 
     /// @inheritdoc IMarket
-    /// @dev Every position closes at the oracle price with its skew impact and no fee (the vault charges the
-    ///      liquidation fee); a position whose price the oracle does not let liquidate stays open (`false`).
+    /// @dev Each position closes at the oracle price with its skew impact and no fee (the vault charges the
+    ///      liquidation fee), within its market's liquidation capacity for the window (a chunk of a large
+    ///      position; all of it when the account is deeply underwater). A position whose price the oracle
+    ///      does not let liquidate, or that the window's capacity leaves open, stays (`false`).
     function closeForLiquidation(uint256 accountId) external returns (bool closedAll) {
         if (msg.sender != address(_vault)) revert PerpMarketNotVault(msg.sender);
         PerpMarketStorage storage $ = _getPerpMarketStorage();
@@ -166,18 +155,16 @@ contract PerpMarket is PerpMarketBase {
         for (uint256 i = ids.length; i != 0;) {
             bytes32 marketId = ids[--i];
             MarketConfig memory config = _configOf($, marketId);
-            Fill memory fill;
-            bool usable;
-            (fill.price,, usable,) = _markPrice(config.feedId);
-            if (!usable) continue; // no close at a price the oracle does not let liquidate
             Position memory position = _positionOf($, accountId, marketId);
+            Fill memory fill = _liquidationFill($, accountId, marketId, config, position);
+            int256 closed = fill.size - fill.newSize;
+            if (closed == 0) continue;
             MarketTotals memory totals = _totalsOf($, marketId);
-            fill.size = position.size;
             fill.fillPrice = PerpMath.fillPrice(
-                fill.price, PositionMath.skew(totals), -position.size, config.skewScale, config.positiveImpactBps
+                fill.price, PositionMath.skew(totals), -closed, config.skewScale, config.positiveImpactBps
             );
             _fill($, accountId, marketId, config, position, totals, fill);
-            emit PositionLiquidated(accountId, marketId, position.size, fill.fillPrice, fill.pnl, fill.funding);
+            emit PositionLiquidated(accountId, marketId, closed, fill.fillPrice, fill.pnl, fill.funding);
         }
         return ids.length == 0;
     }
@@ -327,6 +314,42 @@ contract PerpMarket is PerpMarketBase {
         }
     }
 
+    /// @dev How much of `position` a liquidation closes now, as a fill's sizes: none without a price that may
+    ///      liquidate; else all of it within the market's capacity left in the window (Synthetix v3), or when the
+    ///      account is deeply underwater (the bypass), else what the window has left. Records what the window used.
+    function _liquidationFill(
+        PerpMarketStorage storage $,
+        uint256 accountId,
+        bytes32 marketId,
+        MarketConfig memory config,
+        Position memory position
+    ) private returns (Fill memory fill) {
+        fill.size = position.size;
+        fill.newSize = position.size;
+        bool usable;
+        (fill.price,, usable, fill.closed) = _markPrice(config.feedId);
+        if (!usable) return fill;
+        LiquidationWindow memory window = $.liquidationWindows[marketId];
+        if (block.timestamp >= uint256(window.startedAt) + LIQUIDATION_WINDOW) {
+            window = LiquidationWindow(uint40(block.timestamp), 0);
+        }
+        uint256 amount = _abs(position.size);
+        uint256 capacity = _liquidationCapacity(config);
+        uint256 room = capacity > window.liquidated ? capacity - window.liquidated : 0;
+        if (amount > room && !_deeplyUnderwater(accountId)) amount = room;
+        // Sizes are below 2^127 and a window's use is at most the capacity plus bypassed positions.
+        window.liquidated = uint128(Math.min(uint256(window.liquidated) + amount, type(uint128).max));
+        $.liquidationWindows[marketId] = window;
+        fill.newSize = position.size > 0 ? position.size - int256(amount) : position.size + int256(amount);
+    }
+
+    /// @dev Whether the account's maintenance health factor is below DEEP_UNDERWATER_HEALTH: too far under to wind
+    ///      its positions down over several windows without risking bad debt.
+    function _deeplyUnderwater(uint256 accountId) private view returns (bool) {
+        (, Wad health) = _vault.isLiquidatable(accountId);
+        return Wad.unwrap(health) < DEEP_UNDERWATER_HEALTH;
+    }
+
     /// @dev ADL's fill: `amount` of the position at the oracle's exchange price, if the position is in profit there.
     function _adlFill(
         uint256 accountId,
@@ -474,10 +497,6 @@ contract PerpMarket is PerpMarketBase {
         returns (Position memory)
     {
         return $.positions[accountId][marketId];
-    }
-
-    function _expiry(MarketConfig storage config) private view returns (uint256) {
-        return uint256(config.settlementDelay) + config.settlementWindow;
     }
 
     function _abs(int256 value) private pure returns (uint256) {

@@ -11,9 +11,9 @@ import {PerpMarketStore} from "./PerpMarketStore.sol";
 
 /// @title PerpMarketAdminModule - the perp market's settings, run by DELEGATECALL from PerpMarket
 /// @notice Listing and configuring markets within their bounds, the pool the market asks and the markets' dividend
-///         sources (RISK_ADMIN's functions), and scheduling a dividend (anyone's): the paths that run seldom, moved
-///         out of PerpMarket so that its trading code fits one contract. It has no state of its own (it acts on the
-///         market's storage) and refuses a direct call. Rules: IPerpMarket.
+///         sources (RISK_ADMIN's functions), scheduling a dividend and cancelling an order: the paths that run
+///         seldom, moved out of PerpMarket so that its trading code fits one contract. It has no state of its own
+///         (it acts on the market's storage) and refuses a direct call. Rules: IPerpMarket.
 /// @dev Constructed with the same wiring as the PerpMarket implementation that delegates to it.
 contract PerpMarketAdminModule is PerpMarketStore {
     /// @notice The module was called directly instead of through the market.
@@ -132,6 +132,23 @@ contract PerpMarketAdminModule is PerpMarketStore {
             lastDistributionId: uint40(distributionId)
         });
         emit IPerpMarket.DividendScheduled(marketId, distributionId, d.recordTime, perToken);
+    }
+
+    /// @notice See IPerpMarket.cancelOrder (the owner; anyone once a market order has expired).
+    function cancelOrder(uint256 accountId, bytes32 marketId, uint256 slot) external onlyDelegated {
+        if (slot >= MAX_ORDERS) revert IPerpMarket.PerpMarketNoOrder(accountId, marketId, slot);
+        PerpMarketStorage storage $ = _getPerpMarketStorage();
+        IPerpMarket.Order storage stored = $.orders[accountId][marketId][slot];
+        if (stored.committedAt == 0) revert IPerpMarket.PerpMarketNoOrder(accountId, marketId, slot);
+        if (_vault.accountOwner(accountId) != msg.sender) {
+            IPerpMarket.MarketConfig storage config = $.configs[marketId];
+            uint256 expiresAt = uint256(stored.committedAt) + config.settlementDelay + config.settlementWindow;
+            if (stored.kind != IPerpMarket.OrderKind.Market || block.timestamp <= expiresAt) {
+                revert IPerpMarket.PerpMarketCancelNotAllowed(accountId, msg.sender);
+            }
+        }
+        stored.committedAt = 0;
+        emit IPerpMarket.OrderCancelled(accountId, marketId, slot, msg.sender);
     }
 
     // ---- Internal ----

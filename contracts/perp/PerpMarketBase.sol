@@ -72,6 +72,11 @@ abstract contract PerpMarketBase is IPerpMarket, PerpMarketStore, UUPSUpgradeabl
         Delegation.delegateAndReturn(_adminModule);
     }
 
+    /// @inheritdoc IPerpMarket
+    function cancelOrder(uint256, bytes32, uint256) external {
+        Delegation.delegateAndReturn(_adminModule);
+    }
+
     // ---- Views ----
 
     /// @notice The module that runs the settings (PerpMarketAdminModule), built with this implementation's wiring.
@@ -123,6 +128,16 @@ abstract contract PerpMarketBase is IPerpMarket, PerpMarketStore, UUPSUpgradeabl
     /// @inheritdoc IPerpMarket
     function dividendsOf(bytes32 marketId) external view returns (DividendState memory state, uint256 index) {
         return (_getPerpMarketStorage().dividends[marketId], _dividendIndex(marketId));
+    }
+
+    /// @inheritdoc IPerpMarket
+    function liquidationRoomOf(bytes32 marketId) external view returns (uint256 room, uint256 windowEndsAt) {
+        MarketConfig memory config = _getPerpMarketStorage().configs[marketId];
+        LiquidationWindow memory window = _getPerpMarketStorage().liquidationWindows[marketId];
+        uint256 capacity = _liquidationCapacity(config);
+        windowEndsAt = uint256(window.startedAt) + LIQUIDATION_WINDOW;
+        if (block.timestamp >= windowEndsAt) return (capacity, 0);
+        room = capacity > window.liquidated ? capacity - window.liquidated : 0;
     }
 
     // ---- Internal ----
@@ -186,6 +201,15 @@ abstract contract PerpMarketBase is IPerpMarket, PerpMarketStore, UUPSUpgradeabl
             maintenanceScalar: config.maintenanceScalar,
             minPositionMargin: config.minPositionMargin
         });
+    }
+
+    /// @dev The size (base units) a market's liquidations may close per LIQUIDATION_WINDOW (Synthetix v3): the skew
+    ///      scale times the maker plus taker fee (at least MIN_LIQUIDATION_CAPACITY_BPS), the size whose impact the
+    ///      fees pay for, so arbitrageurs take the other side between windows.
+    function _liquidationCapacity(MarketConfig memory config) internal pure returns (uint256) {
+        uint256 feeBps = uint256(config.makerFeeBps) + config.takerFeeBps;
+        if (feeBps < MIN_LIQUIDATION_CAPACITY_BPS) feeBps = MIN_LIQUIDATION_CAPACITY_BPS;
+        return uint256(config.skewScale) * feeBps / BPS;
     }
 
     /// @dev The IMR floor of the session: the closed one (when set) while `closed`.

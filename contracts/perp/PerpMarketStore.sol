@@ -29,6 +29,15 @@ abstract contract PerpMarketStore is AccessManagedUpgradeable {
     uint256 public constant MAX_SETTLEMENT_TIME = 1 hours;
     /// @notice The largest keeper fee an order may reserve, in USD (18 decimals): $100.
     uint256 public constant MAX_KEEPER_FEE_USD = 100e18;
+    /// @notice The window over which a market's liquidations are capped (Synthetix v3's
+    ///         `maxSecondsInLiquidationWindow`).
+    uint256 internal constant LIQUIDATION_WINDOW = 30 seconds;
+    /// @notice The least liquidation capacity per window, in basis points of the skew scale.
+    uint256 internal constant MIN_LIQUIDATION_CAPACITY_BPS = 10;
+    /// @notice Below this maintenance health factor an account's positions are liquidated whole, whatever the
+    ///         window's capacity (the deeply-underwater bypass): 0.95, the vault's default `fullCloseHealth`
+    ///         below which its own close factor stops chunking too.
+    uint256 internal constant DEEP_UNDERWATER_HEALTH = 0.95e18;
     uint256 internal constant WAD = 1e18;
     uint256 internal constant BPS = 10_000;
     /// @dev The initial margin reported for a position whose price cannot value it: withdrawals and new risk fail
@@ -56,6 +65,7 @@ abstract contract PerpMarketStore is AccessManagedUpgradeable {
         mapping(uint256 accountId => bytes32[]) positionMarkets;
         mapping(bytes32 marketId => IPerpMarket.DividendSource) dividendSources;
         mapping(bytes32 marketId => IPerpMarket.DividendState) dividends;
+        mapping(bytes32 marketId => IPerpMarket.LiquidationWindow) liquidationWindows;
     }
 
     // keccak256(abi.encode(uint256(keccak256("dualtrack.storage.PerpMarket")) - 1)) & ~bytes32(uint256(0xff))

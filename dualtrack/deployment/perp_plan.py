@@ -32,7 +32,7 @@ WAD = 10**18
 PERP_GAS = {
     "FundingRateOracle": 2_500_000,
     "PerpMarket": 6_000_000,
-    "PerpMarketAdminModule": 2_300_000,
+    "PerpMarketAdminModule": 2_600_000,
     "PerpLens": 1_600_000,
     "ProtocolProxy": 460_000,  # with `initialize`
 }

@@ -12,7 +12,8 @@ Each ``step``:
 4. settles each limit, stop-loss or take-profit order whose trigger the oracle's latest price meets;
 5. liquidates each account holding a position that the vault says is liquidatable, repaying its debt from the
    keeper's stablecoin and taking the account's first collateral asset (a stock token goes only to a keeper
-   that may hold it);
+   that may hold it); a large position closes a chunk per liquidation window, so the keeper comes back at the
+   next step while the account stays liquidatable;
 6. while the pool's ADL trigger is active, closes the most profitable position (return on its entry notional
    at the oracle's price) with ``autoDeleverage``, and again, until the trigger clears (at most
    ``MAX_ADL_PER_STEP`` a step). The market re-checks the trigger and the position's profit when each executes.
@@ -255,9 +256,10 @@ class PerpKeeper:
             liquidatable, health = self.vault.functions.isLiquidatable(account).call()
             if not liquidatable:
                 continue
-            assets = self.vault.functions.assetsOf(account).call()
-            if not assets:
-                continue
+            # The account's first collateral asset, sold for its debt once its positions are closed; a cash-only
+            # account has none to sell: its positions are closed (a chunk per window for a large one) and that
+            # is all.
+            assets = self.vault.functions.assetsOf(account).call() or [self.stablecoin.address]
             if self.stablecoin.functions.allowance(self.keeper, self.vault.address).call() < MAX_UINT // 2:
                 self.evm.send(self.stablecoin.functions.approve(self.vault.address, MAX_UINT), self.keeper)
             call = self.vault.functions.liquidate(account, assets[0], MAX_UINT // 2, 0)

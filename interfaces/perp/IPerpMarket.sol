@@ -168,6 +168,12 @@ interface IPerpMarket is IMarket, IPoolMarket {
         uint40 lastDistributionId;
     }
 
+    /// @notice A market's current liquidation window: when it started and the size liquidated in it.
+    struct LiquidationWindow {
+        uint40 startedAt;
+        uint128 liquidated;
+    }
+
     /// @notice What a settled order did: `pnl` and `funding` realised on the previous position (USD, 18
     ///         decimals; pnl positive to the trader, funding positive when paid, dividends included), `fee` charged (USD) and
     ///         `keeperFee` (settlement units) paid to `keeper` (zero when the trader settled their own order).
@@ -273,7 +279,8 @@ interface IPerpMarket is IMarket, IPoolMarket {
     event OrderCancelled(uint256 indexed accountId, bytes32 indexed marketId, uint256 slot, address by);
     /// @notice An order in `slot` filled (see `Settlement`).
     event OrderSettled(uint256 indexed accountId, bytes32 indexed marketId, uint256 slot, Settlement settlement);
-    /// @notice The vault liquidated `accountId`: its position in `marketId` closed at `fillPrice`.
+    /// @notice The vault liquidated `accountId`: `size` of its position in `marketId` (signed as the position; all
+    ///         of it, or the window's chunk) closed at `fillPrice`.
     event PositionLiquidated(
         uint256 indexed accountId, bytes32 indexed marketId, int256 size, uint256 fillPrice, int256 pnl, int256 funding
     );
@@ -343,6 +350,12 @@ interface IPerpMarket is IMarket, IPoolMarket {
 
     /// @notice The markets in which `accountId` holds a position.
     function positionMarketsOf(uint256 accountId) external view returns (bytes32[] memory);
+
+    /// @notice The size (base units) `marketId`'s liquidations may still close in the current window, and when that
+    ///         window ends (0: none running, the whole capacity is free). Capacity per 30-second window: skew
+    ///         scale x (maker + taker fee), at least 10 bps of the skew scale; an account whose maintenance health
+    ///         factor is below 0.95 (the vault's default full-close level) bypasses it: its positions close whole.
+    function liquidationRoomOf(bytes32 marketId) external view returns (uint256 room, uint256 windowEndsAt);
 
     /// @notice `marketId`'s dividend source.
     function dividendSourceOf(bytes32 marketId) external view returns (DividendSource memory);

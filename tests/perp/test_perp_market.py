@@ -316,6 +316,78 @@ def test_liquidate__btc_rallies__vault_closes_the_short_and_sells_tsla(perp: Per
     assert perp.desk.vault.functions.marketsOf(account).call() == []
 
 
+CAPACITY = 10 * WAD  # BTC-PERP per 30-second window: 10,000 BTC skew scale x 10 bps (the floor; its fees are 8)
+DEEP = 95 * WAD // 100  # below this maintenance health, no chunks (the vault's default full-close level)
+
+
+def _big_short(perp: PerpDesk, holders: Actors) -> int:
+    """A 200 BTC short on 550,000 USDC (20x the window's capacity); bob approved to liquidate."""
+    alice, bob = holders.alice.wallet, holders.bob.wallet
+    _refresh(perp)
+    account = perp.account(alice, usdc=550_000)
+    perp.trade(account, alice, -200 * WAD, 60_000)
+    perp.evm.send(perp.desk.usdc.functions.approve(perp.desk.vault.address, 2**256 - 1), bob)
+    return account
+
+
+def _health(perp: PerpDesk, account: int) -> int:
+    return int(perp.desk.vault.functions.isLiquidatable(account).call()[1])
+
+
+def _rally_to_health(perp: PerpDesk, account: int, low: int, high: int) -> None:
+    """Report BTC at the price (bisected) that puts the account's maintenance health in [low, high)."""
+    bottom, top = 60_000.0, 70_000.0
+    for _ in range(40):
+        price = round((bottom + top) / 2, 2)
+        _refresh(perp, btc=price)
+        health = _health(perp, account)
+        if low <= health < high:
+            return
+        bottom, top = (price, top) if health >= high else (bottom, price)
+    raise AssertionError(f"no BTC price puts the health in [{low}, {high})")
+
+
+def _liquidate(perp: PerpDesk, account: int, keeper: str) -> list[int]:
+    """One liquidation call; the sizes closed (PositionLiquidated)."""
+    receipt = perp.evm.send(perp.desk.vault.functions.liquidate(account, perp.desk.usdc.address, 2**255, 0), keeper)
+    return [int(event["size"]) for event in perp.evm.events(receipt, perp.market, "PositionLiquidated")]
+
+
+def test_liquidate__position_beyond_the_windows_capacity__closed_a_chunk_per_window(
+    perp: PerpDesk, holders: Actors
+) -> None:
+    bob = holders.bob.wallet
+    account = _big_short(perp, holders)
+    assert perp.market.functions.liquidationRoomOf(BTC_PERP).call() == [CAPACITY, 0]
+    _rally_to_health(perp, account, DEEP + WAD // 500, DEEP + WAD // 100)  # below 1, above the bypass
+    assert perp.desk.vault.functions.isLiquidatable(account).call()[0]
+
+    assert _liquidate(perp, account, bob) == [-CAPACITY]
+    assert perp.position(account).size == -190 * WAD
+    room, ends = perp.market.functions.liquidationRoomOf(BTC_PERP).call()
+    assert room == 0 and ends > perp.evm.timestamp()
+    assert perp.desk.vault.functions.isLiquidatable(account).call()[0]  # still below maintenance
+    assert _liquidate(perp, account, bob) == []  # the window's capacity is spent: nothing more closes now
+    assert perp.position(account).size == -190 * WAD
+
+    price = perp.desk.oracle.functions.consumerPrice(BTC_FEED).call()[0] / WAD
+    perp.desk.prices(ends + 1, btc=price)  # the next window, the same price
+    assert _liquidate(perp, account, bob) == [-CAPACITY]
+    assert perp.position(account).size == -180 * WAD
+
+
+def test_liquidate__deeply_underwater_account__closed_whole_bypassing_the_window(
+    perp: PerpDesk, holders: Actors
+) -> None:
+    account = _big_short(perp, holders)
+    _rally_to_health(perp, account, 70 * WAD // 100, 90 * WAD // 100)
+    assert _health(perp, account) < DEEP
+
+    assert _liquidate(perp, account, holders.bob.wallet) == [-200 * WAD]
+    assert perp.position(account).size == 0
+    assert perp.debt(account) == 0  # closed while its cash still covered the loss
+
+
 def test_liquidate__healthy_account__refused_position_kept(perp: PerpDesk, holders: Actors) -> None:
     alice, bob = holders.alice.wallet, holders.bob.wallet
     _refresh(perp)
