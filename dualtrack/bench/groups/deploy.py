@@ -7,7 +7,9 @@ the protocol core (implementations, SuiteAuthority, SuiteFactory, modules), the 
 with CorporateActions, the DividendDistributor and the sequencer sentinel, one listed stock (its suite,
 corporate-action agents and oracle feed), the periphery, the margin vault (its modules, implementation
 and proxy, settings, three collateral assets with two mock tokens, dividend custody, its identity and
-registration, the MarginLens), and one verified investor.
+registration, the MarginLens), the perps (both oracles' and the market's implementations and proxies, the
+settings module, the lens, each market's funding, listing and dividend source, the registrations), and one
+verified investor.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ PARTS = (
     ("periphery", ("deploy.periphery.",)),
     ("pool", ("deploy.pool.", "wire.pool.")),
     ("margin", ("deploy.margin.", "wire.margin.")),
+    ("perp", ("deploy.perp.", "wire.perp.")),
     ("investor", ("deploy.investors.alice.", "wire.investors.alice.")),
 )
 
