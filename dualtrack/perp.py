@@ -23,6 +23,7 @@ from dualtrack.chain import Chain
 from dualtrack.governance import deploy_governed
 from dualtrack.keepers.reporter import Reporter
 from dualtrack.market import MarketStatus
+from dualtrack.suite import ZERO_ADDRESS
 from dualtrack.units import BPS, WAD, value_of_up
 
 CONTRACT = "PerpMarket"
@@ -188,6 +189,9 @@ class DividendSource:
         return astuple(self)
 
 
+NO_DIVIDEND_SOURCE = DividendSource(ZERO_ADDRESS, ZERO_ADDRESS, 0)
+
+
 @dataclass(frozen=True)
 class OrderRequest:
     """IPerpMarket.OrderRequest."""
@@ -238,6 +242,11 @@ class Settlement:
     fee: int
     keeper: str
     keeper_fee: int
+
+    @property
+    def figures(self) -> ModelFill:
+        """What the model predicts of a fill: its price, fee, PnL, funding and new size."""
+        return ModelFill(self.fill_price, self.fee, self.pnl, self.funding, self.new_size)
 
 
 def deploy_perp_market(

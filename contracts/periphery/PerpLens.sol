@@ -5,14 +5,16 @@ import {IEquityPriceOracle} from "../interfaces/oracle/IEquityPriceOracle.sol";
 import {IFundingRateOracle} from "../interfaces/perp/IFundingRateOracle.sol";
 import {IPerpMarket} from "../interfaces/perp/IPerpMarket.sol";
 import {UsdPerToken} from "../interfaces/types/Units.sol";
+import {MarketParams} from "../libraries/MarketParams.sol";
 import {PerpMath} from "../libraries/PerpMath.sol";
 import {PositionMath} from "../libraries/PositionMath.sol";
 
 /// @title PerpLens - what a perp position is worth now and what an order would do, with the market's own rules
 /// @notice A periphery view for wallets, keepers and the CLI: a position valued at the oracle's exchange price and
-///         the carry index now (PnL, accrued funding net of dividends, both margins of the session), and an order's preview (fill price with the
-///         skew impact, fee with its maker part, the PnL and funding it would realise, the margins after it), read
-///         with PerpMath and PositionMath as the market settles. It holds nothing and changes nothing.
+///         the carry index now (PnL, accrued funding net of dividends, both margins of the session), and an order's
+///         preview (fill price with the skew impact, fee with its maker part, the PnL and funding it would
+///         realise, the margins after it), read with PerpMath, PositionMath and MarketParams as the market settles.
+///         It holds nothing and changes nothing.
 contract PerpLens {
     /// @notice A position valued now (USD, 18 decimals; funding positive when owed, dividends included).
     struct PositionView {
@@ -54,7 +56,7 @@ contract PerpLens {
         view_.pnl = PositionMath.pnl(position.size, position.entryPrice, price);
         view_.accruedFunding =
             PositionMath.fundingOwed(position.size, position.entryFundingIndex, _index(market, marketId, price));
-        PerpMath.Params memory params = _params(config, closed);
+        PerpMath.Params memory params = MarketParams.params(config, closed);
         view_.initialMargin = PerpMath.initialMargin(position.size, price, params);
         view_.maintenanceMargin = PerpMath.maintenanceMargin(position.size, price, params);
     }
@@ -79,7 +81,7 @@ contract PerpLens {
         preview.newSize = position.size + sizeDelta;
         if (preview.newSize != 0) {
             (, bool closed) = _price(market, config.feedId);
-            PerpMath.Params memory params = _params(config, closed);
+            PerpMath.Params memory params = MarketParams.params(config, closed);
             preview.initialMarginAfter = PerpMath.initialMargin(preview.newSize, price, params);
             preview.maintenanceMarginAfter = PerpMath.maintenanceMargin(preview.newSize, price, params);
         }
@@ -89,8 +91,7 @@ contract PerpLens {
     function _price(IPerpMarket market, bytes32 feedId) private view returns (uint256 price, bool closed) {
         (, address priceOracle,,) = market.wiring();
         IEquityPriceOracle.ConsumerPrice memory read = IEquityPriceOracle(priceOracle).consumerPrice(feedId);
-        closed = read.marketStatus != IEquityPriceOracle.MarketStatus.Open || read.inMaintenance;
-        return (UsdPerToken.unwrap(read.pricePerToken), closed);
+        return (UsdPerToken.unwrap(read.pricePerToken), MarketParams.closedSession(read));
     }
 
     /// @dev The market's carry index now: funding (previewed at `price`) less dividends.
@@ -101,23 +102,6 @@ contract PerpLens {
             ? IFundingRateOracle(fundingOracle).stateOf(marketId).index
             : IFundingRateOracle(fundingOracle).previewState(marketId, price).index;
         return funding - int256(dividends);
-    }
-
-    function _params(IPerpMarket.MarketConfig memory config, bool closed)
-        private
-        pure
-        returns (PerpMath.Params memory)
-    {
-        uint256 closedRatio = config.closedMinInitialMarginRatio;
-        return PerpMath.Params({
-            skewScale: config.skewScale,
-            makerFeeBps: config.makerFeeBps,
-            takerFeeBps: config.takerFeeBps,
-            initialMarginRatio: config.initialMarginRatio,
-            minInitialMarginRatio: closed && closedRatio != 0 ? closedRatio : config.minInitialMarginRatio,
-            maintenanceScalar: config.maintenanceScalar,
-            minPositionMargin: config.minPositionMargin
-        });
     }
 
     function _min(uint256 a, uint256 b) private pure returns (uint256) {

@@ -9,6 +9,7 @@ import {IPoolMarket} from "../interfaces/pool/IPoolMarket.sol";
 import {IPerpMarket} from "../interfaces/perp/IPerpMarket.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {Bps, Multiplier, UsdPerShare, UsdPerToken, UsdValue, Wad} from "../interfaces/types/Units.sol";
+import {MarketParams} from "../libraries/MarketParams.sol";
 import {PerpMath} from "../libraries/PerpMath.sol";
 import {PositionMath} from "../libraries/PositionMath.sol";
 import {SignedReports} from "../libraries/SignedReports.sol";
@@ -272,7 +273,7 @@ contract PerpMarket is PerpMarketBase {
         if (closed) {
             usable = config.closedMaxOpenInterest != 0 && read.usableTokenized && !read.inMaintenance
                 && read.marketStatus == IEquityPriceOracle.MarketStatus.Closed;
-            price = PerpMath.closedMark(price, tokenized, _closedRatio(config, true));
+            price = PerpMath.closedMark(price, tokenized, MarketParams.floorRatio(config, true));
         }
     }
 
@@ -329,18 +330,13 @@ contract PerpMarket is PerpMarketBase {
         bool usable;
         (fill.price,, usable, fill.closed) = _markPrice(config.feedId);
         if (!usable) return fill;
-        LiquidationWindow memory window = $.liquidationWindows[marketId];
-        if (block.timestamp >= uint256(window.startedAt) + LIQUIDATION_WINDOW) {
-            window = LiquidationWindow(uint40(block.timestamp), 0);
-        }
+        (LiquidationWindow memory window, uint256 room) = _liquidationWindow(marketId, config);
         uint256 amount = _abs(position.size);
-        uint256 capacity = _liquidationCapacity(config);
-        uint256 room = capacity > window.liquidated ? capacity - window.liquidated : 0;
         if (amount > room && !_deeplyUnderwater(accountId)) amount = room;
         // Sizes are below 2^127 and a window's use is at most the capacity plus bypassed positions.
         window.liquidated = uint128(Math.min(uint256(window.liquidated) + amount, type(uint128).max));
         $.liquidationWindows[marketId] = window;
-        fill.newSize = position.size > 0 ? position.size - int256(amount) : position.size + int256(amount);
+        fill.newSize = _reduced(position.size, amount);
     }
 
     /// @dev Whether the account's maintenance health factor is below DEEP_UNDERWATER_HEALTH: too far under to wind
@@ -367,7 +363,7 @@ contract PerpMarket is PerpMarketBase {
         (int256 net,,) = _value(position, config, fill.price, _indexAt(marketId, fill.price), false);
         if (net <= 0) revert PerpMarketAdlNotProfitable(accountId, marketId, net);
         fill.size = position.size;
-        fill.newSize = position.size > 0 ? position.size - int256(amount) : position.size + int256(amount);
+        fill.newSize = _reduced(position.size, amount);
         fill.fillPrice = fill.price;
     }
 
@@ -473,16 +469,6 @@ contract PerpMarket is PerpMarketBase {
         ids.push(marketId);
     }
 
-    function _order(PerpMarketStorage storage $, uint256 accountId, bytes32 marketId, uint256 slot)
-        private
-        view
-        returns (Order storage stored)
-    {
-        if (slot >= MAX_ORDERS) revert PerpMarketNoOrder(accountId, marketId, slot);
-        stored = $.orders[accountId][marketId][slot];
-        if (stored.committedAt == 0) revert PerpMarketNoOrder(accountId, marketId, slot);
-    }
-
     function _configOf(PerpMarketStorage storage $, bytes32 marketId) private view returns (MarketConfig memory) {
         return $.configs[marketId];
     }
@@ -497,6 +483,11 @@ contract PerpMarket is PerpMarketBase {
         returns (Position memory)
     {
         return $.positions[accountId][marketId];
+    }
+
+    /// @dev `size` moved `amount` (at most |size|, below 2^127) toward zero.
+    function _reduced(int256 size, uint256 amount) private pure returns (int256) {
+        return size > 0 ? size - int256(amount) : size + int256(amount);
     }
 
     function _abs(int256 value) private pure returns (uint256) {

@@ -136,10 +136,8 @@ contract PerpMarketAdminModule is PerpMarketStore {
 
     /// @notice See IPerpMarket.cancelOrder (the owner; anyone once a market order has expired).
     function cancelOrder(uint256 accountId, bytes32 marketId, uint256 slot) external onlyDelegated {
-        if (slot >= MAX_ORDERS) revert IPerpMarket.PerpMarketNoOrder(accountId, marketId, slot);
         PerpMarketStorage storage $ = _getPerpMarketStorage();
-        IPerpMarket.Order storage stored = $.orders[accountId][marketId][slot];
-        if (stored.committedAt == 0) revert IPerpMarket.PerpMarketNoOrder(accountId, marketId, slot);
+        IPerpMarket.Order storage stored = _order($, accountId, marketId, slot);
         if (_vault.accountOwner(accountId) != msg.sender) {
             IPerpMarket.MarketConfig storage config = $.configs[marketId];
             uint256 expiresAt = uint256(stored.committedAt) + config.settlementDelay + config.settlementWindow;

@@ -7,6 +7,7 @@ import {IEquityPriceOracle} from "../interfaces/oracle/IEquityPriceOracle.sol";
 import {IFundingRateOracle} from "../interfaces/perp/IFundingRateOracle.sol";
 import {IPerpMarket} from "../interfaces/perp/IPerpMarket.sol";
 import {Delegation} from "../libraries/Delegation.sol";
+import {MarketParams} from "../libraries/MarketParams.sol";
 import {PerpMath} from "../libraries/PerpMath.sol";
 import {PositionMath} from "../libraries/PositionMath.sol";
 import {UsdPerToken} from "../interfaces/types/Units.sol";
@@ -132,12 +133,10 @@ abstract contract PerpMarketBase is IPerpMarket, PerpMarketStore, UUPSUpgradeabl
 
     /// @inheritdoc IPerpMarket
     function liquidationRoomOf(bytes32 marketId) external view returns (uint256 room, uint256 windowEndsAt) {
-        MarketConfig memory config = _getPerpMarketStorage().configs[marketId];
-        LiquidationWindow memory window = _getPerpMarketStorage().liquidationWindows[marketId];
-        uint256 capacity = _liquidationCapacity(config);
-        windowEndsAt = uint256(window.startedAt) + LIQUIDATION_WINDOW;
-        if (block.timestamp >= windowEndsAt) return (capacity, 0);
-        room = capacity > window.liquidated ? capacity - window.liquidated : 0;
+        LiquidationWindow memory window;
+        (window, room) = _liquidationWindow(marketId, _getPerpMarketStorage().configs[marketId]);
+        // A window in use has closed something (a stored one always has); a new one has not started.
+        if (window.liquidated != 0) windowEndsAt = uint256(window.startedAt) + LIQUIDATION_WINDOW;
     }
 
     // ---- Internal ----
@@ -156,7 +155,7 @@ abstract contract PerpMarketBase is IPerpMarket, PerpMarketStore, UUPSUpgradeabl
         returns (uint256 price, bool usableToValue, bool usableToLiquidate, bool closed)
     {
         IEquityPriceOracle.ConsumerPrice memory read = _priceOracle.consumerPrice(feedId);
-        closed = read.marketStatus != IEquityPriceOracle.MarketStatus.Open || read.inMaintenance;
+        closed = MarketParams.closedSession(read);
         return (UsdPerToken.unwrap(read.pricePerToken), read.usableToValue, read.usableToLiquidate, closed);
     }
 
@@ -186,36 +185,28 @@ abstract contract PerpMarketBase is IPerpMarket, PerpMarketStore, UUPSUpgradeabl
         if (size == 0) return (0, 0, 0);
         net = PositionMath.pnl(size, position.entryPrice, price)
             - PositionMath.fundingOwed(size, position.entryFundingIndex, index);
-        PerpMath.Params memory params = _params(config, closed);
+        PerpMath.Params memory params = MarketParams.params(config, closed);
         initial = PerpMath.initialMargin(size, price, params);
         maintenance = PerpMath.maintenanceMargin(size, price, params);
     }
 
-    function _params(MarketConfig memory config, bool closed) internal pure returns (PerpMath.Params memory) {
-        return PerpMath.Params({
-            skewScale: config.skewScale,
-            makerFeeBps: config.makerFeeBps,
-            takerFeeBps: config.takerFeeBps,
-            initialMarginRatio: config.initialMarginRatio,
-            minInitialMarginRatio: _closedRatio(config, closed),
-            maintenanceScalar: config.maintenanceScalar,
-            minPositionMargin: config.minPositionMargin
-        });
-    }
-
-    /// @dev The size (base units) a market's liquidations may close per LIQUIDATION_WINDOW (Synthetix v3): the skew
-    ///      scale times the maker plus taker fee (at least MIN_LIQUIDATION_CAPACITY_BPS), the size whose impact the
-    ///      fees pay for, so arbitrageurs take the other side between windows.
-    function _liquidationCapacity(MarketConfig memory config) internal pure returns (uint256) {
+    /// @dev `marketId`'s liquidation window now (a new one once the last has run LIQUIDATION_WINDOW) and the size
+    ///      it may still close. Capacity per window (Synthetix v3): the skew scale times the maker plus taker fee (at
+    ///      least MIN_LIQUIDATION_CAPACITY_BPS), the size whose impact the fees pay for, so arbitrageurs take the
+    ///      other side between windows.
+    function _liquidationWindow(bytes32 marketId, MarketConfig memory config)
+        internal
+        view
+        returns (LiquidationWindow memory window, uint256 room)
+    {
+        window = _getPerpMarketStorage().liquidationWindows[marketId];
+        if (block.timestamp >= uint256(window.startedAt) + LIQUIDATION_WINDOW) {
+            window = LiquidationWindow(uint40(block.timestamp), 0);
+        }
         uint256 feeBps = uint256(config.makerFeeBps) + config.takerFeeBps;
         if (feeBps < MIN_LIQUIDATION_CAPACITY_BPS) feeBps = MIN_LIQUIDATION_CAPACITY_BPS;
-        return uint256(config.skewScale) * feeBps / BPS;
-    }
-
-    /// @dev The IMR floor of the session: the closed one (when set) while `closed`.
-    function _closedRatio(MarketConfig memory config, bool closed) internal pure returns (uint256) {
-        uint256 ratio = config.closedMinInitialMarginRatio;
-        return closed && ratio != 0 ? ratio : config.minInitialMarginRatio;
+        uint256 capacity = uint256(config.skewScale) * feeBps / BPS;
+        room = capacity > window.liquidated ? capacity - window.liquidated : 0;
     }
 
     function _authorizeUpgrade(address) internal override restricted {}

@@ -77,6 +77,17 @@ abstract contract PerpMarketStore is AccessManagedUpgradeable {
         }
     }
 
+    /// @dev The committed order in `slot` of `accountId` on `marketId`, or PerpMarketNoOrder.
+    function _order(PerpMarketStorage storage $, uint256 accountId, bytes32 marketId, uint256 slot)
+        internal
+        view
+        returns (IPerpMarket.Order storage stored)
+    {
+        if (slot >= MAX_ORDERS) revert IPerpMarket.PerpMarketNoOrder(accountId, marketId, slot);
+        stored = $.orders[accountId][marketId][slot];
+        if (stored.committedAt == 0) revert IPerpMarket.PerpMarketNoOrder(accountId, marketId, slot);
+    }
+
     // ---- Construction ----
 
     /// @param vault_ The margin vault. @param priceOracle_ The EquityPriceOracle. @param fundingOracle_ The

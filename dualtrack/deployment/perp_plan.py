@@ -18,7 +18,7 @@ from dualtrack.deployment.pool_plan import POOL, stablecoin_decimals
 from dualtrack.deployment.steps import Context, Step, deploy_step, method_step
 from dualtrack.funding import FundingConfig
 from dualtrack.oracle import feed_id
-from dualtrack.perp import DividendSource, MarketConfig
+from dualtrack.perp import NO_DIVIDEND_SOURCE, DividendSource, MarketConfig
 from dualtrack.units import BPS
 
 PERP_MARKET = "perp.market"  # manifest keys (the proxies, with the implementations' ABIs)
@@ -27,7 +27,6 @@ PERP_LENS = "perp.lens"
 VAULT = "margin.vault"
 MANAGER = "governance.access_manager"
 DISTRIBUTOR = "corporate.dividends"
-ZERO = "0x" + "00" * 20
 WAD = 10**18
 PERP_GAS = {
     "FundingRateOracle": 2_500_000,
@@ -182,7 +181,7 @@ def dividend_source(ctx: Context, market: PerpMarketSettings) -> DividendSource:
     none (all zero) without ``dividend_pass_through``."""
     config = ctx.config
     if market.dividend_pass_through is None or config is None:
-        return DividendSource(ZERO, ZERO, 0)
+        return NO_DIVIDEND_SOURCE
     stock = next(feed.stock for feed in config.oracle.feeds if feed.symbol == market.feed)
     return DividendSource(
         ctx.address(DISTRIBUTOR),

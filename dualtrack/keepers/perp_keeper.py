@@ -104,7 +104,7 @@ class PerpKeeper:
     dividend_cursor: dict[tuple[bytes, str], int] = field(default_factory=dict)
 
     def step(self) -> list[Action]:
-        """One pass: dividends to schedule, new orders, due settlements, triggered orders, liquidations."""
+        """One pass: dividends to schedule, new orders, due settlements, triggered orders, liquidations, ADL."""
         self._read_new_orders()
         actions = [*self._schedule_dividends(), *self._settle_due(), *self._liquidate(), *self._deleverage()]
         for action in actions:

@@ -16,6 +16,7 @@ from web3.types import TxReceipt
 
 from dualtrack.chain import Chain
 from dualtrack.funding import CRYPTO_INTEREST_PER_8H, FundingConfig, configure_market, deploy_funding_oracle
+from dualtrack.keepers.perp_keeper import PerpKeeper
 from dualtrack.keepers.reporter import Multipliers
 from dualtrack.market import MarketStatus
 from dualtrack.oracle import feed_id
@@ -84,6 +85,13 @@ TSLA_MARKET = MarketConfig(
 )
 FUNDING_IMPACT = {BTC_PERP: 10 * WAD, TSLA_PERP: 1_000 * WAD}
 PERP_FEEDS = {BTC_PERP: BTC_FEED, TSLA_PERP: TSLA_FEED}
+
+
+class NoReports:
+    """A report source that has none: the keeper's passes that need no report."""
+
+    def report_at(self, feed: bytes, observed_at: int) -> bytes | None:
+        return None
 
 
 @dataclass
@@ -182,6 +190,11 @@ class PerpDesk:
         return settlement_of(
             self.evm, self.market, self.settle_tx(account, slot, committed_at, price, market_id=market_id)
         )
+
+    def keeper_bot(self) -> PerpKeeper:
+        """The perp keeper as the desk's keeper, with no report source (for its dividend, liquidation and ADL
+        passes; market orders are settled by the tests)."""
+        return PerpKeeper(self.evm, self.market, self.desk.vault, self.desk.usdc, NoReports(), self.keeper)
 
     def position(self, account: int, market_id: bytes = BTC_PERP) -> Position:
         return position_of(self.market, account, market_id)

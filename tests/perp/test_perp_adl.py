@@ -8,7 +8,6 @@ import pytest
 from web3.contract import Contract
 
 from dualtrack.governance import manager_of, wire_target
-from dualtrack.keepers.perp_keeper import PerpKeeper
 from dualtrack.liquidity_pool import RiskConfig, advance_and_settle, deploy_liquidity_pool, request_deposit
 from dualtrack.perp import position_pnl
 from dualtrack.units import WAD
@@ -59,7 +58,7 @@ def test_adl__trigger_active__keeper_closes_the_most_profitable_first_until_it_c
     assert triggered and profit * 2 > value
     entry = perp.position(early).entry_price
     cash_before = perp.cash(early)
-    bot = PerpKeeper(perp.evm, perp.market, perp.desk.vault, perp.desk.usdc, _NoReports(), perp.keeper)
+    bot = perp.keeper_bot()
     bot.traders = {early, late, short}
 
     actions = [a for a in bot.step() if a.kind == "deleveraged"]
@@ -103,8 +102,3 @@ def test_adl__chosen_position_no_longer_qualifies__refused_nothing_changed(
         WAD,
         -WAD // 2,
     )
-
-
-class _NoReports:
-    def report_at(self, feed: bytes, observed_at: int) -> bytes | None:
-        return None

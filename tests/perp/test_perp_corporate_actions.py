@@ -11,11 +11,11 @@ from web3.contract import Contract
 from dualtrack.corporate import DAY, ActionKind, announce
 from dualtrack.dividends import announce_dividend, deploy_dividend_distributor, enable_distributor
 from dualtrack.funding import CRYPTO_INTEREST_PER_8H, FundingConfig, FundingState, configure_market
-from dualtrack.keepers.perp_keeper import PerpKeeper
 from dualtrack.keepers.reporter import Multipliers
 from dualtrack.market import MarketStatus
 from dualtrack.oracle import ONE, feed_id
 from dualtrack.perp import (
+    NO_DIVIDEND_SOURCE,
     DividendSource,
     MarketModel,
     Settlement,
@@ -28,7 +28,7 @@ from dualtrack.perp import (
     set_dividend_source,
     settlement_of,
 )
-from dualtrack.suite import Protocol
+from dualtrack.suite import ZERO_ADDRESS, Protocol
 from dualtrack.units import BPS, WAD
 from tests.margin.conftest import TSLA_FEED, TSLA_PRICE, usd
 from tests.perp.conftest import TSLA_MARKET, TSLA_PERP, PerpDesk
@@ -39,7 +39,6 @@ DIV_MARKET = feed_id("TSLA-PERP-DIVIDENDS")
 AMOUNT_PER_SHARE = 250_000  # $0.25 a share, in the 6-decimal settlement stablecoin
 CLAIM_PERIOD = 30 * DAY
 USD_PER_UNIT = 10**12
-ZERO = "0x" + "00" * 20
 
 
 @pytest.fixture(scope="session")
@@ -71,14 +70,7 @@ def _fill(perp: PerpDesk, model: MarketModel, account: int, owner: str, size: in
     receipt = perp.settle_tx(account, slot, committed_at, price, market_id=DIV_MARKET, feed=TSLA_FEED)
     settled = settlement_of(perp.evm, perp.market, receipt)
     at = int(perp.evm.w3.eth.get_block(receipt["blockNumber"])["timestamp"])
-    expected = model.fill(account, size, usd(price), at)
-    assert (settled.fill_price, settled.fee, settled.pnl, settled.funding, settled.new_size) == (
-        expected.fill_price,
-        expected.fee,
-        expected.pnl,
-        expected.funding,
-        expected.new_size,
-    )
+    assert settled.figures == model.fill(account, size, usd(price), at)
     return settled
 
 
@@ -217,21 +209,21 @@ def test_set_dividend_source__bad_sources__each_refused_and_all_zero_clears(
         (TSLA_PERP, DividendSource(distributor.address, tsla, 0)),
         (TSLA_PERP, DividendSource(distributor.address, tsla, BPS + 1)),
         (TSLA_PERP, DividendSource(alice, tsla, BPS)),  # no contract
-        (TSLA_PERP, DividendSource(ZERO, tsla, 0)),  # half cleared
+        (TSLA_PERP, DividendSource(ZERO_ADDRESS, tsla, 0)),  # half cleared
         (feed_id("BTC-PERP"), DividendSource(distributor.address, tsla, BPS)),  # BTC's feed has no token
     ):
         with evm.reverts("PerpMarketConfigInvalid", market_id):
             evm.send(set_source(market_id, source.as_tuple()), admin)
     unknown = feed_id("NOPE-PERP")
     with evm.reverts("PerpMarketUnknownMarket", unknown):
-        evm.send(set_source(unknown, DividendSource(ZERO, ZERO, 0).as_tuple()), admin)
+        evm.send(set_source(unknown, NO_DIVIDEND_SOURCE.as_tuple()), admin)
     with evm.reverts("AccessManagedUnauthorized", alice):
         evm.send(set_source(TSLA_PERP, DividendSource(distributor.address, tsla, BPS).as_tuple()), alice)
 
     receipt = set_dividend_source(evm, perp.market, TSLA_PERP, DividendSource(distributor.address, tsla, BPS), admin)
     assert evm.events(receipt, perp.market, "DividendSourceSet")[0]["marketId"] == TSLA_PERP
-    set_dividend_source(evm, perp.market, TSLA_PERP, DividendSource(ZERO, ZERO, 0), admin)
-    assert tuple(perp.market.functions.dividendSourceOf(TSLA_PERP).call()) == (ZERO, ZERO, 0)
+    set_dividend_source(evm, perp.market, TSLA_PERP, NO_DIVIDEND_SOURCE, admin)
+    assert tuple(perp.market.functions.dividendSourceOf(TSLA_PERP).call()) == NO_DIVIDEND_SOURCE.as_tuple()
 
 
 def test_keeper__dividends_announced__schedulable_one_scheduled_once_others_skipped(
@@ -244,7 +236,7 @@ def test_keeper__dividends_announced__schedulable_one_scheduled_once_others_skip
     record_time = evm.timestamp() + 300
     payable = _announce(perp, distributor, issuer, record_time)
     later = _announce(perp, distributor, issuer, record_time + 600)
-    bot = PerpKeeper(evm, perp.market, desk.vault, desk.usdc, _NoReports(), perp.keeper)
+    bot = perp.keeper_bot()
 
     scheduled = [a for a in bot.step() if a.kind == "dividend"]
 
@@ -254,11 +246,6 @@ def test_keeper__dividends_announced__schedulable_one_scheduled_once_others_skip
     assert [a.detail.split(":")[0] for a in bot.step() if a.kind == "dividend"] == [f"distribution {later}"]
     state, index = perp.market.functions.dividendsOf(DIV_MARKET).call()
     assert (state[3], index) == (later, WAD // 4)
-
-
-class _NoReports:
-    def report_at(self, feed: bytes, observed_at: int) -> bytes | None:
-        return None
 
 
 # --------------------------------------------------------------------------- splits

@@ -140,13 +140,7 @@ class PerpMachine(RuleBasedStateMachine):
         except Reverted as error:
             raise AssertionError(f"a covered order was refused: {error}") from error
         settled = settlement_of(self.evm, perp.market, receipt)
-        assert (settled.fill_price, settled.fee, settled.pnl, settled.funding, settled.new_size) == (
-            expected.fill_price,
-            expected.fee,
-            expected.pnl,
-            expected.funding,
-            expected.new_size,
-        )
+        assert settled.figures == expected
         assert settled.keeper_fee == (0 if keeper == trader.wallet else KEEPER_FEE)
         self.model = expected_model
         self.pool_exact += Fraction(skew_before * (self.model.state.index - index_before), WAD)
