@@ -128,11 +128,13 @@ FUNCTION_ROLES: Mapping[str, Mapping[str, Role]] = {
     },
     "PerpMarket": {
         # Listing and configuring perp markets (margins, fees, caps, settlement timing), the pool asked before
-        # open interest grows, where a stock perp's dividends come from: under RISK_ADMIN's delay.
+        # open interest grows, where a stock perp's dividends come from, delisting a reduce-only market at a final
+        # price: under RISK_ADMIN's delay.
         "listMarket": Role.RISK_ADMIN,
         "configureMarket": Role.RISK_ADMIN,
         "setPool": Role.RISK_ADMIN,
         "setDividendSource": Role.RISK_ADMIN,
+        "delistMarket": Role.RISK_ADMIN,
         "upgradeToAndCall": Role.UPGRADER,
     },
     "LiquidityPool": {

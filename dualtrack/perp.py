@@ -27,7 +27,7 @@ from dualtrack.suite import ZERO_ADDRESS
 from dualtrack.units import BPS, WAD, value_of_up
 
 CONTRACT = "PerpMarket"
-ADMIN_MODULE = "PerpMarketAdminModule"  # the settings, run by DELEGATECALL (the market's code fits one contract)
+MARKET_MODULE = "PerpMarketModule"  # besides settlement, run by DELEGATECALL (the market's code fits one contract)
 SETTLE_GAS = 2_000_000  # a settlement sent at a set time (not estimated on another block)
 
 
@@ -142,6 +142,7 @@ class MarketConfig:
     closed_min_initial_margin_ratio: int = 0  # 0: the open session's
     closed_max_open_interest: int = 0  # 0: no new risk while the venue is closed
     positive_impact_bps: int = BPS  # 10,000: a favourable impact paid in full (Synthetix); less: GMX v2
+    delisted: bool = False  # set by delistMarket only
 
     def as_tuple(self) -> tuple[object, ...]:
         return astuple(self)
@@ -267,7 +268,7 @@ def deploy_perp_market(
 
     def deploy(manager: str) -> Contract:
         wiring = (vault, price_oracle, funding_oracle, settlement_decimals)
-        module = evm.deploy(ADMIN_MODULE, *wiring, sender=admin)
+        module = evm.deploy(MARKET_MODULE, *wiring, sender=admin)
         implementation = evm.deploy(CONTRACT, *wiring, module.address, sender=admin)
         init = implementation.encode_abi("initialize", args=[manager])
         proxy = evm.deploy("ProtocolProxy", implementation.address, init, sender=admin)
@@ -279,6 +280,48 @@ def deploy_perp_market(
 def list_market(evm: Chain, market: Contract, market_id: bytes, config: MarketConfig, risk_admin: str) -> TxReceipt:
     """List ``market_id`` (RISK_ADMIN); its funding must already name ``market`` on the FundingRateOracle."""
     return evm.send(market.functions.listMarket(market_id, config.as_tuple()), risk_admin)
+
+
+@dataclass(frozen=True)
+class Delisting:
+    """IPerpMarket.Delisting: a delisted market's final price (USD per token) and carry index (zero: listed)."""
+
+    price: int
+    index: int
+
+
+def delist_market(evm: Chain, market: Contract, market_id: bytes, risk_admin: str) -> Delisting:
+    """Delist reduce-only ``market_id`` (RISK_ADMIN) at the oracle's last accepted price; returns the final price
+    and carry index its positions settle at."""
+    receipt = evm.send(market.functions.delistMarket(market_id), risk_admin)
+    (event,) = evm.events(receipt, market, "MarketDelisted")
+    return Delisting(int(event["price"]), int(event["index"]))
+
+
+def delisting_of(market: Contract, market_id: bytes) -> Delisting:
+    """``market_id``'s final price and carry index (zero price: not delisted)."""
+    price, index = market.functions.delistingOf(market_id).call()
+    return Delisting(int(price), int(index))
+
+
+@dataclass(frozen=True)
+class DelistedSettlement:
+    """What settling a delisted position realised (USD, 18 decimals; funding positive when paid)."""
+
+    account_id: int
+    size: int
+    price: int
+    pnl: int
+    funding: int
+
+
+def settle_delisted(evm: Chain, market: Contract, account_id: int, market_id: bytes, sender: str) -> DelistedSettlement:
+    """Settle ``account_id``'s position on delisted ``market_id`` at the final price (anyone)."""
+    receipt = evm.send(market.functions.settleDelisted(account_id, market_id), sender)
+    (event,) = evm.events(receipt, market, "DelistedPositionSettled")
+    return DelistedSettlement(
+        int(event["accountId"]), int(event["size"]), int(event["price"]), int(event["pnl"]), int(event["funding"])
+    )
 
 
 def set_dividend_source(
@@ -374,6 +417,7 @@ class MarketModel:
     state: funding.FundingState = field(default_factory=funding.FundingState)
     positions: dict[int, Position] = field(default_factory=dict)
     dividends: list[tuple[int, int]] = field(default_factory=list)  # (record time, per token)
+    final: Delisting | None = None  # once delisted
 
     @property
     def skew(self) -> int:
@@ -409,6 +453,22 @@ class MarketModel:
         size = self.positions[account].size
         result = self.fill(account, -size, price, timestamp)
         return replace(result, fee=0)
+
+    def delist(self, price: int, timestamp: int) -> Delisting:
+        """Fix the final price and carry index: funding accrued to ``timestamp`` at the current skew (its last
+        update), less the dividends whose record time has come."""
+        self.state, _ = funding.update(self.funding_config, self.state, timestamp, self.skew, price)
+        self.final = Delisting(price, self.carry_index(self.state.index, timestamp))
+        return self.final
+
+    def settle_delisted(self, account: int) -> ModelFill:
+        """Settle ``account``'s position at the final price and index: no fee, no skew impact."""
+        if self.final is None:
+            raise ValueError("the market is not delisted")
+        position = self.positions.pop(account)
+        pnl = position_pnl(position.size, position.entry_price, self.final.price)
+        owed = funding_owed(position.size, position.entry_funding_index, self.final.index)
+        return ModelFill(self.final.price, 0, pnl, owed, 0)
 
     def totals(self) -> tuple[int, int, int, int, int, int]:
         """IPerpMarket.MarketTotals by brute force: per side, sum |size|, |size| x entry, |size| x entry index."""

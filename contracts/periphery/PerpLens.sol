@@ -40,7 +40,8 @@ contract PerpLens {
         uint256 maintenanceMarginAfter;
     }
 
-    /// @notice `accountId`'s position on `marketId` of `market`, valued at the oracle price and funding index now.
+    /// @notice `accountId`'s position on `marketId` of `market`, valued at the oracle price and funding index now (a
+    ///         delisted market's: at its final price and carry index, with no margin).
     function positionView(IPerpMarket market, uint256 accountId, bytes32 marketId)
         external
         view
@@ -49,13 +50,17 @@ contract PerpLens {
         IPerpMarket.MarketConfig memory config = market.configOf(marketId);
         IPerpMarket.Position memory position = market.positionOf(accountId, marketId);
         (uint256 price, bool closed) = _price(market, config.feedId);
+        IPerpMarket.Delisting memory final_ = market.delistingOf(marketId);
+        if (config.delisted) price = final_.price;
         view_.size = position.size;
         view_.entryPrice = position.entryPrice;
         view_.price = price;
         if (position.size == 0) return view_;
         view_.pnl = PositionMath.pnl(position.size, position.entryPrice, price);
-        view_.accruedFunding =
-            PositionMath.fundingOwed(position.size, position.entryFundingIndex, _index(market, marketId, price));
+        int256 index = config.delisted ? int256(final_.index) : _index(market, marketId, price);
+        view_.accruedFunding = PositionMath.fundingOwed(position.size, position.entryFundingIndex, index);
+        // A delisted position's value no longer moves: it needs no margin.
+        if (config.delisted) return view_;
         PerpMath.Params memory params = MarketParams.params(config, closed);
         view_.initialMargin = PerpMath.initialMargin(position.size, price, params);
         view_.maintenanceMargin = PerpMath.maintenanceMargin(position.size, price, params);

@@ -21,66 +21,15 @@ import {PerpMarketBase} from "./PerpMarketBase.sol";
 ///         Rules: IPerpMarket; arithmetic: PerpMath (fills, fees, margins) and PositionMath (PnL, funding, the O(1)
 ///         aggregates the pool reads).
 contract PerpMarket is PerpMarketBase {
-    /// @dev What a fill changes, carried between the steps of a settlement.
-    struct Fill {
-        uint256 price;
-        uint256 fillPrice;
-        uint256 fee;
-        int256 size;
-        int256 newSize;
-        int256 index;
-        int256 pnl;
-        int256 funding;
-        bool addsRisk;
-        bool closed;
-    }
-
     constructor(
         IMarginVault vault_,
         IEquityPriceOracle priceOracle_,
         IFundingRateOracle fundingOracle_,
         uint8 settlementDecimals,
-        address adminModule
-    ) PerpMarketBase(vault_, priceOracle_, fundingOracle_, settlementDecimals, adminModule) {}
+        address module_
+    ) PerpMarketBase(vault_, priceOracle_, fundingOracle_, settlementDecimals, module_) {}
 
     // ---- Trading ----
-
-    /// @inheritdoc IPerpMarket
-    function commitOrder(OrderRequest calldata request) external returns (uint256 slot) {
-        MarketConfig storage config = _listed(request.marketId);
-        address owner = _vault.accountOwner(request.accountId);
-        if (owner != msg.sender) revert PerpMarketNotAccountOwner(request.accountId, msg.sender);
-        int256 delta = request.sizeDelta;
-        if (delta == 0 || (delta < 0 ? uint256(-delta) : uint256(delta)) > config.maxOpenInterest) {
-            revert PerpMarketSizeInvalid(delta);
-        }
-        (uint64 minFee, uint64 maxFee) = (config.minKeeperFee, config.maxKeeperFee);
-        if (request.keeperFee < minFee || request.keeperFee > maxFee) {
-            revert PerpMarketKeeperFeeOutOfBounds(request.keeperFee, minFee, maxFee);
-        }
-        if ((request.kind == OrderKind.Market) != (request.triggerPrice == 0)) {
-            revert PerpMarketTriggerInvalid(request.kind, request.triggerPrice);
-        }
-        if (config.reduceOnly && !request.reduceOnly) revert PerpMarketReduceOnly(request.marketId, 0, delta);
-        Order[MAX_ORDERS] storage slots = _getPerpMarketStorage().orders[request.accountId][request.marketId];
-        while (slots[slot].committedAt != 0) {
-            if (++slot == MAX_ORDERS) {
-                revert PerpMarketTooManyOrders(request.accountId, request.marketId, MAX_ORDERS);
-            }
-        }
-        // Settled and cancelled orders keep their fields (only `committedAt` is cleared), so a reused slot is
-        // rewritten (5k gas a slot) rather than created (22k).
-        slots[slot] = Order({
-            sizeDelta: request.sizeDelta,
-            acceptablePrice: request.acceptablePrice,
-            committedAt: uint40(block.timestamp),
-            kind: request.kind,
-            reduceOnly: request.reduceOnly,
-            keeperFee: request.keeperFee,
-            triggerPrice: request.triggerPrice
-        });
-        emit OrderCommitted(request.accountId, request.marketId, slot, request);
-    }
 
     /// @inheritdoc IPerpMarket
     function settleOrder(uint256 accountId, bytes32 marketId, uint256 slot, bytes calldata signedReport) external {
@@ -101,19 +50,6 @@ contract PerpMarket is PerpMarketBase {
                 order.sizeDelta, fill.newSize, fill.fillPrice, fill.pnl, fill.funding, fill.fee, msg.sender, keeperFee
             )
         );
-    }
-
-    /// @inheritdoc IPerpMarket
-    function autoDeleverage(uint256 accountId, bytes32 marketId, uint256 amount) external {
-        _listed(marketId);
-        PerpMarketStorage storage $ = _getPerpMarketStorage();
-        if (address($.pool) == address(0) || !$.pool.checkAdl()) revert PerpMarketAdlNotTriggered(marketId);
-        MarketConfig memory config = _configOf($, marketId);
-        Position memory position = _positionOf($, accountId, marketId);
-        Fill memory fill = _adlFill(accountId, marketId, config, position, amount);
-        _fill($, accountId, marketId, config, position, _totalsOf($, marketId), fill);
-        if ($.positionMarkets[accountId].length == 0) _vault.leaveMarket(accountId);
-        emit PositionAutoDeleveraged(accountId, marketId, fill.newSize - fill.size, fill.price, fill.pnl, fill.funding);
     }
 
     // ---- The vault (IMarket) ----
@@ -157,6 +93,10 @@ contract PerpMarket is PerpMarketBase {
             bytes32 marketId = ids[--i];
             MarketConfig memory config = _configOf($, marketId);
             Position memory position = _positionOf($, accountId, marketId);
+            if (config.delisted) {
+                _settleDelisted($, accountId, marketId, position);
+                continue;
+            }
             Fill memory fill = _liquidationFill($, accountId, marketId, config, position);
             int256 closed = fill.size - fill.newSize;
             if (closed == 0) continue;
@@ -184,8 +124,9 @@ contract PerpMarket is PerpMarketBase {
             bytes32 marketId = $.marketIds[i];
             MarketTotals memory totals = _totalsOf($, marketId);
             if (totals.longSize == 0 && totals.shortSize == 0) continue;
-            (uint256 price,,,) = _markPrice($.configs[marketId].feedId);
-            (int256 longs, int256 shorts) = PositionMath.sidePnl(totals, price, _indexAt(marketId, price));
+            MarketConfig storage config = $.configs[marketId];
+            (uint256 price, int256 index,,) = _valuation(marketId, config.feedId, config.delisted);
+            (int256 longs, int256 shorts) = PositionMath.sidePnl(totals, price, index);
             netPnlUsd += longs + shorts;
             if (longs > 0) profit += uint256(longs);
             if (shorts > 0) profit += uint256(shorts);
@@ -196,16 +137,17 @@ contract PerpMarket is PerpMarketBase {
 
     // ---- Internal: settlement ----
 
-    /// @dev `accountId`'s position on `marketId` valued at the oracle's price and the funding index now.
+    /// @dev `accountId`'s position on `marketId` valued at the oracle's price and the funding index now; a
+    ///      delisted one at its final price and index, with no margin (its value no longer moves).
     function _positionValue(PerpMarketStorage storage $, uint256 accountId, bytes32 marketId)
         private
         view
         returns (int256 net, uint256 initial, uint256 maintenance)
     {
         MarketConfig memory config = _configOf($, marketId);
-        (uint256 price, bool usable,, bool closed) = _markPrice(config.feedId);
-        (net, initial, maintenance) =
-            _value($.positions[accountId][marketId], config, price, _indexAt(marketId, price), closed);
+        (uint256 price, int256 index, bool usable, bool closed) = _valuation(marketId, config.feedId, config.delisted);
+        (net, initial, maintenance) = _value($.positions[accountId][marketId], config, price, index, closed);
+        if (config.delisted) return (net, 0, 0);
         if (!usable) initial = UNPRICED_MARGIN;
     }
 
@@ -346,27 +288,6 @@ contract PerpMarket is PerpMarketBase {
         return Wad.unwrap(health) < DEEP_UNDERWATER_HEALTH;
     }
 
-    /// @dev ADL's fill: `amount` of the position at the oracle's exchange price, if the position is in profit there.
-    function _adlFill(
-        uint256 accountId,
-        bytes32 marketId,
-        MarketConfig memory config,
-        Position memory position,
-        uint256 amount
-    ) private view returns (Fill memory fill) {
-        if (amount == 0 || amount > _abs(position.size)) {
-            revert PerpMarketSizeInvalid(position.size);
-        }
-        bool usable;
-        (fill.price,, usable,) = _markPrice(config.feedId);
-        if (!usable) revert PerpMarketPriceUnusable(config.feedId);
-        (int256 net,,) = _value(position, config, fill.price, _indexAt(marketId, fill.price), false);
-        if (net <= 0) revert PerpMarketAdlNotProfitable(accountId, marketId, net);
-        fill.size = position.size;
-        fill.newSize = _reduced(position.size, amount);
-        fill.fillPrice = fill.price;
-    }
-
     function _checkOrder(
         Order memory order,
         MarketConfig memory config,
@@ -397,101 +318,6 @@ contract PerpMarket is PerpMarketBase {
         if (buy ? fillPrice > order.acceptablePrice : fillPrice < order.acceptablePrice) {
             revert PerpMarketPriceNotAcceptable(fillPrice, order.acceptablePrice);
         }
-    }
-
-    /// @dev Realise the position's PnL and funding at the fill, restart it there, update the funding oracle, the
-    ///      aggregates (checking the open-interest caps and the pool's) and the vault's cash.
-    function _fill(
-        PerpMarketStorage storage $,
-        uint256 accountId,
-        bytes32 marketId,
-        MarketConfig memory config,
-        Position memory position,
-        MarketTotals memory totals,
-        Fill memory fill
-    ) private {
-        PositionMath.apply_(totals, position, false);
-        int256 newSkew = PositionMath.skew(totals) + fill.newSize;
-        fill.index = _fundingOracle.update(marketId, newSkew, fill.price) - int256(_dividendIndex(marketId));
-        fill.pnl = PositionMath.pnl(fill.size, position.entryPrice, fill.fillPrice);
-        fill.funding = PositionMath.fundingOwed(fill.size, position.entryFundingIndex, fill.index);
-        Position memory next = Position({
-            size: int128(fill.newSize), entryPrice: uint128(fill.fillPrice), entryFundingIndex: int128(fill.index)
-        });
-        PositionMath.apply_(totals, next, true);
-        if (fill.addsRisk) _checkOpenInterest($, marketId, config, totals, fill);
-        $.totals[marketId] = totals;
-        _storePosition($, accountId, marketId, fill.size, next);
-        int256 net = fill.pnl - fill.funding - int256(fill.fee);
-        if (net > 0) _vault.creditProfit(accountId, uint256(net) / _usdPerUnit);
-        else if (net < 0) _vault.chargeLoss(accountId, (uint256(-net) + _usdPerUnit - 1) / _usdPerUnit);
-    }
-
-    function _checkOpenInterest(
-        PerpMarketStorage storage $,
-        bytes32 marketId,
-        MarketConfig memory config,
-        MarketTotals memory totals,
-        Fill memory fill
-    ) private view {
-        uint256 side = fill.newSize > 0 ? totals.longSize : totals.shortSize;
-        uint256 cap = fill.closed ? config.closedMaxOpenInterest : config.maxOpenInterest;
-        if (side > cap) revert PerpMarketOpenInterestExceeded(marketId, side, cap);
-        if (address($.pool) == address(0)) return;
-        uint256 before = _abs(fill.size);
-        uint256 after_ = _abs(fill.newSize);
-        if (after_ > before) $.pool.requireOpenInterest(UsdValue.wrap((after_ - before) * fill.price / WAD));
-    }
-
-    /// @dev Write the position; keep the account's position list and its entry in the vault in step.
-    function _storePosition(
-        PerpMarketStorage storage $,
-        uint256 accountId,
-        bytes32 marketId,
-        int256 previous,
-        Position memory next
-    ) private {
-        bytes32[] storage ids = $.positionMarkets[accountId];
-        if (next.size == 0) {
-            delete $.positions[accountId][marketId];
-            for (uint256 i; i < ids.length; ++i) {
-                if (ids[i] != marketId) continue;
-                ids[i] = ids[ids.length - 1];
-                ids.pop();
-                break;
-            }
-            return;
-        }
-        $.positions[accountId][marketId] = next;
-        if (previous != 0) return;
-        if (ids.length == MAX_POSITIONS) revert PerpMarketTooManyPositions(accountId, MAX_POSITIONS);
-        if (ids.length == 0) _vault.enterMarket(accountId);
-        ids.push(marketId);
-    }
-
-    function _configOf(PerpMarketStorage storage $, bytes32 marketId) private view returns (MarketConfig memory) {
-        return $.configs[marketId];
-    }
-
-    function _totalsOf(PerpMarketStorage storage $, bytes32 marketId) private view returns (MarketTotals memory) {
-        return $.totals[marketId];
-    }
-
-    function _positionOf(PerpMarketStorage storage $, uint256 accountId, bytes32 marketId)
-        private
-        view
-        returns (Position memory)
-    {
-        return $.positions[accountId][marketId];
-    }
-
-    /// @dev `size` moved `amount` (at most |size|, below 2^127) toward zero.
-    function _reduced(int256 size, uint256 amount) private pure returns (int256) {
-        return size > 0 ? size - int256(amount) : size + int256(amount);
-    }
-
-    function _abs(int256 value) private pure returns (uint256) {
-        return value < 0 ? uint256(-value) : uint256(value);
     }
 
     function _bps(uint256 band) private pure returns (Bps) {

@@ -11,32 +11,33 @@ import {MarketParams} from "../libraries/MarketParams.sol";
 import {PerpMath} from "../libraries/PerpMath.sol";
 import {PositionMath} from "../libraries/PositionMath.sol";
 import {UsdPerToken} from "../interfaces/types/Units.sol";
+import {PerpMarketPositions} from "./PerpMarketPositions.sol";
 import {PerpMarketStore} from "./PerpMarketStore.sol";
 
-/// @title PerpMarketBase - the perp market's proxy set-up, settings forwarders, views and valuation helpers
-/// @notice Everything PerpMarket's trading paths share: initialisation behind the proxy, the settings (run in
-///         PerpMarketAdminModule by DELEGATECALL), the views, and the valuation of a position at the oracle's
-///         price and the funding index now. Storage and wiring: PerpMarketStore.
+/// @title PerpMarketBase - the perp market's proxy set-up, module forwarders and views
+/// @notice Initialisation behind the proxy, the forwarders of the paths PerpMarketModule runs by DELEGATECALL,
+///         the views, and the liquidation window. Valuation and fills: PerpMarketPositions; storage and wiring:
+///         PerpMarketStore.
 /// @dev A UUPS proxy's implementation (`ProtocolProxy`; upgrades: UPGRADER), `AccessManaged` by the protocol's
 ///      manager. The wiring is immutable: an upgrade that rewires deploys a new implementation.
-abstract contract PerpMarketBase is IPerpMarket, PerpMarketStore, UUPSUpgradeable {
-    /// @dev The module that runs the settings (PerpMarketAdminModule).
-    address internal immutable _adminModule;
+abstract contract PerpMarketBase is IPerpMarket, PerpMarketPositions, UUPSUpgradeable {
+    /// @dev The module that runs the paths besides settlement (PerpMarketModule).
+    address internal immutable _module;
 
     // ---- Construction ----
 
     /// @param vault_ The margin vault. @param priceOracle_ The EquityPriceOracle. @param fundingOracle_ The
     /// FundingRateOracle. @param settlementDecimals The vault's settlement asset's decimals (at most 18).
-    /// @param adminModule The PerpMarketAdminModule built with the same wiring.
+    /// @param module_ The PerpMarketModule built with the same wiring.
     constructor(
         IMarginVault vault_,
         IEquityPriceOracle priceOracle_,
         IFundingRateOracle fundingOracle_,
         uint8 settlementDecimals,
-        address adminModule
+        address module_
     ) PerpMarketStore(vault_, priceOracle_, fundingOracle_, settlementDecimals) {
-        if (adminModule.code.length == 0) revert PerpMarketZeroAddress();
-        _adminModule = adminModule;
+        if (module_.code.length == 0) revert PerpMarketZeroAddress();
+        _module = module_;
     }
 
     /// @notice Set up the market behind its proxy.
@@ -50,39 +51,60 @@ abstract contract PerpMarketBase is IPerpMarket, PerpMarketStore, UUPSUpgradeabl
 
     /// @inheritdoc IPerpMarket
     function listMarket(bytes32, MarketConfig calldata) external {
-        Delegation.delegateAndReturn(_adminModule);
+        Delegation.delegateAndReturn(_module);
     }
 
     /// @inheritdoc IPerpMarket
     function configureMarket(bytes32, MarketConfig calldata) external {
-        Delegation.delegateAndReturn(_adminModule);
+        Delegation.delegateAndReturn(_module);
     }
 
     /// @inheritdoc IPerpMarket
     function setPool(address) external {
-        Delegation.delegateAndReturn(_adminModule);
+        Delegation.delegateAndReturn(_module);
     }
 
     /// @inheritdoc IPerpMarket
     function setDividendSource(bytes32, DividendSource calldata) external {
-        Delegation.delegateAndReturn(_adminModule);
+        Delegation.delegateAndReturn(_module);
     }
 
     /// @inheritdoc IPerpMarket
     function scheduleDividend(bytes32, uint256) external {
-        Delegation.delegateAndReturn(_adminModule);
+        Delegation.delegateAndReturn(_module);
+    }
+
+    /// @inheritdoc IPerpMarket
+    function commitOrder(OrderRequest calldata) external returns (uint256) {
+        Delegation.delegateAndReturn(_module);
     }
 
     /// @inheritdoc IPerpMarket
     function cancelOrder(uint256, bytes32, uint256) external {
-        Delegation.delegateAndReturn(_adminModule);
+        Delegation.delegateAndReturn(_module);
+    }
+
+    /// @inheritdoc IPerpMarket
+    function autoDeleverage(uint256, bytes32, uint256) external {
+        Delegation.delegateAndReturn(_module);
+    }
+
+    /// @inheritdoc IPerpMarket
+    function delistMarket(bytes32) external {
+        Delegation.delegateAndReturn(_module);
+    }
+
+    /// @inheritdoc IPerpMarket
+    function settleDelisted(uint256, bytes32) external {
+        Delegation.delegateAndReturn(_module);
     }
 
     // ---- Views ----
 
-    /// @notice The module that runs the settings (PerpMarketAdminModule), built with this implementation's wiring.
-    function adminModule() external view returns (address) {
-        return _adminModule;
+    /// @notice The module that runs the paths besides settlement (PerpMarketModule), built with this
+    ///         implementation's wiring.
+    function module() external view returns (address) {
+        return _module;
     }
 
     /// @inheritdoc IPerpMarket
@@ -132,6 +154,11 @@ abstract contract PerpMarketBase is IPerpMarket, PerpMarketStore, UUPSUpgradeabl
     }
 
     /// @inheritdoc IPerpMarket
+    function delistingOf(bytes32 marketId) external view returns (Delisting memory) {
+        return _getPerpMarketStorage().delistings[marketId];
+    }
+
+    /// @inheritdoc IPerpMarket
     function liquidationRoomOf(bytes32 marketId) external view returns (uint256 room, uint256 windowEndsAt) {
         LiquidationWindow memory window;
         (window, room) = _liquidationWindow(marketId, _getPerpMarketStorage().configs[marketId]);
@@ -140,55 +167,6 @@ abstract contract PerpMarketBase is IPerpMarket, PerpMarketStore, UUPSUpgradeabl
     }
 
     // ---- Internal ----
-
-    function _listed(bytes32 marketId) internal view returns (MarketConfig storage config) {
-        config = _getPerpMarketStorage().configs[marketId];
-        if (config.skewScale == 0) revert PerpMarketUnknownMarket(marketId);
-    }
-
-    /// @dev The oracle's last accepted exchange price per token (continuous across splits; the last close while
-    ///      the venue is closed), whether it may value collateral and liquidate, and whether the closed session's
-    ///      margins apply (venue not open, or the token in maintenance).
-    function _markPrice(bytes32 feedId)
-        internal
-        view
-        returns (uint256 price, bool usableToValue, bool usableToLiquidate, bool closed)
-    {
-        IEquityPriceOracle.ConsumerPrice memory read = _priceOracle.consumerPrice(feedId);
-        closed = MarketParams.closedSession(read);
-        return (UsdPerToken.unwrap(read.pricePerToken), read.usableToValue, read.usableToLiquidate, closed);
-    }
-
-    /// @dev The carry index `marketId` would have if funding were updated now at `price`: the funding index less
-    ///      the dividend index (PositionMath values a position's funding and dividends as one difference of it).
-    function _indexAt(bytes32 marketId, uint256 price) internal view returns (int256) {
-        int256 funding =
-            price == 0 ? _fundingOracle.stateOf(marketId).index : _fundingOracle.previewState(marketId, price).index;
-        return funding - int256(_dividendIndex(marketId));
-    }
-
-    /// @dev The dividends paid per token so far, the scheduled one included once its record time has come.
-    function _dividendIndex(bytes32 marketId) internal view returns (uint256 index) {
-        DividendState memory state = _getPerpMarketStorage().dividends[marketId];
-        index = state.paidIndex;
-        if (block.timestamp >= state.recordTime) index += state.pendingPerToken;
-    }
-
-    /// @dev `position`'s PnL net of its funding (USD, signed) and its initial and maintenance margins at `price`
-    ///      (the closed session's when `closed`).
-    function _value(Position memory position, MarketConfig memory config, uint256 price, int256 index, bool closed)
-        internal
-        pure
-        returns (int256 net, uint256 initial, uint256 maintenance)
-    {
-        int256 size = position.size;
-        if (size == 0) return (0, 0, 0);
-        net = PositionMath.pnl(size, position.entryPrice, price)
-            - PositionMath.fundingOwed(size, position.entryFundingIndex, index);
-        PerpMath.Params memory params = MarketParams.params(config, closed);
-        initial = PerpMath.initialMargin(size, price, params);
-        maintenance = PerpMath.maintenanceMargin(size, price, params);
-    }
 
     /// @dev `marketId`'s liquidation window now (a new one once the last has run LIQUIDATION_WINDOW) and the size
     ///      it may still close. Capacity per window (Synthetix v3): the skew scale times the maker plus taker fee (at

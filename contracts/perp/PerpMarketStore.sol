@@ -11,9 +11,10 @@ import {IPerpMarket} from "../interfaces/perp/IPerpMarket.sol";
 import {ILiquidityPool} from "../interfaces/pool/ILiquidityPool.sol";
 
 /// @title PerpMarketStore - the perp market's constants, immutable wiring and ERC-7201 storage
-/// @notice Shared by PerpMarket and the module it runs by DELEGATECALL (PerpMarketAdminModule), so both read and
+/// @notice Shared by PerpMarket and the module it runs by DELEGATECALL (PerpMarketModule), so both read and
 ///         write the same namespace (`PerpMarketStorage`) with the same wiring: the vault, the price oracle, the
-///         funding-rate oracle and the settlement asset's scale, fixed at construction.
+///         funding-rate oracle and the settlement asset's scale, fixed at construction; and the few writes both
+///         make (a position stored, cash settled in the vault, a delisted position settled).
 abstract contract PerpMarketStore is AccessManagedUpgradeable {
     // ---- Constants ----
 
@@ -66,6 +67,7 @@ abstract contract PerpMarketStore is AccessManagedUpgradeable {
         mapping(bytes32 marketId => IPerpMarket.DividendSource) dividendSources;
         mapping(bytes32 marketId => IPerpMarket.DividendState) dividends;
         mapping(bytes32 marketId => IPerpMarket.LiquidationWindow) liquidationWindows;
+        mapping(bytes32 marketId => IPerpMarket.Delisting) delistings;
     }
 
     // keccak256(abi.encode(uint256(keccak256("dualtrack.storage.PerpMarket")) - 1)) & ~bytes32(uint256(0xff))

@@ -35,7 +35,15 @@ from dualtrack.funding import state_of
 from dualtrack.keepers.reporter import Reporter
 from dualtrack.margin import main_account
 from dualtrack.oracle import feed_id, reporter_accounts
-from dualtrack.perp import OrderKind, OrderRequest, commit_order, fill_time, settle_at_fill_time
+from dualtrack.perp import (
+    OrderKind,
+    OrderRequest,
+    commit_order,
+    delist_market,
+    fill_time,
+    settle_at_fill_time,
+    settle_delisted,
+)
 
 WAD = 10**18
 KIND_NAMES = {kind.value: kind.name.lower().replace("_", "-") for kind in OrderKind}
@@ -164,6 +172,7 @@ def markets_command(rpc_url: str, manifest_path: Path) -> None:
         "shorts",
         "skew scale",
         "dividends",
+        "state",
     )
     for column in columns:
         table.add_column(column, justify="left" if column == "market id" else "right")
@@ -175,6 +184,8 @@ def markets_command(rpc_url: str, manifest_path: Path) -> None:
         dividends = f"{pass_through / 100:g}%, ${index / WAD:,.4f} paid" if pass_through else "-"
         if pass_through and int(state[1]) and index == int(state[0]):
             dividends += f", ${int(state[1]) / WAD:,.4f} at {int(state[2])}"
+        final_price = int(desk.market.functions.delistingOf(market_id).call()[0])
+        trading = "reduce-only" if config[13] else "open"
         table.add_row(
             _market_label(market_id, desk.labels),
             f"{WAD / config[6]:,.0f}x",
@@ -184,6 +195,7 @@ def markets_command(rpc_url: str, manifest_path: Path) -> None:
             f"{totals[1] / WAD:,.4f}",
             f"{config[1] / WAD:,.0f}",
             dividends,
+            f"delisted at ${final_price / WAD:,.2f}" if config[17] else trading,
         )
     console().print(table)
 
@@ -335,6 +347,68 @@ def settle_command(
         f"size now {settled.new_size / WAD:,.4f}."
     )
     console().print(position_table(desk.lens, desk.market, account, [market_id], desk.labels))
+
+
+@perp.command("delist", epilog="Example: dualtrack perp delist TSLA-PERP --key-file risk-admin.key")
+@click.argument("market")
+@rpc_option
+@manifest_option
+@sender_options
+def delist_command(
+    market: str,
+    rpc_url: str,
+    manifest_path: Path,
+    key_file: Path | None,
+    ape_alias: str | None,
+    node_account: str | None,
+) -> None:
+    """Delist MARKET (RISK_ADMIN; the market must be reduce-only already) at the oracle's last accepted price:
+    no order fills on it any more, and its positions settle at that price (dualtrack perp settle-delisted, or
+    the keeper)."""
+    evm = connect(rpc_url)
+    desk = open_perps(evm, manifest_path)
+    sender, _ = choose_sender(evm, key_file=key_file, ape_alias=ape_alias, node_account=node_account)
+    market_id = _listed(desk, market)
+    try:
+        final = delist_market(evm, desk.market, market_id, sender)
+    except Reverted as error:
+        raise _refused("delist the market", error) from None
+    console().print(
+        f"{market} delisted: its positions settle at {final.price / WAD:,.4f} USD a token and carry index "
+        f"{final.index / WAD:,.6f}."
+    )
+
+
+@perp.command("settle-delisted", epilog="Example: dualtrack perp settle-delisted TSLA-PERP --account-id 3")
+@click.argument("market")
+@account_id_option
+@rpc_option
+@manifest_option
+@sender_options
+def settle_delisted_command(
+    market: str,
+    account_id: int | None,
+    rpc_url: str,
+    manifest_path: Path,
+    key_file: Path | None,
+    ape_alias: str | None,
+    node_account: str | None,
+) -> None:
+    """Settle an account's position on delisted MARKET at its final price (anyone may; default: the sender's
+    main account)."""
+    evm = connect(rpc_url)
+    desk = open_perps(evm, manifest_path)
+    sender, _ = choose_sender(evm, key_file=key_file, ape_alias=ape_alias, node_account=node_account)
+    market_id = _listed(desk, market)
+    account = _account(desk, sender, account_id)
+    try:
+        settled = settle_delisted(evm, desk.market, account, market_id, sender)
+    except Reverted as error:
+        raise _refused("settle the delisted position", error) from None
+    console().print(
+        f"settled: {settled.size / WAD:+,.4f} at the final {settled.price / WAD:,.2f} USD, realised PnL "
+        f"{settled.pnl / WAD:,.2f}, funding {settled.funding / WAD:,.4f}."
+    )
 
 
 @perp.command("positions")

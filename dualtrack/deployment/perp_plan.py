@@ -31,7 +31,7 @@ WAD = 10**18
 PERP_GAS = {
     "FundingRateOracle": 2_500_000,
     "PerpMarket": 6_000_000,
-    "PerpMarketAdminModule": 2_600_000,
+    "PerpMarketModule": 5_000_000,
     "PerpLens": 1_600_000,
     "ProtocolProxy": 460_000,  # with `initialize`
 }
@@ -126,7 +126,7 @@ def _contract_steps() -> list[Step]:
         )
 
     def market_args(ctx: Context) -> tuple[str, str, str, int, str]:
-        return (*module_args(ctx), ctx.address("perp.implementations.admin_module"))
+        return (*module_args(ctx), ctx.address("perp.implementations.module"))
 
     def market_proxy_args(ctx: Context) -> tuple[str, bytes]:
         implementation = ctx.contract("perp.implementations.market")
@@ -149,11 +149,11 @@ def _contract_steps() -> list[Step]:
             gas_budget=PERP_GAS["ProtocolProxy"],
         ),
         deploy_step(
-            "perp.implementations.admin_module",
-            "PerpMarketAdminModule",
-            "PerpMarketAdminModule: the market's settings, run by DELEGATECALL (same wiring)",
+            "perp.implementations.module",
+            "PerpMarketModule",
+            "PerpMarketModule: the market's settings, run by DELEGATECALL (same wiring)",
             args=module_args,
-            gas_budget=PERP_GAS["PerpMarketAdminModule"],
+            gas_budget=PERP_GAS["PerpMarketModule"],
         ),
         deploy_step(
             "perp.implementations.market",

@@ -100,7 +100,7 @@ DEPLOYED_CONTRACTS = (
     "StockCapitalAdminModule",
     "StockCapital",
     "FundingRateOracle",
-    "PerpMarketAdminModule",
+    "PerpMarketModule",
     "PerpMarket",
     "PerpLens",
 )

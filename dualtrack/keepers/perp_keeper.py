@@ -1,6 +1,6 @@
 """The perp keeper: schedules stock perps' dividends, settles due orders, fills triggered conditional orders,
-liquidates accounts below maintenance and auto-deleverages while the pool's ADL trigger is active, logging each
-action.
+settles positions left on delisted markets, liquidates accounts below maintenance and auto-deleverages while the
+pool's ADL trigger is active, logging each action.
 
 Each ``step``:
 
@@ -8,13 +8,15 @@ Each ``step``:
    before the record time, so the keeper does it on announcement), one at a time per market;
 2. reads the orders committed since the last step (``OrderCommitted`` events) and keeps those still pending;
 3. settles each market order whose fill time has come (``settlementDelay`` after its commitment) with the
-   report observed at that time, from its :class:`ReportSource`; an expired one is cancelled (anyone may);
+   report observed at that time, from its :class:`ReportSource`; an expired one, or any order on a delisted
+   market, is cancelled (anyone may);
 4. settles each limit, stop-loss or take-profit order whose trigger the oracle's latest price meets;
-5. liquidates each account holding a position that the vault says is liquidatable, repaying its debt from the
+5. settles each known trader's position on a delisted market at its final price (``settleDelisted``);
+6. liquidates each account holding a position that the vault says is liquidatable, repaying its debt from the
    keeper's stablecoin and taking the account's first collateral asset (a stock token goes only to a keeper
    that may hold it); a large position closes a chunk per liquidation window, so the keeper comes back at the
    next step while the account stays liquidatable;
-6. while the pool's ADL trigger is active, closes the most profitable position (return on its entry notional
+7. while the pool's ADL trigger is active, closes the most profitable position (return on its entry notional
    at the oracle's price) with ``autoDeleverage``, and again, until the trigger clears (at most
    ``MAX_ADL_PER_STEP`` a step). The market re-checks the trigger and the position's profit when each executes.
 
@@ -41,6 +43,7 @@ from dualtrack.perp import SETTLE_GAS, OrderKind
 MAX_UINT = 2**256 - 1
 LIQUIDATE_GAS = 3_000_000
 MAX_ADL_PER_STEP = 8
+DELISTED = 17  # IPerpMarket.MarketConfig.delisted
 
 
 class ReportSource(Protocol):
@@ -78,10 +81,9 @@ class PendingOrder:
 
 @dataclass(frozen=True)
 class Action:
-    """One thing the keeper did or tried: ``kind`` dividend, settled, cancelled, liquidated, deleveraged or
-    refused."""
+    """One thing the keeper did or tried."""
 
-    kind: str
+    kind: str  # dividend, settled, cancelled, delisted, liquidated, deleveraged or refused
     account_id: int
     market_id: bytes
     detail: str
@@ -104,9 +106,16 @@ class PerpKeeper:
     dividend_cursor: dict[tuple[bytes, str], int] = field(default_factory=dict)
 
     def step(self) -> list[Action]:
-        """One pass: dividends to schedule, new orders, due settlements, triggered orders, liquidations, ADL."""
+        """One pass: dividends to schedule, new orders, due settlements, triggered orders, delisted positions,
+        liquidations, ADL."""
         self._read_new_orders()
-        actions = [*self._schedule_dividends(), *self._settle_due(), *self._liquidate(), *self._deleverage()]
+        actions = [
+            *self._schedule_dividends(),
+            *self._settle_due(),
+            *self._settle_delisted(),
+            *self._liquidate(),
+            *self._deleverage(),
+        ]
         for action in actions:
             self.log(action)
         return actions
@@ -126,7 +135,7 @@ class PerpKeeper:
         self.from_block = head + 1
 
     def _settle_due(self) -> list[Action]:
-        actions = []
+        actions: list[Action | None] = []
         now = self.evm.timestamp()
         for key, order in list(self.pending.items()):
             stored = self.market.functions.orderOf(order.account_id, order.market_id, order.slot).call()
@@ -134,6 +143,10 @@ class PerpKeeper:
                 del self.pending[key]
                 continue
             config = self.market.functions.configOf(order.market_id).call()
+            if config[DELISTED]:
+                call = self.market.functions.cancelOrder(order.account_id, order.market_id, order.slot)
+                actions.append(self._send(key, order, call, "cancelled", "its market is delisted"))
+                continue
             feed, delay, window = bytes(config[0]), int(config[9]), int(config[10])
             fill_time = order.committed_at + delay
             if now <= fill_time:
@@ -202,6 +215,32 @@ class PerpKeeper:
                 actions.append(Action("dividend", 0, market_id, detail))
                 next_id += 1
             self.dividend_cursor[key] = next_id
+        return actions
+
+    def _settle_delisted(self) -> list[Action]:
+        delisted = [
+            bytes(raw_id)
+            for raw_id in self.market.functions.markets().call()
+            if self.market.functions.configOf(raw_id).call()[DELISTED]
+        ]
+        actions: list[Action] = []
+        if not delisted:
+            return actions
+        for account in sorted(self.traders):
+            held = {bytes(raw_id) for raw_id in self.market.functions.positionMarketsOf(account).call()}
+            for market_id in (market_id for market_id in delisted if market_id in held):
+                call = self.market.functions.settleDelisted(account, market_id)
+                try:
+                    receipt = self.evm.send(call, self.keeper, gas=SETTLE_GAS)
+                except Reverted as error:
+                    actions.append(Action("refused", account, market_id, f"delisted: {error}"))
+                    continue
+                (event,) = self.evm.events(receipt, self.market, "DelistedPositionSettled")
+                detail = (
+                    f"{int(event['size']) / 10**18:g} settled at the final ${int(event['price']) / 10**18:,.2f}, "
+                    f"PnL ${int(event['pnl']) / 10**18:,.2f}, funding ${int(event['funding']) / 10**18:,.2f}"
+                )
+                actions.append(Action("delisted", account, market_id, detail))
         return actions
 
     def _deleverage(self) -> list[Action]:

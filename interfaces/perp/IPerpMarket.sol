@@ -23,6 +23,13 @@ import {IPoolMarket} from "../pool/IPoolMarket.sol";
 ///         is used at once. While closed or halted or in maintenance, the margins use the closed IMR floor.
 ///         A halt or a maintenance window makes the market reduce-only.
 ///
+///         Delisting (RISK_ADMIN), in two steps: the market is made reduce-only (`configureMarket`), so traders
+///         close at their own pace; `delistMarket` then fixes a final price (the oracle's last accepted exchange
+///         price) and a final carry index (funding stops there), and every position left is settled at them,
+///         with no fee and no skew impact, by anyone (`settleDelisted`, one position a call) or by a
+///         liquidation. A delisted position keeps its final value in its account's margin, with no margin
+///         requirement; no order fills on a delisted market and anyone may cancel its orders.
+///
 ///         Dividends: a stock perp is a total-return swap. A scheduled distribution (`scheduleDividend`) adds its
 ///         dividend per token (times the market's pass-through share) to the market's dividend index at its
 ///         record time; a position's carry is size x (funding index change - dividend index change), so a long
@@ -79,6 +86,7 @@ interface IPerpMarket is IMarket, IPoolMarket {
     ///        while closed.
     /// @param positiveImpactBps The share of a skew impact in the trader's favour that a fill pays out (10,000:
     ///        all of it; GMX v2 caps positive impact below negative so that a round trip loses the rest).
+    /// @param delisted Set by `delistMarket` only (listing or configuring a delisted market is refused).
     struct MarketConfig {
         bytes32 feedId;
         uint128 skewScale;
@@ -97,6 +105,7 @@ interface IPerpMarket is IMarket, IPoolMarket {
         uint64 closedMinInitialMarginRatio;
         uint96 closedMaxOpenInterest;
         uint16 positiveImpactBps;
+        bool delisted;
     }
 
     /// @notice What a trader commits.
@@ -172,6 +181,13 @@ interface IPerpMarket is IMarket, IPoolMarket {
     struct LiquidationWindow {
         uint40 startedAt;
         uint128 liquidated;
+    }
+
+    /// @notice A delisted market's final price (USD per token, 18 decimals) and carry index, at which its
+    ///         positions settle. Zero price: not delisted.
+    struct Delisting {
+        uint128 price;
+        int128 index;
     }
 
     /// @notice What a settled order did: `pnl` and `funding` realised on the previous position (USD, 18
@@ -258,6 +274,13 @@ interface IPerpMarket is IMarket, IPoolMarket {
     error PerpMarketDividendPending(bytes32 marketId, uint256 recordTime);
     /// @notice The dividend per token (USD, 18 decimals) is beyond what the market holds.
     error PerpMarketDividendTooLarge(uint256 distributionId, uint256 amountPerShare);
+    /// @notice `marketId` is delisted: its positions settle at the final price only.
+    error PerpMarketDelisted(bytes32 marketId);
+    /// @notice `marketId` is not delisted (settling at a final price), or not reduce-only (delisting).
+    error PerpMarketNotDelisted(bytes32 marketId);
+    error PerpMarketNotReduceOnly(bytes32 marketId);
+    /// @notice `accountId` holds no position on `marketId`.
+    error PerpMarketNoPosition(uint256 accountId, bytes32 marketId);
 
     // ---- Events ----
 
@@ -274,6 +297,14 @@ interface IPerpMarket is IMarket, IPoolMarket {
     ///         market's positions held at `recordTime`: longs receive it, shorts pay it.
     event DividendScheduled(
         bytes32 indexed marketId, uint256 indexed distributionId, uint256 recordTime, uint256 perToken
+    );
+    /// @notice `marketId` is delisted: its positions settle at `price` (USD per token) and carry index `index`;
+    ///         `longSize` and `shortSize` were still open.
+    event MarketDelisted(bytes32 indexed marketId, uint256 price, int256 index, uint256 longSize, uint256 shortSize);
+    /// @notice `accountId`'s position of `size` on delisted `marketId` settled at the final `price`, realising
+    ///         `pnl` and `funding` (USD, 18 decimals; funding positive when paid, dividends included).
+    event DelistedPositionSettled(
+        uint256 indexed accountId, bytes32 indexed marketId, int256 size, uint256 price, int256 pnl, int256 funding
     );
     event OrderCommitted(uint256 indexed accountId, bytes32 indexed marketId, uint256 slot, OrderRequest request);
     event OrderCancelled(uint256 indexed accountId, bytes32 indexed marketId, uint256 slot, address by);
@@ -294,7 +325,8 @@ interface IPerpMarket is IMarket, IPoolMarket {
     /// @notice Settle an order with `signedReport` (see the contract notice for which report fills which order).
     function settleOrder(uint256 accountId, bytes32 marketId, uint256 slot, bytes calldata signedReport) external;
 
-    /// @notice Cancel an order: the owner at any time; anyone once a market order has expired.
+    /// @notice Cancel an order: the owner at any time; anyone once a market order has expired, or once the market
+    ///         is delisted.
     function cancelOrder(uint256 accountId, bytes32 marketId, uint256 slot) external;
 
     /// @notice Auto-deleverage (anyone: the keeper): while the pool's ADL trigger is active (`checkAdl`, refreshed
@@ -312,6 +344,10 @@ interface IPerpMarket is IMarket, IPoolMarket {
     ///         record time and after the previous one's, once.
     function scheduleDividend(bytes32 marketId, uint256 distributionId) external;
 
+    /// @notice Settle `accountId`'s position on delisted `marketId` at the final price and carry index (anyone: the
+    ///         keeper sweeps them), with no fee and no skew impact: its PnL and funding are realised in the vault.
+    function settleDelisted(uint256 accountId, bytes32 marketId) external;
+
     // ---- Settings (restricted) ----
 
     /// @notice List `marketId` (RISK_ADMIN); its funding must be configured on the FundingRateOracle with this
@@ -320,6 +356,12 @@ interface IPerpMarket is IMarket, IPoolMarket {
 
     /// @notice Reconfigure a listed market (RISK_ADMIN). The feed cannot change.
     function configureMarket(bytes32 marketId, MarketConfig calldata config) external;
+
+    /// @notice Delist reduce-only `marketId` (RISK_ADMIN): fix its final price, the oracle's last accepted exchange
+    ///         price (it must be usable to liquidate), and its final carry index (funding accrued to now, dividends
+    ///         whose record time has come); from then on no order fills and its positions settle at them. A
+    ///         dividend scheduled with a later record time does not reach them.
+    function delistMarket(bytes32 marketId) external;
 
     /// @notice Set the liquidity pool asked before open interest grows (zero: none) (RISK_ADMIN).
     function setPool(address pool) external;
@@ -356,6 +398,9 @@ interface IPerpMarket is IMarket, IPoolMarket {
     ///         scale x (maker + taker fee), at least 10 bps of the skew scale; an account whose maintenance health
     ///         factor is below 0.95 (the vault's default full-close level) bypasses it: its positions close whole.
     function liquidationRoomOf(bytes32 marketId) external view returns (uint256 room, uint256 windowEndsAt);
+
+    /// @notice `marketId`'s final price and carry index once delisted (zero price: not delisted).
+    function delistingOf(bytes32 marketId) external view returns (Delisting memory);
 
     /// @notice `marketId`'s dividend source.
     function dividendSourceOf(bytes32 marketId) external view returns (DividendSource memory);

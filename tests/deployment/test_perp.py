@@ -102,9 +102,10 @@ def test_deploy__local_perp_section__markets_funding_and_registrations_read_back
     # RISK_ADMIN lists markets (the roles section mapped it).
     manager = outcome.context.contract("governance.access_manager")
     market = outcome.context.contract(PERP_MARKET)
-    selector = market.functions.listMarket(BTC_PERP, (b"\x00" * 32, *([0] * 12), False, 0, 0, 0)).selector
-    role = manager.functions.getTargetFunctionRole(market.address, bytes.fromhex(selector[2:])).call()
-    assert role == Role.RISK_ADMIN
+    blank = (b"\x00" * 32, *([0] * 12), False, 0, 0, 0, False)
+    for call in (market.functions.listMarket(BTC_PERP, blank), market.functions.delistMarket(BTC_PERP)):
+        role = manager.functions.getTargetFunctionRole(market.address, bytes.fromhex(call.selector[2:])).call()
+        assert role == Role.RISK_ADMIN
 
 
 def test_cli_perp__markets_and_funding__listed_with_their_symbols(evm: Chain, deployed: tuple[Outcome, Path]) -> None:

@@ -102,7 +102,7 @@ class PerpDesk:
     market: Contract
     funding: Contract
     keeper: str
-    admin_module: str
+    module: str
 
     @property
     def evm(self) -> Chain:
@@ -228,5 +228,5 @@ def perp(desk: Desk, keeper: str) -> PerpDesk:
         configure_market(evm, funding, market_id, funding_config, desk.admin)
         list_market(evm, market, market_id, config, desk.admin)
     evm.send(desk.vault.functions.registerMarket(market.address), desk.admin)
-    module = str(market.functions.adminModule().call())
-    return PerpDesk(desk=desk, market=market, funding=funding, keeper=keeper, admin_module=module)
+    module = str(market.functions.module().call())
+    return PerpDesk(desk=desk, market=market, funding=funding, keeper=keeper, module=module)

@@ -476,7 +476,7 @@ def _open_accounts(perp: PerpDesk) -> list[int]:
     return sorted(account for account in candidates if perp.position(account).size != 0)
 
 
-# --------------------------------------------------------------------------- settings (PerpMarketAdminModule)
+# --------------------------------------------------------------------------- settings (PerpMarketModule)
 
 
 def test_list_market__bad_settings__each_refused_with_its_error(perp: PerpDesk, holders: Actors) -> None:
@@ -511,6 +511,6 @@ def test_settings__not_risk_admin_or_module_called_directly__refused(perp: PerpD
         perp.evm.send(perp.market.functions.setPool(alice), alice)
     with perp.evm.reverts("AccessManagedUnauthorized", alice):
         perp.evm.send(perp.market.functions.configureMarket(BTC_PERP, BTC_MARKET.as_tuple()), alice)
-    module = perp.evm.at("PerpMarketAdminModule", perp.admin_module)
+    module = perp.evm.at("PerpMarketModule", perp.module)
     with perp.evm.reverts("PerpMarketModuleNotDelegated"):
         perp.evm.send(module.functions.setPool(alice), perp.desk.admin)

@@ -6,7 +6,9 @@ two cash accounts (alice, bob: 100,000 USDC) and a TSLA-margined one (alice: 40 
 order committed and settled by the keeper at a BTC report (the price moved up to +-8%, after a wait of seconds
 to hours, TSLA re-reported so collateral stays valued); the trader settling their own order; an oversized
 order (refused by the vault's initial margin, nothing changed); a liquidation attempt on a healthy account
-(refused); time passing.
+(refused); time passing; delisting (RISK_ADMIN: reduce-only, then `delistMarket` at the current price; only after
+a few fills, and drawn rarely), after which orders are refused and anyone settles each position at the final
+price and index, checked against the model.
 
 Checked after every fill (to the wei): the fill price, fee, realised PnL and funding, and the new size, against
 the model. After every step:
@@ -26,7 +28,7 @@ the model. After every step:
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import ClassVar
 
@@ -56,6 +58,7 @@ BASE_PRICE = 60_000
 CASH = 100_000
 MAX_CASH_POSITION = 3 * WAD
 MAX_TSLA_POSITION = WAD // 5
+MIN_FILLS_BEFORE_DELISTING = 5  # so that a run trades before it may delist
 
 
 @dataclass
@@ -87,6 +90,8 @@ class PerpMachine(RuleBasedStateMachine):
         self.pool_exact = Fraction(0)
         self.realised_funding = 0
         self.roundings = 0
+        self.delisted = False
+        self.fills = 0
 
     def teardown(self) -> None:
         self.evm.revert_to(self.snapshot)
@@ -146,6 +151,7 @@ class PerpMachine(RuleBasedStateMachine):
         self.pool_exact += Fraction(skew_before * (self.model.state.index - index_before), WAD)
         self.realised_funding += settled.funding
         self.roundings += 1
+        self.fills += 1
         if _adds_risk(expected.new_size - size, expected.new_size):
             initial, _ = health_of(perp.desk.vault, trader.account)
             assert initial.health_factor >= WAD, "a position opened below initial margin"
@@ -153,6 +159,7 @@ class PerpMachine(RuleBasedStateMachine):
 
     # ---- rules ----
 
+    @precondition(lambda self: not self.delisted)
     @rule(
         i=st.integers(0, 2),
         fraction=st.integers(-100, 100),
@@ -173,6 +180,7 @@ class PerpMachine(RuleBasedStateMachine):
         self._order(trader, size, self.perp.keeper)
         type(self).seen["trade"] += 1
 
+    @precondition(lambda self: not self.delisted)
     @rule(i=st.integers(0, 2))
     def close_own(self, i: int) -> None:
         """The trader closes its position by settling its own order (no keeper fee)."""
@@ -183,6 +191,7 @@ class PerpMachine(RuleBasedStateMachine):
         self._order(trader, -self.model.positions[trader.account].size, trader.wallet)
         type(self).seen["closed own"] += 1
 
+    @precondition(lambda self: not self.delisted)
     @rule(i=st.integers(0, 1))
     def oversized(self, i: int) -> None:
         """150 BTC on 100,000 USDC (initial margin about $247,500): the vault's initial-margin check refuses
@@ -201,6 +210,55 @@ class PerpMachine(RuleBasedStateMachine):
             self.evm.send_at(call, self.perp.keeper, commit_at + DELAY + 1, gas=SETTLE_GAS)
         self.evm.send(self.perp.market.functions.cancelOrder(trader.account, MARKET, slot), trader.wallet)
         type(self).seen["oversized refused"] += 1
+
+    @precondition(
+        lambda self: not self.delisted and self.fills >= MIN_FILLS_BEFORE_DELISTING and bool(self.model.positions)
+    )
+    @rule(draw=st.integers(0, 3))
+    def delist(self, draw: int) -> None:
+        """Once the books have seen a few fills, one draw in four: RISK_ADMIN makes the market reduce-only, then
+        delists it at the current price; the final price and carry index match the model's (funding updated one
+        last time at the skew)."""
+        if draw != 0:
+            return
+        perp, admin = self.perp, self.perp.desk.admin
+        reduce_only = replace(BTC_MARKET, reduce_only=True)
+        self.evm.send(perp.market.functions.configureMarket(MARKET, reduce_only.as_tuple()), admin)
+        self._post()
+        receipt = self.evm.send(perp.market.functions.delistMarket(MARKET), admin)
+        at = int(self.evm.w3.eth.get_block(receipt["blockNumber"])["timestamp"])
+        skew_before, index_before = self.model.skew, self.model.state.index
+        final = self.model.delist(usd(self.price), at)
+        (event,) = self.evm.events(receipt, perp.market, "MarketDelisted")
+        assert (int(event["price"]), int(event["index"])) == (final.price, final.index)
+        self.pool_exact += Fraction(skew_before * (self.model.state.index - index_before), WAD)
+        self.delisted = True
+        type(self).seen["delisted"] += 1
+
+    @precondition(lambda self: self.delisted)
+    @rule(i=st.integers(0, 2), move_bps=st.integers(-800, 800))
+    def settle_delisted(self, i: int, move_bps: int) -> None:
+        """After a price move (that values nothing any more), anyone settles the trader's position at the final
+        price and index, as the model does; a new order is refused."""
+        trader, perp = self.traders[i], self.perp
+        self.price = BASE_PRICE * (10_000 + move_bps) // 10_000
+        self._post()
+        request = OrderRequest(MARKET, trader.account, WAD // 10, 2**128 - 1, keeper_fee=KEEPER_FEE)
+        with self.evm.reverts("PerpMarketDelisted", MARKET):
+            self.evm.send(perp.market.functions.commitOrder(request.as_tuple()), trader.wallet)
+        if trader.account not in self.model.positions:
+            return
+        receipt = self.evm.send(perp.market.functions.settleDelisted(trader.account, MARKET), self.bob)
+        (event,) = self.evm.events(receipt, perp.market, "DelistedPositionSettled")
+        expected = self.model.settle_delisted(trader.account)
+        assert (int(event["price"]), int(event["pnl"]), int(event["funding"])) == (
+            expected.fill_price,
+            expected.pnl,
+            expected.funding,
+        )
+        self.realised_funding += int(event["funding"])
+        self.roundings += 1
+        type(self).seen["delisted settled"] += 1
 
     @precondition(lambda self: bool(self.model.positions))
     @rule(i=st.integers(0, 2))
