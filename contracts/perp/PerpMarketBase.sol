@@ -7,10 +7,6 @@ import {IEquityPriceOracle} from "../interfaces/oracle/IEquityPriceOracle.sol";
 import {IFundingRateOracle} from "../interfaces/perp/IFundingRateOracle.sol";
 import {IPerpMarket} from "../interfaces/perp/IPerpMarket.sol";
 import {Delegation} from "../libraries/Delegation.sol";
-import {MarketParams} from "../libraries/MarketParams.sol";
-import {PerpMath} from "../libraries/PerpMath.sol";
-import {PositionMath} from "../libraries/PositionMath.sol";
-import {UsdPerToken} from "../interfaces/types/Units.sol";
 import {PerpMarketPositions} from "./PerpMarketPositions.sol";
 import {PerpMarketStore} from "./PerpMarketStore.sol";
 

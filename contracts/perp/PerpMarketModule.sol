@@ -7,7 +7,6 @@ import {IMarginVault} from "../interfaces/margin/IMarginVault.sol";
 import {IEquityPriceOracle} from "../interfaces/oracle/IEquityPriceOracle.sol";
 import {IFundingRateOracle} from "../interfaces/perp/IFundingRateOracle.sol";
 import {ILiquidityPool} from "../interfaces/pool/ILiquidityPool.sol";
-import {UsdPerToken} from "../interfaces/types/Units.sol";
 import {PositionMath} from "../libraries/PositionMath.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {PerpMarketPositions} from "./PerpMarketPositions.sol";
@@ -61,9 +60,7 @@ contract PerpMarketModule is PerpMarketPositions {
         onlyDelegated
         restricted
     {
-        IPerpMarket.MarketConfig storage current = _getPerpMarketStorage().configs[marketId];
-        if (current.skewScale == 0) revert IPerpMarket.PerpMarketUnknownMarket(marketId);
-        if (current.delisted) revert IPerpMarket.PerpMarketDelisted(marketId);
+        IPerpMarket.MarketConfig storage current = _listed(marketId);
         if (config.feedId != current.feedId) revert IPerpMarket.PerpMarketConfigInvalid(marketId);
         _checkConfig(marketId, config);
         _getPerpMarketStorage().configs[marketId] = config;
@@ -101,8 +98,7 @@ contract PerpMarketModule is PerpMarketPositions {
     /// @notice See IPerpMarket.scheduleDividend (anyone).
     function scheduleDividend(bytes32 marketId, uint256 distributionId) external onlyDelegated {
         PerpMarketStorage storage $ = _getPerpMarketStorage();
-        if ($.configs[marketId].skewScale == 0) revert IPerpMarket.PerpMarketUnknownMarket(marketId);
-        if ($.configs[marketId].delisted) revert IPerpMarket.PerpMarketDelisted(marketId);
+        _listed(marketId);
         IPerpMarket.DividendSource memory source = $.dividendSources[marketId];
         if (source.distributor == address(0)) revert IPerpMarket.PerpMarketNoDividendSource(marketId);
         IPerpMarket.DividendState memory state = $.dividends[marketId];
@@ -219,15 +215,11 @@ contract PerpMarketModule is PerpMarketPositions {
     /// @notice See IPerpMarket.delistMarket.
     function delistMarket(bytes32 marketId) external onlyDelegated restricted {
         PerpMarketStorage storage $ = _getPerpMarketStorage();
-        IPerpMarket.MarketConfig storage config = $.configs[marketId];
-        if (config.skewScale == 0) revert IPerpMarket.PerpMarketUnknownMarket(marketId);
-        if (config.delisted) revert IPerpMarket.PerpMarketDelisted(marketId);
+        IPerpMarket.MarketConfig storage config = _listed(marketId);
         // The reduce-only step comes first, so that traders could close at their own pace and price.
         if (!config.reduceOnly) revert IPerpMarket.PerpMarketNotReduceOnly(marketId);
-        bytes32 feedId = config.feedId;
-        IEquityPriceOracle.ConsumerPrice memory read = _priceOracle.consumerPrice(feedId);
-        if (!read.usableToLiquidate) revert IPerpMarket.PerpMarketPriceUnusable(feedId);
-        uint256 price = UsdPerToken.unwrap(read.pricePerToken);
+        (uint256 price,, bool usable,) = _markPrice(config.feedId);
+        if (!usable) revert IPerpMarket.PerpMarketPriceUnusable(config.feedId);
         IPerpMarket.MarketTotals memory totals = $.totals[marketId];
         // The funding index accrued to now at the current skew (the last update funding ever gets), less the
         // dividends whose record time has come: the carry index every position left settles at.

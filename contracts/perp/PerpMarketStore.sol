@@ -13,8 +13,8 @@ import {ILiquidityPool} from "../interfaces/pool/ILiquidityPool.sol";
 /// @title PerpMarketStore - the perp market's constants, immutable wiring and ERC-7201 storage
 /// @notice Shared by PerpMarket and the module it runs by DELEGATECALL (PerpMarketModule), so both read and
 ///         write the same namespace (`PerpMarketStorage`) with the same wiring: the vault, the price oracle, the
-///         funding-rate oracle and the settlement asset's scale, fixed at construction; and the few writes both
-///         make (a position stored, cash settled in the vault, a delisted position settled).
+///         funding-rate oracle and the settlement asset's scale, fixed at construction. How positions are valued
+///         and filled: PerpMarketPositions.
 abstract contract PerpMarketStore is AccessManagedUpgradeable {
     // ---- Constants ----
 

@@ -104,6 +104,16 @@ def position_table(
     return table
 
 
+def _signed_desk(
+    rpc_url: str, manifest_path: Path, key_file: Path | None, ape_alias: str | None, node_account: str | None
+) -> tuple[PerpDesk, str]:
+    """The deployment's perps on the node, and the wallet that signs (one of the sender options)."""
+    evm = connect(rpc_url)
+    desk = open_perps(evm, manifest_path)
+    sender, _ = choose_sender(evm, key_file=key_file, ape_alias=ape_alias, node_account=node_account)
+    return desk, sender
+
+
 def _market_label(market_id: bytes, labels: Mapping[bytes, str] | None) -> str:
     """A market's symbol as the deployment recorded it, else its id's first bytes."""
     if labels and market_id in labels:
@@ -258,9 +268,7 @@ def close_command(
     node_account: str | None,
 ) -> None:
     """Commit a reduce-only market order that closes the account's MARKET position."""
-    evm = connect(rpc_url)
-    desk = open_perps(evm, manifest_path)
-    sender, _ = choose_sender(evm, key_file=key_file, ape_alias=ape_alias, node_account=node_account)
+    desk, sender = _signed_desk(rpc_url, manifest_path, key_file, ape_alias, node_account)
     account = _account(desk, sender, account_id)
     size = int(desk.market.functions.positionOf(account, _listed(desk, market)).call()[0])
     if size == 0:
@@ -325,9 +333,8 @@ def settle_command(
 ) -> None:
     """On a dev node: settle the order in SLOT with a report of PRICE (USD) observed at its fill time, signed
     by the local demo reporters (the sender, if it owns the account, pays no keeper fee)."""
-    evm = connect(rpc_url)
-    desk = open_perps(evm, manifest_path)
-    sender, _ = choose_sender(evm, key_file=key_file, ape_alias=ape_alias, node_account=node_account)
+    desk, sender = _signed_desk(rpc_url, manifest_path, key_file, ape_alias, node_account)
+    evm = desk.evm
     market_id = _listed(desk, market)
     account = _account(desk, sender, account_id)
     order = desk.market.functions.orderOf(account, market_id, slot).call()
@@ -365,9 +372,8 @@ def delist_command(
     """Delist MARKET (RISK_ADMIN; the market must be reduce-only already) at the oracle's last accepted price:
     no order fills on it any more, and its positions settle at that price (dualtrack perp settle-delisted, or
     the keeper)."""
-    evm = connect(rpc_url)
-    desk = open_perps(evm, manifest_path)
-    sender, _ = choose_sender(evm, key_file=key_file, ape_alias=ape_alias, node_account=node_account)
+    desk, sender = _signed_desk(rpc_url, manifest_path, key_file, ape_alias, node_account)
+    evm = desk.evm
     market_id = _listed(desk, market)
     try:
         final = delist_market(evm, desk.market, market_id, sender)
@@ -396,9 +402,8 @@ def settle_delisted_command(
 ) -> None:
     """Settle an account's position on delisted MARKET at its final price (anyone may; default: the sender's
     main account)."""
-    evm = connect(rpc_url)
-    desk = open_perps(evm, manifest_path)
-    sender, _ = choose_sender(evm, key_file=key_file, ape_alias=ape_alias, node_account=node_account)
+    desk, sender = _signed_desk(rpc_url, manifest_path, key_file, ape_alias, node_account)
+    evm = desk.evm
     market_id = _listed(desk, market)
     account = _account(desk, sender, account_id)
     try:

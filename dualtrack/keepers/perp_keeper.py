@@ -30,9 +30,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Protocol
+from typing import Any, Protocol
 
 from web3.contract import Contract
+from web3.contract.contract import ContractFunction
 
 from dualtrack.chain import Chain, Reverted
 from dualtrack.keepers.reporter import Reporter
@@ -230,12 +231,9 @@ class PerpKeeper:
             held = {bytes(raw_id) for raw_id in self.market.functions.positionMarketsOf(account).call()}
             for market_id in (market_id for market_id in delisted if market_id in held):
                 call = self.market.functions.settleDelisted(account, market_id)
-                try:
-                    receipt = self.evm.send(call, self.keeper, gas=SETTLE_GAS)
-                except Reverted as error:
-                    actions.append(Action("refused", account, market_id, f"delisted: {error}"))
+                event = self._emitting(call, "DelistedPositionSettled", account, market_id, "delisted", actions)
+                if event is None:
                     continue
-                (event,) = self.evm.events(receipt, self.market, "DelistedPositionSettled")
                 detail = (
                     f"{int(event['size']) / 10**18:g} settled at the final ${int(event['price']) / 10**18:,.2f}, "
                     f"PnL ${int(event['pnl']) / 10**18:,.2f}, funding ${int(event['funding']) / 10**18:,.2f}"
@@ -249,7 +247,7 @@ class PerpKeeper:
             return []
         pool = self.evm.at("LiquidityPool", pool_address)
         oracle = self.evm.at("EquityPriceOracle", oracle_address)
-        actions = []
+        actions: list[Action] = []
         for _ in range(MAX_ADL_PER_STEP):
             if not pool.functions.adlState().call()[0]:
                 break
@@ -258,18 +256,27 @@ class PerpKeeper:
                 break
             account, market_id, size = candidate
             call = self.market.functions.autoDeleverage(account, market_id, abs(size))
-            try:
-                receipt = self.evm.send(call, self.keeper, gas=SETTLE_GAS)
-            except Reverted as error:
-                actions.append(Action("refused", account, market_id, f"adl: {error}"))
+            event = self._emitting(call, "PositionAutoDeleveraged", account, market_id, "adl", actions)
+            if event is None:
                 break
-            (event,) = self.evm.events(receipt, self.market, "PositionAutoDeleveraged")
             detail = (
                 f"{abs(size) / 10**18:g} closed at ${int(event['price']) / 10**18:,.2f}, "
                 f"PnL ${int(event['pnl']) / 10**18:,.2f}"
             )
             actions.append(Action("deleveraged", account, market_id, detail))
         return actions
+
+    def _emitting(
+        self, call: ContractFunction, event_name: str, account: int, market_id: bytes, label: str, log: list[Action]
+    ) -> dict[str, Any] | None:
+        """Send ``call``; the market's ``event_name`` it emitted, or None with the refusal added to ``log``."""
+        try:
+            receipt = self.evm.send(call, self.keeper, gas=SETTLE_GAS)
+        except Reverted as error:
+            log.append(Action("refused", account, market_id, f"{label}: {error}"))
+            return None
+        (event,) = self.evm.events(receipt, self.market, event_name)
+        return event
 
     def _most_profitable(self, oracle: Contract) -> tuple[int, bytes, int] | None:
         """The open position with the highest return on its entry notional at the oracle's price, if any is up."""

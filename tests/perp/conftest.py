@@ -15,13 +15,20 @@ from web3.contract import Contract
 from web3.types import TxReceipt
 
 from dualtrack.chain import Chain
-from dualtrack.funding import CRYPTO_INTEREST_PER_8H, FundingConfig, configure_market, deploy_funding_oracle
+from dualtrack.funding import (
+    CRYPTO_INTEREST_PER_8H,
+    FundingConfig,
+    FundingState,
+    configure_market,
+    deploy_funding_oracle,
+)
 from dualtrack.keepers.perp_keeper import PerpKeeper
 from dualtrack.keepers.reporter import Multipliers
 from dualtrack.market import MarketStatus
 from dualtrack.oracle import feed_id
 from dualtrack.perp import (
     MarketConfig,
+    MarketModel,
     OrderKind,
     OrderRequest,
     Position,
@@ -190,6 +197,27 @@ class PerpDesk:
         return settlement_of(
             self.evm, self.market, self.settle_tx(account, slot, committed_at, price, market_id=market_id)
         )
+
+    def list_modelled(self, market_id: bytes, config: MarketConfig, impact_size: int) -> MarketModel:
+        """List a fresh perp ``market_id`` with ``config`` and its funding (crypto interest, ``impact_size``), so
+        that ``dualtrack.perp.MarketModel`` starts with it; returns the model."""
+        admin = self.desk.admin
+        funding_config = FundingConfig(config.skew_scale, impact_size, CRYPTO_INTEREST_PER_8H, self.market.address)
+        configure_market(self.evm, self.funding, market_id, funding_config, admin)
+        list_market(self.evm, self.market, market_id, config, admin)
+        return MarketModel(config, funding_config, FundingState())
+
+    def fill_modelled(
+        self, model: MarketModel, market_id: bytes, feed: bytes, account: int, owner: str, size: int, price: float
+    ) -> Settlement:
+        """A market order on ``market_id`` (priced by ``feed``) settled by the keeper at ``price``, checked against
+        ``model`` to the wei."""
+        slot, committed_at = self.commit(account, owner, size, market_id=market_id)
+        receipt = self.settle_tx(account, slot, committed_at, price, market_id=market_id, feed=feed)
+        settled = settlement_of(self.evm, self.market, receipt)
+        at = int(self.evm.w3.eth.get_block(receipt["blockNumber"])["timestamp"])
+        assert settled.figures == model.fill(account, size, usd(price), at)
+        return settled
 
     def keeper_bot(self) -> PerpKeeper:
         """The perp keeper as the desk's keeper, with no report source (for its dividend, liquidation and ADL

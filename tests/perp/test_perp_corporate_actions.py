@@ -10,7 +10,6 @@ from web3.contract import Contract
 
 from dualtrack.corporate import DAY, ActionKind, announce
 from dualtrack.dividends import announce_dividend, deploy_dividend_distributor, enable_distributor
-from dualtrack.funding import CRYPTO_INTEREST_PER_8H, FundingConfig, FundingState, configure_market
 from dualtrack.keepers.reporter import Multipliers
 from dualtrack.market import MarketStatus
 from dualtrack.oracle import ONE, feed_id
@@ -22,7 +21,6 @@ from dualtrack.perp import (
     dividend_per_token,
     fill_price,
     funding_owed,
-    list_market,
     position_pnl,
     schedule_dividend,
     set_dividend_source,
@@ -54,24 +52,16 @@ def distributor(perp: PerpDesk, protocol: Protocol, issuer: str) -> Contract:
 
 def _dividend_market(perp: PerpDesk, distributor: Contract, pass_through_bps: int = BPS) -> MarketModel:
     """A fresh TSLA perp passing ``pass_through_bps`` of TSLA's dividends through; its model."""
-    admin = perp.desk.admin
-    funding_config = FundingConfig(TSLA_MARKET.skew_scale, 1_000 * WAD, CRYPTO_INTEREST_PER_8H, perp.market.address)
-    configure_market(perp.evm, perp.funding, DIV_MARKET, funding_config, admin)
-    list_market(perp.evm, perp.market, DIV_MARKET, TSLA_MARKET, admin)
+    model = perp.list_modelled(DIV_MARKET, TSLA_MARKET, 1_000 * WAD)
     source = DividendSource(distributor.address, perp.desk.tsla.address, pass_through_bps)
-    set_dividend_source(perp.evm, perp.market, DIV_MARKET, source, admin)
+    set_dividend_source(perp.evm, perp.market, DIV_MARKET, source, perp.desk.admin)
     assert tuple(perp.market.functions.dividendSourceOf(DIV_MARKET).call()) == source.as_tuple()
-    return MarketModel(TSLA_MARKET, funding_config, FundingState())
+    return model
 
 
 def _fill(perp: PerpDesk, model: MarketModel, account: int, owner: str, size: int, price: float) -> Settlement:
     """A market order on the dividend market settled by the keeper at ``price``, checked against the model."""
-    slot, committed_at = perp.commit(account, owner, size, market_id=DIV_MARKET)
-    receipt = perp.settle_tx(account, slot, committed_at, price, market_id=DIV_MARKET, feed=TSLA_FEED)
-    settled = settlement_of(perp.evm, perp.market, receipt)
-    at = int(perp.evm.w3.eth.get_block(receipt["blockNumber"])["timestamp"])
-    assert settled.figures == model.fill(account, size, usd(price), at)
-    return settled
+    return perp.fill_modelled(model, DIV_MARKET, TSLA_FEED, account, owner, size, price)
 
 
 def _net(perp: PerpDesk, account: int) -> int:

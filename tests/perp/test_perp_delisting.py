@@ -10,7 +10,6 @@ from dataclasses import replace
 
 import pytest
 
-from dualtrack.funding import CRYPTO_INTEREST_PER_8H, FundingConfig, FundingState, configure_market
 from dualtrack.oracle import feed_id
 from dualtrack.perp import (
     Delisting,
@@ -18,10 +17,8 @@ from dualtrack.perp import (
     Settlement,
     delisting_of,
     funding_owed,
-    list_market,
     position_pnl,
     settle_delisted,
-    settlement_of,
 )
 from dualtrack.units import WAD
 from tests.margin.conftest import BTC_FEED, USDC_UNIT, usd
@@ -35,23 +32,12 @@ HOUR = 3_600
 @pytest.fixture
 def model(perp: PerpDesk) -> MarketModel:
     """DELIST-PERP listed on the BTC feed with BTC-PERP's parameters; its model."""
-    admin = perp.desk.admin
-    funding_config = FundingConfig(
-        BTC_MARKET.skew_scale, FUNDING_IMPACT[BTC_PERP], CRYPTO_INTEREST_PER_8H, perp.market.address
-    )
-    configure_market(perp.evm, perp.funding, DELIST_PERP, funding_config, admin)
-    list_market(perp.evm, perp.market, DELIST_PERP, BTC_MARKET, admin)
-    return MarketModel(BTC_MARKET, funding_config, FundingState())
+    return perp.list_modelled(DELIST_PERP, BTC_MARKET, FUNDING_IMPACT[BTC_PERP])
 
 
 def _fill(perp: PerpDesk, model: MarketModel, account: int, owner: str, size: int, price: float) -> Settlement:
     """A market order on DELIST-PERP settled by the keeper at ``price``, checked against the model."""
-    slot, committed_at = perp.commit(account, owner, size, market_id=DELIST_PERP)
-    receipt = perp.settle_tx(account, slot, committed_at, price, market_id=DELIST_PERP, feed=BTC_FEED)
-    settled = settlement_of(perp.evm, perp.market, receipt)
-    at = int(perp.evm.w3.eth.get_block(receipt["blockNumber"])["timestamp"])
-    assert settled.figures == model.fill(account, size, usd(price), at)
-    return settled
+    return perp.fill_modelled(model, DELIST_PERP, BTC_FEED, account, owner, size, price)
 
 
 def _make_reduce_only(perp: PerpDesk) -> None:
